@@ -1,0 +1,6 @@
+import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
+
+/** Every migration, in order. Listed, not globbed: globs break in bundled monorepo builds. */
+export const MIGRATIONS = [
+  InitialSchema1764000000000,
+];

@@ -1,0 +1,2 @@
+export const ROLES = ['admin', 'finance', 'team_lead', 'developer'] as const;
+export type Role = (typeof ROLES)[number];

@@ -1,0 +1,39 @@
+import type { QuotaCharge } from '../quota/quota-charge';
+
+/**
+ * One metered call as the gateway produces it: spooled as one NDJSON line, then written to
+ * `usage_events` (and rolled up) in batches. Field names match the API's usage event.
+ */
+export interface UsageRecord {
+  id: string;
+  /** ISO-8601 instant the call was received. */
+  createdAt: string;
+  userId: string;
+  departmentId: string | null;
+  apiKeyId: string;
+  providerId: string | null;
+  model: string | null;
+  endpoint: 'chat.completions' | 'embeddings';
+  stream: boolean;
+  status: number;
+  latencyMs: number;
+  ttftMs: number | null;
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+  reasoningTokens: number;
+  totalTokens: number;
+  /** Decimal string, exact. */
+  cost: string;
+  currency: string | null;
+  inputPrice: string | null;
+  outputPrice: string | null;
+  cachedInputPrice: string | null;
+  /** True when the counts are the gateway's estimate rather than the provider's own. */
+  estimated: boolean;
+  errorCode: string | null;
+  /** Quotas (and their periods) this call was admitted against; the writer commits usage to them. */
+  quotaCharges: QuotaCharge[];
+  /** The gateway replica whose lease covered the reservation. */
+  replicaId: string;
+}
