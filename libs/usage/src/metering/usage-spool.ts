@@ -1,0 +1,241 @@
+import {
+  closeSync,
+  existsSync,
+  fsync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { UsageRecord } from './usage-record';
+
+/** A heartbeat older than this means the replica that owned a spool file is gone. */
+const STALE_AFTER_MS = 15_000;
+const HEARTBEAT_MS = 3_000;
+const FSYNC_MS = 1_000;
+const SEGMENT_MAX_RECORDS = 20_000;
+
+interface Segment {
+  seq: number;
+  path: string;
+  fd: number | undefined;
+  written: number;
+  committed: number;
+}
+
+export interface SpooledRecord {
+  record: UsageRecord;
+  /** Which segment holds it, so the segment can be deleted once all of it is committed. */
+  segment: number;
+}
+
+/**
+ * The durable half of metering: every usage record is appended to an NDJSON segment file under
+ * DATA_DIR/spool with one synchronous `write` before the response finishes, so a crash or a
+ * SIGKILL cannot lose it (an interval fsync bounds what a power cut could take). Segments are
+ * deleted once the batch writer has committed every record in them; at start-up, segments of
+ * replicas that are no longer alive are claimed (atomic rename) and replayed. Replicas may share
+ * one DATA_DIR: each writes only its own files, named after its replica id.
+ */
+export class UsageSpool {
+  private readonly segments = new Map<number, Segment>();
+  private active: Segment | undefined;
+  private nextSeq = 0;
+  private dirty = false;
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    private readonly dir: string,
+    readonly replicaId: string,
+  ) {}
+
+  open(): void {
+    mkdirSync(this.dir, { recursive: true });
+    this.heartbeat();
+    this.rotate();
+    this.timers = [setInterval(() => this.heartbeat(), HEARTBEAT_MS), setInterval(() => this.syncToDisk(), FSYNC_MS)];
+    for (const timer of this.timers) timer.unref();
+  }
+
+  /** Appends one record durably (one write syscall). */
+  append(record: UsageRecord): SpooledRecord {
+    const segment = this.active ?? this.rotate();
+    writeSync(segment.fd!, JSON.stringify(record) + '\n');
+    segment.written++;
+    this.dirty = true;
+    if (segment.written >= SEGMENT_MAX_RECORDS) this.rotate();
+    return { record, segment: segment.seq };
+  }
+
+  /** Called after a batch commits: counts records as done and deletes finished segments. */
+  markCommitted(segmentSeqs: number[]): void {
+    for (const seq of segmentSeqs) {
+      const segment = this.segments.get(seq);
+      if (segment) segment.committed++;
+    }
+    for (const segment of this.segments.values()) this.deleteIfDone(segment);
+  }
+
+  /** Closes the active segment when everything in it is committed, so idle replicas leave no files. */
+  rotateIfIdle(): void {
+    const segment = this.active;
+    if (segment && segment.written > 0 && segment.committed === segment.written) this.rotate();
+  }
+
+  /** Segment files left by replicas that are no longer alive (or by this replica's previous life). */
+  claimOrphans(): Array<{ path: string; records: UsageRecord[] }> {
+    const claimed: Array<{ path: string; records: UsageRecord[] }> = [];
+    for (const name of readdirSync(this.dir)) {
+      const match = /^(.+)\.(\d+)\.ndjson$/.exec(name);
+      if (!match || match[1] === this.replicaId || name.includes('.claimed-by-')) continue;
+      if (this.isAlive(match[1])) continue;
+      const target = join(this.dir, `${name}.claimed-by-${this.replicaId}`);
+      try {
+        renameSync(join(this.dir, name), target); // atomic: exactly one replica wins
+      } catch {
+        continue;
+      }
+      claimed.push({ path: target, records: parseSegment(readFileSync(target, 'utf8')) });
+    }
+    // Claims of replicas that died mid-replay.
+    for (const name of readdirSync(this.dir)) {
+      const match = /\.claimed-by-(.+)$/.exec(name);
+      if (!match || match[1] === this.replicaId || this.isAlive(match[1])) continue;
+      const target = join(this.dir, name.replace(/\.claimed-by-.+$/, `.claimed-by-${this.replicaId}`));
+      try {
+        renameSync(join(this.dir, name), target);
+      } catch {
+        continue;
+      }
+      claimed.push({ path: target, records: parseSegment(readFileSync(target, 'utf8')) });
+    }
+    return claimed;
+  }
+
+  removeClaimed(path: string): void {
+    safeUnlink(path);
+  }
+
+  /** Flushes to disk and releases files; committed segments are removed. */
+  close(): void {
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    this.active = undefined;
+    for (const segment of this.segments.values()) {
+      if (segment.fd !== undefined) {
+        try {
+          fsyncSync(segment.fd);
+        } catch {
+          // best effort
+        }
+        closeSync(segment.fd);
+        segment.fd = undefined;
+      }
+      this.deleteIfDone(segment);
+    }
+    safeUnlink(this.lockPath(this.replicaId));
+  }
+
+  /** Records appended but not yet committed, for the metrics gauge. */
+  get pendingRecords(): number {
+    let pending = 0;
+    for (const segment of this.segments.values()) pending += segment.written - segment.committed;
+    return pending;
+  }
+
+  private rotate(): Segment {
+    const previous = this.active;
+    const seq = this.nextSeq++;
+    const path = join(this.dir, `${this.replicaId}.${seq}.ndjson`);
+    const segment: Segment = { seq, path, fd: openSync(path, 'a'), written: 0, committed: 0 };
+    this.segments.set(seq, segment);
+    this.active = segment;
+    if (previous?.fd !== undefined) {
+      closeSync(previous.fd);
+      previous.fd = undefined;
+      this.deleteIfDone(previous);
+    }
+    return segment;
+  }
+
+  private deleteIfDone(segment: Segment): void {
+    if (segment === this.active || segment.fd !== undefined) return;
+    if (segment.committed >= segment.written) {
+      safeUnlink(segment.path);
+      this.segments.delete(segment.seq);
+    }
+  }
+
+  private syncToDisk(): void {
+    if (!this.dirty || this.active?.fd === undefined) return;
+    this.dirty = false;
+    fsync(this.active.fd, () => undefined);
+  }
+
+  private heartbeat(): void {
+    const path = this.lockPath(this.replicaId);
+    const now = new Date();
+    if (existsSync(path)) utimesSync(path, now, now);
+    else writeFileSync(path, `${hostname()}:${process.pid}`);
+  }
+
+  /**
+   * Alive means a fresh heartbeat; on this host, a heartbeat whose process no longer exists is
+   * dead at once, so a restarted gateway replays its predecessor's spool immediately.
+   */
+  private isAlive(replicaId: string): boolean {
+    const path = this.lockPath(replicaId);
+    try {
+      if (Date.now() - statSync(path).mtimeMs >= STALE_AFTER_MS) return false;
+      const [host, pid] = readFileSync(path, 'utf8').split(':');
+      if (host === hostname() && pid) return processExists(Number(pid));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private lockPath(replicaId: string): string {
+    return join(this.dir, `${replicaId}.alive`);
+  }
+}
+
+/** A torn last line (crash mid-write) is skipped; everything before it is intact. */
+function parseSegment(text: string): UsageRecord[] {
+  const records: UsageRecord[] = [];
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    try {
+      records.push(JSON.parse(line) as UsageRecord);
+    } catch {
+      // torn write
+    }
+  }
+  return records;
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function safeUnlink(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Exact decimal arithmetic for money, on BigInt fixed point with 18 fractional digits.
+ * Prices are per 1M tokens and costs are summed over millions of events, so binary floats
+ * (which drift) are never used for money.
+ */
+const SCALE_DIGITS = 18;
+const SCALE = 10n ** BigInt(SCALE_DIGITS);
+
+export type Fixed = bigint;
+
+export function parseDecimal(value: string | number): Fixed {
+  const text = typeof value === 'number' ? numberToPlain(value) : value.trim();
+  const match = /^(-)?(\d*)(?:\.(\d*))?$/.exec(text);
+  if (!match || (match[2] === '' && (match[3] ?? '') === '')) throw new Error(`not a decimal: ${JSON.stringify(value)}`);
+  const [, sign, whole, fraction = ''] = match;
+  const digits = (fraction + '0'.repeat(SCALE_DIGITS)).slice(0, SCALE_DIGITS);
+  const magnitude = BigInt(whole || '0') * SCALE + BigInt(digits);
+  return sign ? -magnitude : magnitude;
+}
+
+export function formatDecimal(value: Fixed, maxFractionDigits = SCALE_DIGITS): string {
+  const negative = value < 0n;
+  let magnitude = negative ? -value : value;
+  if (maxFractionDigits < SCALE_DIGITS) {
+    const unit = 10n ** BigInt(SCALE_DIGITS - maxFractionDigits);
+    magnitude = ((magnitude + unit / 2n) / unit) * unit; // half-up
+  }
+  const whole = magnitude / SCALE;
+  const fraction = (magnitude % SCALE).toString().padStart(SCALE_DIGITS, '0').slice(0, maxFractionDigits).replace(/0+$/, '');
+  const text = fraction ? `${whole}.${fraction}` : `${whole}`;
+  return negative && text !== '0' ? `-${text}` : text;
+}
+
+/** tokens × (price per 1M tokens), exact. */
+export function costOf(tokens: number, pricePerMillion: Fixed): Fixed {
+  return (BigInt(tokens) * pricePerMillion) / 1_000_000n;
+}
+
+export function addDecimals(values: Array<string | number>): string {
+  return formatDecimal(values.reduce<Fixed>((sum, value) => sum + parseDecimal(value), 0n));
+}
+
+function numberToPlain(value: number): string {
+  if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
+  return value.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 18 });
+}
