@@ -1,0 +1,4 @@
+export * from './provider-adapter';
+export * from './provider-registry';
+export * from './usage';
+export * from './streaming/sse-usage-tap';
