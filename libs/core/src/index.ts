@@ -17,3 +17,4 @@ export * from './crypto/password-hasher';
 export * from './logging/app-logger';
 export * from './change-feed/change-feed';
 export * from './core.module';
+export * from './bootstrap/load-config';

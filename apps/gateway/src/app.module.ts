@@ -1,0 +1,27 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CoreModule, CoreModuleOptions } from '@app/core';
+import { UsageModule } from '@app/usage';
+import { ModelCatalogService } from './catalog/model-catalog.service';
+import { CompletionsController } from './completions/completions.controller';
+import { EmbeddingsController } from './embeddings/embeddings.controller';
+import { HealthController } from './health/health.controller';
+import { HealthService } from './health/health.service';
+import { KeyCacheService } from './key-auth/key-cache.service';
+import { GatewayMetrics } from './metrics/gateway-metrics.service';
+import { ModelListService } from './models/model-list.service';
+import { ModelsController } from './models/models.controller';
+import { ProxyService } from './proxy/proxy.service';
+import { UpstreamPoolsService } from './proxy/upstream-pools.service';
+
+/** The OpenAI-compatible gateway process. */
+@Module({})
+export class GatewayModule {
+  static register(options: CoreModuleOptions): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [CoreModule.forRoot({ poolSize: 10, ...options }), UsageModule],
+      controllers: [CompletionsController, EmbeddingsController, ModelsController, HealthController],
+      providers: [KeyCacheService, ModelCatalogService, UpstreamPoolsService, ProxyService, ModelListService, HealthService, GatewayMetrics],
+    };
+  }
+}

@@ -1,0 +1,134 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { ChangeFeed, ChangedTable, ProviderKind, ROOT_LOGGER, SecretBox } from '@app/core';
+import { adapterFor, ProviderAdapter, ProviderCredentials } from '@app/providers';
+import type { ModelPrice } from '@app/usage';
+
+const RELOAD_SAFETY_NET_MS = 60_000;
+const CATALOG_TABLES: ReadonlySet<ChangedTable> = new Set(['models', 'providers']);
+
+/** Everything needed to forward and price a call to one model, resolved once per catalog load. */
+export interface ModelRoute {
+  modelId: string;
+  name: string;
+  upstreamModel: string;
+  providerId: string;
+  providerKind: ProviderKind;
+  baseUrl: string;
+  adapter: ProviderAdapter;
+  credentials: ProviderCredentials;
+  price: ModelPrice;
+  createdAt: number;
+}
+
+interface CatalogRow {
+  model_id: string;
+  name: string;
+  upstream_model: string | null;
+  input_price: string;
+  output_price: string;
+  cached_input_price: string | null;
+  currency: string;
+  price_tiers: ModelPrice['priceTiers'];
+  created_at: Date;
+  provider_id: string;
+  kind: ProviderKind;
+  base_url: string;
+  encrypted_credentials: string;
+}
+
+const CATALOG_SQL = `
+  SELECT m.id AS model_id, m.name, m.upstream_model, m.input_price::text, m.output_price::text,
+         m.cached_input_price::text, m.currency, m.price_tiers, m.created_at,
+         p.id AS provider_id, p.kind, p.base_url, p.encrypted_credentials
+  FROM models m JOIN providers p ON p.id = m.provider_id
+  WHERE m.enabled AND p.enabled`;
+
+/**
+ * Models and their providers, held in memory with decrypted credentials (they never leave this
+ * process). Reloaded whenever a model or provider changes anywhere, plus a periodic safety net.
+ * A failed reload keeps the previous catalog: the gateway goes on serving.
+ */
+@Injectable()
+export class ModelCatalogService implements OnModuleInit {
+  private routes = new Map<string, ModelRoute>();
+  private reloading: Promise<void> | undefined;
+  private reloadAgain = false;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(ChangeFeed) private readonly changeFeed: ChangeFeed,
+    @Inject(SecretBox) private readonly secretBox: SecretBox,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.changeFeed.on('change', (table: ChangedTable) => {
+      if (CATALOG_TABLES.has(table)) void this.reload();
+    });
+    this.changeFeed.on('resync', () => void this.reload());
+    setInterval(() => void this.reload(), RELOAD_SAFETY_NET_MS).unref();
+    await this.reload();
+  }
+
+  route(model: string): ModelRoute | undefined {
+    return this.routes.get(model);
+  }
+
+  all(): ModelRoute[] {
+    return [...this.routes.values()];
+  }
+
+  /** Coalesces bursts of change notifications into at most one reload at a time (plus one after). */
+  reload(): Promise<void> {
+    if (this.reloading) {
+      this.reloadAgain = true;
+      return this.reloading;
+    }
+    this.reloading = this.load()
+      .catch((error: Error) => this.logger.warn({ err: error.message }, 'model catalog reload failed; keeping the previous one'))
+      .finally(() => {
+        this.reloading = undefined;
+        if (this.reloadAgain) {
+          this.reloadAgain = false;
+          void this.reload();
+        }
+      });
+    return this.reloading;
+  }
+
+  private async load(): Promise<void> {
+    const rows: CatalogRow[] = await this.dataSource.query(CATALOG_SQL);
+    const routes = new Map<string, ModelRoute>();
+    for (const row of rows) {
+      let credentials: ProviderCredentials;
+      try {
+        credentials = this.secretBox.openJson<ProviderCredentials>(row.encrypted_credentials);
+      } catch (error) {
+        this.logger.error({ providerId: row.provider_id, err: (error as Error).message }, 'provider credentials cannot be decrypted; its models are unavailable');
+        continue;
+      }
+      routes.set(row.name, {
+        modelId: row.model_id,
+        name: row.name,
+        upstreamModel: row.upstream_model ?? row.name,
+        providerId: row.provider_id,
+        providerKind: row.kind,
+        baseUrl: row.base_url,
+        adapter: adapterFor(row.kind),
+        credentials,
+        price: {
+          inputPrice: row.input_price,
+          outputPrice: row.output_price,
+          cachedInputPrice: row.cached_input_price,
+          currency: row.currency,
+          priceTiers: row.price_tiers,
+        },
+        createdAt: Math.floor(new Date(row.created_at).getTime() / 1000),
+      });
+    }
+    this.routes = routes;
+  }
+}

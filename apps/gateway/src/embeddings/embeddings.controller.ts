@@ -1,0 +1,13 @@
+import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { ProxyService } from '../proxy/proxy.service';
+
+@Controller('v1')
+export class EmbeddingsController {
+  constructor(@Inject(ProxyService) private readonly proxy: ProxyService) {}
+
+  @Post('embeddings')
+  create(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.proxy.handle('embeddings', req, res);
+  }
+}

@@ -1,0 +1,143 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { AppConfig, ChangeFeed, ChangedTable, hashApiKey, looksLikeApiKey, ROOT_LOGGER } from '@app/core';
+import { GatewayError } from '../proxy/gateway-error';
+import type { Principal } from './principal';
+
+/** Safety net behind the change feed: entries older than this are re-read. */
+const POSITIVE_TTL_MS = 60_000;
+/** Unknown keys are remembered briefly so a misconfigured client cannot hammer the database. */
+const NEGATIVE_TTL_MS = 5_000;
+const MAX_NEGATIVE_ENTRIES = 10_000;
+const IDENTITY_TABLES: ReadonlySet<ChangedTable> = new Set(['api_keys', 'users', 'departments']);
+
+interface Entry {
+  principal: Principal | null;
+  loadedAt: number;
+}
+
+interface KeyRow {
+  api_key_id: string;
+  user_id: string;
+  department_id: string | null;
+  expires_at: Date | null;
+  usable: boolean;
+  user_models: string[] | null;
+  department_models: string[] | null;
+}
+
+const LOOKUP_SQL = `
+  SELECT k.id AS api_key_id, u.id AS user_id, u.department_id, k.expires_at,
+         (k.revoked_at IS NULL AND u.active) AS usable,
+         u.allowed_models AS user_models, d.allowed_models AS department_models
+  FROM api_keys k
+  JOIN users u ON u.id = k.user_id
+  LEFT JOIN departments d ON d.id = u.department_id
+  WHERE k.key_hash = $1`;
+
+/**
+ * API key → caller, from memory. A key is read from PostgreSQL once, then served from the map;
+ * any change to keys, users or departments (from any replica or by hand) clears the map through
+ * the change feed, so revocation and deactivation bite within a second. While the database is
+ * unreachable, known keys keep working from their last known state.
+ */
+@Injectable()
+export class KeyCacheService implements OnModuleInit {
+  private readonly entries = new Map<string, Entry>();
+  private readonly inflight = new Map<string, Promise<Principal | null>>();
+  private negativeCount = 0;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(ChangeFeed) private readonly changeFeed: ChangeFeed,
+    @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    this.changeFeed.on('change', (table: ChangedTable) => {
+      if (IDENTITY_TABLES.has(table)) this.clear();
+    });
+    this.changeFeed.on('resync', () => this.clear());
+  }
+
+  /** Resolves the Authorization header to a caller, or throws 401 in OpenAI's envelope. */
+  async authenticate(authorization: string | undefined): Promise<Principal> {
+    const token = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined;
+    if (!token || !looksLikeApiKey(token)) throw unauthorized();
+    const principal = await this.lookup(hashApiKey(token));
+    if (!principal || (principal.expiresAt !== null && principal.expiresAt <= Date.now())) throw unauthorized();
+    return principal;
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.negativeCount = 0;
+  }
+
+  private async lookup(hash: string): Promise<Principal | null> {
+    const entry = this.entries.get(hash);
+    const now = Date.now();
+    if (entry) {
+      const ttl = entry.principal ? POSITIVE_TTL_MS : NEGATIVE_TTL_MS;
+      if (now - entry.loadedAt < ttl) return entry.principal;
+    }
+    let pending = this.inflight.get(hash);
+    if (!pending) {
+      pending = this.load(hash, entry).finally(() => this.inflight.delete(hash));
+      this.inflight.set(hash, pending);
+    }
+    return pending;
+  }
+
+  private async load(hash: string, stale: Entry | undefined): Promise<Principal | null> {
+    let rows: KeyRow[];
+    try {
+      rows = await this.dataSource.query(LOOKUP_SQL, [hash]);
+    } catch (error) {
+      if (stale?.principal && this.config.dbOutagePolicy === 'serve') {
+        this.logger.warn({ err: (error as Error).message }, 'key lookup failed; serving the cached caller');
+        return stale.principal;
+      }
+      throw new GatewayError(503, 'service_unavailable', 'The gateway cannot verify API keys right now; try again shortly.');
+    }
+    const row = rows[0];
+    const principal = row?.usable ? toPrincipal(row) : null;
+    if (!principal) {
+      if (this.negativeCount >= MAX_NEGATIVE_ENTRIES) this.clearNegatives();
+      this.negativeCount++;
+    }
+    this.entries.set(hash, { principal, loadedAt: Date.now() });
+    return principal;
+  }
+
+  private clearNegatives(): void {
+    for (const [hash, entry] of this.entries) if (!entry.principal) this.entries.delete(hash);
+    this.negativeCount = 0;
+  }
+}
+
+function toPrincipal(row: KeyRow): Principal {
+  return {
+    apiKeyId: row.api_key_id,
+    userId: row.user_id,
+    departmentId: row.department_id,
+    expiresAt: row.expires_at ? new Date(row.expires_at).getTime() : null,
+    allowedModels: intersect(row.department_models, row.user_models),
+  };
+}
+
+/** null means "no restriction"; a user's list can only narrow the department's. */
+function intersect(department: string[] | null, user: string[] | null): ReadonlySet<string> | null {
+  if (department === null && user === null) return null;
+  if (department === null) return new Set(user);
+  if (user === null) return new Set(department);
+  const allowed = new Set(department);
+  return new Set(user.filter((model) => allowed.has(model)));
+}
+
+function unauthorized(): GatewayError {
+  return new GatewayError(401, 'invalid_api_key', 'Invalid API key. Use a Tollgate key: Authorization: Bearer tg_...');
+}

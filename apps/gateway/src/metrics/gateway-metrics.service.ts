@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { UsageRecord } from '@app/usage';
+
+/**
+ * Prometheus metrics of the gateway. Updated once per call from its usage record (no per-chunk
+ * work), exposed at GET /metrics.
+ */
+@Injectable()
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  private readonly requests = new Counter({
+    name: 'tollgate_gateway_requests_total',
+    help: 'Metered gateway calls by endpoint, model and HTTP status',
+    labelNames: ['endpoint', 'model', 'status'] as const,
+    registers: [this.registry],
+  });
+  private readonly refusals = new Counter({
+    name: 'tollgate_gateway_refusals_total',
+    help: 'Calls refused by the gateway itself, by error code (quota_exceeded, invalid_api_key, ...)',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+  private readonly providerErrors = new Counter({
+    name: 'tollgate_gateway_provider_errors_total',
+    help: 'Calls the provider failed, timed out or cut short',
+    labelNames: ['provider', 'code'] as const,
+    registers: [this.registry],
+  });
+  private readonly latency = new Histogram({
+    name: 'tollgate_gateway_request_duration_seconds',
+    help: 'Gateway call duration, end to end',
+    labelNames: ['endpoint', 'stream'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers: [this.registry],
+  });
+  private readonly ttft = new Histogram({
+    name: 'tollgate_gateway_time_to_first_token_seconds',
+    help: 'Time to first streamed chunk',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  private readonly tokens = new Counter({
+    name: 'tollgate_gateway_tokens_total',
+    help: 'Tokens metered, by kind',
+    labelNames: ['kind', 'model'] as const,
+    registers: [this.registry],
+  });
+  private readonly cost = new Counter({
+    name: 'tollgate_gateway_cost_total',
+    help: 'Cost metered, by currency (float view for dashboards; exact figures are in PostgreSQL)',
+    labelNames: ['currency'] as const,
+    registers: [this.registry],
+  });
+  readonly spoolDepth = new Gauge({
+    name: 'tollgate_usage_spool_pending_events',
+    help: 'Usage events spooled to disk but not yet written to PostgreSQL',
+    registers: [this.registry],
+  });
+  readonly batchLatency = new Histogram({
+    name: 'tollgate_usage_batch_write_seconds',
+    help: 'Duration of one usage batch transaction',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'tollgate_gateway_' });
+  }
+
+  observe(record: UsageRecord): void {
+    const model = record.model ?? 'unknown';
+    this.requests.inc({ endpoint: record.endpoint, model, status: String(record.status) });
+    this.latency.observe({ endpoint: record.endpoint, stream: String(record.stream) }, record.latencyMs / 1000);
+    if (record.ttftMs !== null) this.ttft.observe(record.ttftMs / 1000);
+    if (record.errorCode) {
+      if (record.status === 429 && record.errorCode === 'quota_exceeded') this.refusals.inc({ code: record.errorCode });
+      else if (record.providerId && record.status >= 400) this.providerErrors.inc({ provider: record.providerId, code: record.errorCode });
+      else this.refusals.inc({ code: record.errorCode });
+    }
+    if (record.totalTokens > 0) {
+      this.tokens.inc({ kind: 'prompt', model }, record.promptTokens);
+      this.tokens.inc({ kind: 'completion', model }, record.completionTokens);
+      this.tokens.inc({ kind: 'cached', model }, record.cachedTokens);
+      this.tokens.inc({ kind: 'reasoning', model }, record.reasoningTokens);
+    }
+    if (record.currency && record.cost !== '0') this.cost.inc({ currency: record.currency }, Number(record.cost));
+  }
+
+  refused(code: string): void {
+    this.refusals.inc({ code });
+  }
+}

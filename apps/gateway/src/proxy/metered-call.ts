@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { TokenUsage } from '@app/providers';
+import { PriceCalculator, QuotaCharge, UsageRecord } from '@app/usage';
+import type { ModelRoute } from '../catalog/model-catalog.service';
+import type { Principal } from '../key-auth/principal';
+
+/**
+ * Everything learnt about one call while it runs; becomes exactly one usage record at the end,
+ * whatever happened (refused, failed, hung up, or served).
+ */
+export class MeteredCall {
+  readonly id = randomUUID();
+  readonly receivedAt = new Date();
+  private readonly t0 = performance.now();
+  principal: Principal | undefined;
+  route: ModelRoute | undefined;
+  model: string | null = null;
+  stream = false;
+  status = 0;
+  errorCode: string | null = null;
+  ttftMs: number | null = null;
+  /** The provider's own counts, when they arrived. */
+  usage: TokenUsage | null = null;
+  /** Local prompt estimate, used when the provider's counts never arrive. */
+  estimatedPromptTokens = 0;
+  /** Whether the call reached the provider (only then can it have cost anything). */
+  forwarded = false;
+  /** Lazily estimates completion tokens from what was delivered (only needed without usage). */
+  estimateCompletion: (() => number) | undefined;
+  quotaCharges: QuotaCharge[] = [];
+
+  constructor(readonly endpoint: UsageRecord['endpoint']) {}
+
+  markFirstByte(): void {
+    if (this.ttftMs === null) this.ttftMs = Math.round(performance.now() - this.t0);
+  }
+
+  toRecord(prices: PriceCalculator, replicaId: string): UsageRecord {
+    const principal = this.principal!;
+    const tokens = this.finalTokens();
+    const priced = this.route && tokens.estimatedOrReal ? prices.price(this.route.price, tokens.usage) : undefined;
+    return {
+      id: this.id,
+      createdAt: this.receivedAt.toISOString(),
+      userId: principal.userId,
+      departmentId: principal.departmentId,
+      apiKeyId: principal.apiKeyId,
+      providerId: this.route?.providerId ?? null,
+      model: this.route?.name ?? this.model,
+      endpoint: this.endpoint,
+      stream: this.stream,
+      status: this.status,
+      latencyMs: Math.round(performance.now() - this.t0),
+      ttftMs: this.stream ? this.ttftMs : null,
+      ...tokens.usage,
+      cost: priced?.cost ?? '0',
+      currency: priced?.currency ?? this.route?.price.currency ?? null,
+      inputPrice: priced?.inputPrice ?? null,
+      outputPrice: priced?.outputPrice ?? null,
+      cachedInputPrice: priced?.cachedInputPrice ?? null,
+      estimated: tokens.estimated,
+      errorCode: this.errorCode,
+      quotaCharges: this.quotaCharges,
+      replicaId,
+    };
+  }
+
+  private finalTokens(): { usage: TokenUsage; estimated: boolean; estimatedOrReal: boolean } {
+    if (this.usage) return { usage: this.usage, estimated: false, estimatedOrReal: true };
+    // The provider never reported usage. If it produced output (a stream cut short by the client
+    // or by the provider), the provider bills what it generated: estimate it. If it answered with
+    // an error, or was never reached, nothing was consumed.
+    const producedOutput = this.forwarded && this.ttftMs !== null;
+    if (!producedOutput && !(this.forwarded && this.status === 499)) {
+      return { usage: zeroUsage(), estimated: false, estimatedOrReal: false };
+    }
+    const completionTokens = this.estimateCompletion?.() ?? 0;
+    const promptTokens = this.estimatedPromptTokens;
+    return {
+      usage: { promptTokens, completionTokens, cachedTokens: 0, reasoningTokens: 0, totalTokens: promptTokens + completionTokens },
+      estimated: true,
+      estimatedOrReal: true,
+    };
+  }
+}
+
+function zeroUsage(): TokenUsage {
+  return { promptTokens: 0, completionTokens: 0, cachedTokens: 0, reasoningTokens: 0, totalTokens: 0 };
+}

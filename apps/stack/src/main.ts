@@ -1,0 +1,63 @@
+import 'reflect-metadata';
+import { ChildProcess, fork } from 'node:child_process';
+import { join } from 'node:path';
+import { createRootLogger, loadConfigOrExit, prepareDatabase } from '@app/core';
+
+/**
+ * `npm start`: the whole stack on one machine. Starts (or reuses) the embedded PostgreSQL unless
+ * DATABASE_URL is set, applies migrations once, then runs the gateway and the admin API as two
+ * child processes pointed at it — the same entry points that run alone in production.
+ * `--migrate-only` applies the migrations and exits (the compose file's one-shot service).
+ */
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createRootLogger(config.logLevel, 'stack');
+  const database = await prepareDatabase(config, (line) => logger.debug({ postgres: line }));
+  logger.info({ embedded: Boolean(database.embedded), dataDir: config.dataDir }, 'database ready');
+  if (process.argv.includes('--migrate-only')) {
+    await database.embedded?.stop();
+    return;
+  }
+
+  const env = { ...process.env, DATABASE_URL: database.url, DATA_DIR: config.dataDir };
+  const children = new Map<string, ChildProcess>();
+  let stopping = false;
+
+  const start = (name: string) => {
+    const child = fork(join(__dirname, '..', name, 'main.js'), [], { env, stdio: 'inherit' });
+    children.set(name, child);
+    child.on('exit', (code, signal) => {
+      children.delete(name);
+      if (stopping) return;
+      logger.error({ app: name, code, signal }, 'app exited; stopping the stack');
+      void stop(1);
+    });
+  };
+
+  const stop = async (exitCode: number) => {
+    if (stopping) return;
+    stopping = true;
+    await Promise.all(
+      [...children.values()].map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+            setTimeout(() => child.kill('SIGKILL'), 35_000).unref();
+          }),
+      ),
+    );
+    await database.embedded?.stop();
+    process.exit(exitCode);
+  };
+
+  process.once('SIGTERM', () => void stop(0));
+  process.once('SIGINT', () => void stop(0));
+  start('gateway');
+  start('admin-api');
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`tollgate failed to start: ${error.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,46 @@
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { AppConfig, ROOT_LOGGER } from '@app/core';
+import { QuotaLedger } from '../quota/quota-ledger.service';
+import type { UsageRecord } from './usage-record';
+import { UsageSpool } from './usage-spool';
+import { UsageWriter } from './usage-writer';
+
+/**
+ * The gateway's metering entry point: `record()` makes a usage record durable (spool) and
+ * queues it for the batch writer, which commits events, rollups and quota usage together.
+ * Spool files are named after the quota ledger's replica id, so leases and spool agree.
+ */
+@Injectable()
+export class UsageMeter implements OnModuleInit, OnApplicationShutdown {
+  readonly writer: UsageWriter;
+
+  constructor(
+    @InjectDataSource() dataSource: DataSource,
+    @Inject(AppConfig) config: AppConfig,
+    @Inject(QuotaLedger) ledger: QuotaLedger,
+    @Inject(ROOT_LOGGER) logger: Logger,
+  ) {
+    const spool = new UsageSpool(config.spoolDir, ledger.replicaId);
+    this.writer = new UsageWriter(dataSource, spool, ledger, logger.child({ context: 'UsageWriter' }));
+  }
+
+  onModuleInit(): void {
+    this.writer.start();
+  }
+
+  record(record: UsageRecord): void {
+    this.writer.record(record);
+  }
+
+  /** Events accepted but not yet in PostgreSQL. */
+  get pending(): number {
+    return this.writer.queued;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.writer.stop();
+  }
+}
