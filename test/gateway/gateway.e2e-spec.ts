@@ -24,6 +24,9 @@ interface EventRow {
   provider_id: string | null;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const json = async (res: Response): Promise<any> => res.json();
+
 describe('gateway (real PostgreSQL, fake providers on loopback)', () => {
   let seed: Seed;
   let gateway: RunningGateway;
@@ -117,7 +120,9 @@ describe('gateway (real PostgreSQL, fake providers on loopback)', () => {
   });
 
   it('streams chunk by chunk, hides the usage chunk the client did not ask for, and still meters it', async () => {
-    const stream = await client().chat.completions.create({ model: 'qwen-plus', messages: [{ role: 'user', content: 'one two three' }], stream: true });
+    const { data: stream, response } = await client()
+      .chat.completions.create({ model: 'qwen-plus', messages: [{ role: 'user', content: 'one two three' }], stream: true })
+      .withResponse();
     const chunks = [];
     for await (const chunk of stream) chunks.push(chunk);
     expect(chunks.length).toBeGreaterThan(2);
@@ -126,7 +131,7 @@ describe('gateway (real PostgreSQL, fake providers on loopback)', () => {
     const upstream = dashscopeFake.requests[0];
     expect(upstream.path).toBe('/compatible-mode/v1/chat/completions');
     expect(upstream.body.stream_options).toEqual({ include_usage: true });
-    const event = await eventFor(stream.response.headers.get('x-request-id'));
+    const event = await eventFor(response.headers.get('x-request-id'));
     expect(event).toMatchObject({ status: 200, stream: true, estimated: false, currency: 'CNY' });
     expect(event.prompt_tokens).toBe(3 + 3); // the fake counts words + 3 per message
     expect(event.completion_tokens).toBe(12);
@@ -135,24 +140,28 @@ describe('gateway (real PostgreSQL, fake providers on loopback)', () => {
   });
 
   it('passes the usage chunk through when the client asked for it', async () => {
-    const stream = await client().chat.completions.create({
-      model: 'qwen-plus',
-      messages: [{ role: 'user', content: 'hi' }],
-      stream: true,
-      stream_options: { include_usage: true },
-    });
+    const { data: stream, response } = await client()
+      .chat.completions.create({
+        model: 'qwen-plus',
+        messages: [{ role: 'user', content: 'hi' }],
+        stream: true,
+        stream_options: { include_usage: true },
+      })
+      .withResponse();
     let usage: OpenAI.CompletionUsage | undefined | null;
     for await (const chunk of stream) if (chunk.usage) usage = chunk.usage;
     expect(usage?.total_tokens).toBeGreaterThan(0);
-    const event = await eventFor(stream.response.headers.get('x-request-id'));
+    const event = await eventFor(response.headers.get('x-request-id'));
     expect(event.total_tokens).toBe(usage!.total_tokens);
   });
 
   it('takes Huawei MaaS cumulative stream usage as last-wins, never the sum', async () => {
-    const stream = await client().chat.completions.create({ model: 'DeepSeek-V3', messages: [{ role: 'user', content: 'a b c d' }], stream: true });
+    const { data: stream, response } = await client()
+      .chat.completions.create({ model: 'DeepSeek-V3', messages: [{ role: 'user', content: 'a b c d' }], stream: true })
+      .withResponse();
     let last: OpenAI.CompletionUsage | undefined;
     for await (const chunk of stream) if (chunk.usage) last = chunk.usage;
-    const event = await eventFor(stream.response.headers.get('x-request-id'));
+    const event = await eventFor(response.headers.get('x-request-id'));
     expect(huaweiFake.requests[0].path).toBe('/v1/chat/completions');
     expect(event.completion_tokens).toBe(12);
     expect(event.prompt_tokens).toBe(4 + 3);
@@ -182,7 +191,7 @@ describe('gateway (real PostgreSQL, fake providers on loopback)', () => {
     expect(mine.data.map((m) => m.id)).toEqual(['qwen-plus']);
     const refused = await post('/v1/chat/completions', { model: 'gpt-test', messages: [{ role: 'user', content: 'x' }] }, restricted.key);
     expect(refused.status).toBe(403);
-    expect((await refused.json()).error.code).toBe('model_not_allowed');
+    expect((await json(refused)).error.code).toBe('model_not_allowed');
     const event = await eventFor(refused.headers.get('x-request-id'));
     expect(event).toMatchObject({ status: 403, error_code: 'model_not_allowed', total_tokens: 0 });
   });
@@ -190,22 +199,22 @@ describe('gateway (real PostgreSQL, fake providers on loopback)', () => {
   it('refuses unknown, malformed and unauthenticated calls in OpenAI’s envelope, metering the authenticated ones', async () => {
     const noKey = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', body: '{}' });
     expect(noKey.status).toBe(401);
-    expect((await noKey.json()).error.code).toBe('invalid_api_key');
+    expect((await json(noKey)).error.code).toBe('invalid_api_key');
     expect(noKey.headers.get('x-request-id')).toBeTruthy();
 
     const unknown = await post('/v1/chat/completions', { model: 'nope', messages: [{ role: 'user', content: 'x' }] });
     expect(unknown.status).toBe(404);
-    expect((await unknown.json()).error).toMatchObject({ code: 'model_not_found', param: 'model' });
+    expect((await json(unknown)).error).toMatchObject({ code: 'model_not_found', param: 'model' });
     expect((await eventFor(unknown.headers.get('x-request-id'))).error_code).toBe('model_not_found');
 
     const badJson = await post('/v1/chat/completions', '{"model": "gpt-test", "messages": [');
     expect(badJson.status).toBe(400);
-    expect((await badJson.json()).error.code).toBe('invalid_request');
+    expect((await json(badJson)).error.code).toBe('invalid_request');
     expect((await eventFor(badJson.headers.get('x-request-id'))).status).toBe(400);
 
     const badField = await post('/v1/chat/completions', { model: 'gpt-test', messages: [{ role: 'user', content: 'x' }], max_tokens: 'lots' });
     expect(badField.status).toBe(400);
-    expect((await badField.json()).error.param).toBe('max_tokens');
+    expect((await json(badField)).error.param).toBe('max_tokens');
     expect(openaiFake.requests).toHaveLength(0);
   });
 
@@ -214,7 +223,7 @@ describe('gateway (real PostgreSQL, fake providers on loopback)', () => {
     dashscopeFake.mode = { type: 'error', status: 429, body };
     const res = await post('/v1/chat/completions', { model: 'qwen-plus', messages: [{ role: 'user', content: 'x' }] });
     expect(res.status).toBe(429);
-    expect(await res.json()).toEqual(body);
+    expect(await json(res)).toEqual(body);
     const event = await eventFor(res.headers.get('x-request-id'));
     expect(event).toMatchObject({ status: 429, error_code: 'limit_requests', total_tokens: 0, cost: '0' });
   });
@@ -223,7 +232,7 @@ describe('gateway (real PostgreSQL, fake providers on loopback)', () => {
     openaiFake.mode = { type: 'hang' };
     const res = await post('/v1/chat/completions', { model: 'gpt-test', messages: [{ role: 'user', content: 'x' }] });
     expect(res.status).toBe(504);
-    expect((await res.json()).error.code).toBe('upstream_timeout');
+    expect((await json(res)).error.code).toBe('upstream_timeout');
     expect((await eventFor(res.headers.get('x-request-id'))).status).toBe(504);
   });
 
@@ -273,6 +282,6 @@ describe('gateway (real PostgreSQL, fake providers on loopback)', () => {
   it('answers /healthz with the database state', async () => {
     const res = await fetch(`${gateway.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok', database: 'up' });
+    expect(await json(res)).toMatchObject({ status: 'ok', database: 'up' });
   });
 });

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { CoreModule, CoreModuleOptions } from '@app/core';
 import { UsageModule } from '@app/usage';
 import { ModelCatalogService } from './catalog/model-catalog.service';
@@ -10,6 +11,7 @@ import { KeyCacheService } from './key-auth/key-cache.service';
 import { GatewayMetrics } from './metrics/gateway-metrics.service';
 import { ModelListService } from './models/model-list.service';
 import { ModelsController } from './models/models.controller';
+import { GatewayExceptionFilter } from './proxy/gateway-exception.filter';
 import { ProxyService } from './proxy/proxy.service';
 import { UpstreamPoolsService } from './proxy/upstream-pools.service';
 
@@ -21,7 +23,9 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [CoreModule.forRoot({ poolSize: 10, ...options }), UsageModule],
       controllers: [CompletionsController, EmbeddingsController, ModelsController, HealthController],
-      providers: [KeyCacheService, ModelCatalogService, UpstreamPoolsService, ProxyService, ModelListService, HealthService, GatewayMetrics],
+      providers: [
+        { provide: APP_FILTER, useClass: GatewayExceptionFilter },
+        KeyCacheService, ModelCatalogService, UpstreamPoolsService, ProxyService, ModelListService, HealthService, GatewayMetrics],
     };
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -10,6 +11,7 @@ import { GatewayMetrics } from './metrics/gateway-metrics.service';
 import { ProxyService } from './proxy/proxy.service';
 
 const SHUTDOWN_GRACE_MS = 30_000;
+const METERED_ROUTE = /^\/v1\/(chat\/completions|embeddings)(\?|$)/;
 
 /**
  * Builds the gateway application (used by main.ts and by the e2e tests, so both run the same
@@ -23,6 +25,11 @@ export async function createGatewayApp(config: AppConfig, databaseUrl: string, l
   });
   app.disable('x-powered-by');
   app.disable('etag');
+  // Metered routes use their usage event's id (set by the proxy); every other response gets one here.
+  app.use((req: { url: string }, res: { setHeader(name: string, value: string): void }, next: () => void) => {
+    if (!METERED_ROUTE.test(req.url)) res.setHeader('x-request-id', randomUUID());
+    next();
+  });
   const metrics = app.get(GatewayMetrics);
   const meter = app.get(UsageMeter);
   meter.writer.onBatch = (_size, ms) => metrics.batchLatency.observe(ms / 1000);

@@ -32,6 +32,7 @@ export class MeteredCall {
 
   constructor(readonly endpoint: UsageRecord['endpoint']) {}
 
+  /** First byte of output relayed to the client (time to first token for streams). */
   markFirstByte(): void {
     if (this.ttftMs === null) this.ttftMs = Math.round(performance.now() - this.t0);
   }

@@ -167,8 +167,14 @@ export class ProxyService {
       throw this.upstreamFailure(error, abort, res);
     }
     call.status = upstream.statusCode;
-    if (upstream.statusCode < 300) call.usage = readUsage(extractUsageObject(payload));
-    else call.errorCode = route.adapter.errorCode(safeJson(payload.subarray(0, MAX_ERROR_BODY_BYTES))) ?? `upstream_${upstream.statusCode}`;
+    if (upstream.statusCode < 300) {
+      call.usage = readUsage(extractUsageObject(payload));
+      if (!call.usage) {
+        // A success without usage: the provider still billed it, so estimate from the answer.
+        call.markFirstByte();
+        call.estimateCompletion = () => countTextTokens(payload.toString('utf8'));
+      }
+    } else call.errorCode = route.adapter.errorCode(safeJson(payload.subarray(0, MAX_ERROR_BODY_BYTES))) ?? `upstream_${upstream.statusCode}`;
     res.writeHead(upstream.statusCode, { 'content-type': header(upstream.headers['content-type']) ?? 'application/json' });
     return payload;
   }

@@ -15,6 +15,8 @@ export interface CommittedUsageSink {
     manager: EntityManager,
     committed: Array<{ charges: UsageRecord['quotaCharges']; replicaId: string; tokens: number; cost: string }>,
   ): Promise<void>;
+  /** Called once the transaction that applied `committed` has committed. */
+  afterCommit?(committed: Array<{ charges: UsageRecord['quotaCharges']; replicaId: string; tokens: number; cost: string }>): void;
 }
 
 export interface UsageWriterStats {
@@ -158,8 +160,9 @@ export class UsageWriter {
   private async writeBatch(): Promise<void> {
     const batch = this.queue.slice(0, BATCH_SIZE);
     const started = Date.now();
+    let charged: Parameters<CommittedUsageSink['applyCommitted']>[1] = [];
     try {
-      await this.dataSource.transaction((manager) => this.persist(manager, batch));
+      charged = await this.dataSource.transaction((manager) => this.persist(manager, batch));
     } catch (error) {
       this.stats.failures++;
       this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs ? this.backoffMs * 2 : 100);
@@ -168,6 +171,7 @@ export class UsageWriter {
       return;
     }
     this.backoffMs = 0;
+    if (charged.length > 0) this.quotaSink.afterCommit?.(charged);
     this.queue.splice(0, batch.length);
     const ms = Date.now() - started;
     this.stats.written += batch.length;
@@ -178,22 +182,21 @@ export class UsageWriter {
     if (this.queue.length === 0) this.spool.rotateIfIdle();
   }
 
-  private async persist(manager: EntityManager, batch: Pending[]): Promise<void> {
+  /** Returns the quota usage it committed (for newly inserted events only). */
+  private async persist(manager: EntityManager, batch: Pending[]): Promise<Parameters<CommittedUsageSink['applyCommitted']>[1]> {
     const records = batch.map((p) => p.record);
     const inserted: Array<{ id: string }> = await manager.query(INSERT_EVENTS_SQL, eventColumns(records));
-    if (inserted.length === 0) return;
+    if (inserted.length === 0) return [];
     const fresh = new Set(inserted.map((row) => row.id));
     const newRecords = records.filter((r) => fresh.has(r.id));
     const rollups = new RollupAccumulator();
     for (const record of newRecords) rollups.add(record);
     await addRollups(manager, rollups);
-    const charged = newRecords.filter((r) => r.quotaCharges.length > 0);
-    if (charged.length > 0) {
-      await this.quotaSink.applyCommitted(
-        manager,
-        charged.map((r) => ({ charges: r.quotaCharges, replicaId: r.replicaId, tokens: r.totalTokens, cost: r.cost })),
-      );
-    }
+    const charged = newRecords
+      .filter((r) => r.quotaCharges.length > 0)
+      .map((r) => ({ charges: r.quotaCharges, replicaId: r.replicaId, tokens: r.totalTokens, cost: r.cost }));
+    if (charged.length > 0) await this.quotaSink.applyCommitted(manager, charged);
+    return charged;
   }
 
   /** Records from other replicas' orphaned spool files go through the same idempotent path. */
