@@ -77,6 +77,10 @@ interface Lease {
   pending: Amounts;
   /** Room left for everyone at the last contact with PostgreSQL (outage policy `serve`). */
   lastKnownRoom: Amounts | undefined;
+  /** Estimates of calls waiting for an acquisition, so one round can cover all of them. */
+  waiting: Amounts;
+  /** The last acquisition granted all the room there was: a call it does not cover is refused. */
+  exhausted: boolean;
   acquiring: Promise<void> | undefined;
   lastUsedAt: number;
 }
@@ -98,6 +102,7 @@ export class QuotaLedger implements OnModuleInit, OnApplicationShutdown {
   private readonly leases = new Map<string, Lease>();
   private definitionsLoaded = false;
   private loading: Promise<void> | undefined;
+  private reloadAgain = false;
   private timers: NodeJS.Timeout[] = [];
 
   constructor(
@@ -134,7 +139,7 @@ export class QuotaLedger implements OnModuleInit, OnApplicationShutdown {
     const need: Amounts = { tokens: BigInt(Math.max(0, Math.ceil(estimate.tokens))), requests: 1n, cost: parseDecimal(estimate.cost) };
     const leases = definitions.map((definition) => this.leaseFor(definition, now));
 
-    for (let attempt = 0; attempt < 3; attempt++) {
+    for (let attempt = 0; attempt < 8; attempt++) {
       const short = leases.filter((lease) => !covers(lease, need));
       if (short.length === 0) {
         for (const lease of leases) {
@@ -143,9 +148,14 @@ export class QuotaLedger implements OnModuleInit, OnApplicationShutdown {
         }
         return this.admission(leases, need);
       }
-      await Promise.all(short.map((lease) => this.acquire(lease, need)));
-      const refused = short.find((lease) => !covers(lease, need));
-      if (refused && !refused.acquiring) throw this.exceeded(refused, need, now);
+      for (const lease of short) lease.waiting = add(lease.waiting, need);
+      try {
+        await Promise.all(short.map((lease) => this.acquire(lease)));
+      } finally {
+        for (const lease of short) lease.waiting = sub(lease.waiting, need);
+      }
+      const refused = short.find((lease) => lease.exhausted && !covers(lease, need));
+      if (refused) throw this.exceeded(refused, need, now);
     }
     const refused = leases.find((lease) => !covers(lease, need)) ?? leases[0];
     throw this.exceeded(refused, need, now);
@@ -279,7 +289,20 @@ export class QuotaLedger implements OnModuleInit, OnApplicationShutdown {
     const key = `${definition.id}|${start.toISOString()}`;
     let lease = this.leases.get(key);
     if (!lease) {
-      lease = { key, definition, periodStart: start, periodEnd: end, granted: zero(), reserved: zero(), pending: zero(), lastKnownRoom: undefined, acquiring: undefined, lastUsedAt: Date.now() };
+      lease = {
+        key,
+        definition,
+        periodStart: start,
+        periodEnd: end,
+        granted: zero(),
+        reserved: zero(),
+        pending: zero(),
+        waiting: zero(),
+        exhausted: false,
+        lastKnownRoom: undefined,
+        acquiring: undefined,
+        lastUsedAt: Date.now(),
+      };
       this.leases.set(key, lease);
     }
     lease.definition = definition; // limits may have changed
@@ -287,16 +310,16 @@ export class QuotaLedger implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** One acquisition per lease at a time; callers waiting on it re-check afterwards. */
-  private acquire(lease: Lease, need: Amounts): Promise<void> {
+  private acquire(lease: Lease): Promise<void> {
     if (!lease.acquiring) {
-      lease.acquiring = this.acquireFromDatabase(lease, need)
-        .catch((error: Error) => this.onDatabaseUnavailable(lease, need, error))
+      lease.acquiring = this.acquireFromDatabase(lease)
+        .catch((error: Error) => this.onDatabaseUnavailable(lease, error))
         .finally(() => (lease.acquiring = undefined));
     }
     return lease.acquiring;
   }
 
-  private async acquireFromDatabase(lease: Lease, need: Amounts): Promise<void> {
+  private async acquireFromDatabase(lease: Lease): Promise<void> {
     const { definition } = lease;
     await this.dataSource.transaction(async (manager) => {
       await manager.query(
@@ -323,9 +346,9 @@ export class QuotaLedger implements OnModuleInit, OnApplicationShutdown {
       const committed = toAmounts(used);
       const room = sub(sub(limitsOf(definition), committed), toAmounts(others));
       lease.lastKnownRoom = room;
-      // What this replica needs to hold: its uncommitted usage, its calls in flight and this call,
-      // plus a share of the room left so the next calls are admitted locally.
-      const wanted = add(add(lease.pending, lease.reserved), need);
+      // What this replica needs to hold: its uncommitted usage, its calls in flight and the calls
+      // waiting, plus a share of the room left so the next calls are admitted locally.
+      const wanted = add(add(lease.pending, lease.reserved), lease.waiting);
       const grant: Amounts = {
         tokens: definition.maxTokens === null ? 0n : clamp(wanted.tokens, room.tokens, room.tokens / CHUNK_SHARE),
         requests: definition.maxRequests === null ? 0n : clamp(wanted.requests, room.requests, room.requests / CHUNK_SHARE),
@@ -339,6 +362,10 @@ export class QuotaLedger implements OnModuleInit, OnApplicationShutdown {
         [definition.id, lease.periodStart, this.replicaId, grant.tokens.toString(), grant.requests.toString(), formatDecimal(grant.cost), LEASE_TTL_SECONDS],
       );
       lease.granted = grant;
+      lease.exhausted =
+        (definition.maxTokens !== null && grant.tokens >= max0(room.tokens)) ||
+        (definition.maxRequests !== null && grant.requests >= max0(room.requests)) ||
+        (definition.maxCost !== null && grant.cost >= max0(room.cost));
     });
   }
 
@@ -347,17 +374,16 @@ export class QuotaLedger implements OnModuleInit, OnApplicationShutdown {
    * the last contact (bounded by it, shared by all replicas, so the overshoot is bounded by
    * replicas × that room). Policy `refuse`: 503.
    */
-  private onDatabaseUnavailable(lease: Lease, need: Amounts, error: Error): void {
+  private onDatabaseUnavailable(lease: Lease, error: Error): void {
     this.logger.warn({ err: error.message, quotaId: lease.definition.id }, 'quota lease could not be acquired');
     if (this.config.dbOutagePolicy === 'refuse' || !lease.lastKnownRoom) throw new QuotaUnavailableError(error.message);
     const room = lease.lastKnownRoom;
-    const wanted = add(add(lease.pending, lease.reserved), need);
-    const limits = limitsOf(lease.definition);
     lease.granted = {
-      tokens: lease.definition.maxTokens === null ? 0n : min(max0(room.tokens), wanted.tokens > limits.tokens ? limits.tokens : wanted.tokens),
-      requests: lease.definition.maxRequests === null ? 0n : min(max0(room.requests), wanted.requests),
-      cost: lease.definition.maxCost === null ? 0n : min(max0(room.cost), wanted.cost),
+      tokens: max0(room.tokens),
+      requests: max0(room.requests),
+      cost: max0(room.cost),
     };
+    lease.exhausted = true;
   }
 
   private exceeded(lease: Lease, need: Amounts, now: Date): QuotaExceededError {
@@ -380,8 +406,13 @@ export class QuotaLedger implements OnModuleInit, OnApplicationShutdown {
     );
   }
 
+  /** Coalesces reloads; a change arriving during a load triggers one more, so none is missed. */
   private loadDefinitions(): Promise<void> {
-    if (!this.loading) {
+    if (this.loading) {
+      this.reloadAgain = true;
+      return this.loading;
+    }
+    {
       this.loading = this.dataSource
         .query(`SELECT id, scope, subject_id, period, max_tokens::text, max_requests::text, max_cost::text FROM quotas`)
         .then((rows: Array<{ id: string; scope: QuotaScope; subject_id: string; period: QuotaPeriod; max_tokens: string | null; max_requests: string | null; max_cost: string | null }>) => {
@@ -407,7 +438,13 @@ export class QuotaLedger implements OnModuleInit, OnApplicationShutdown {
           this.logger.warn({ err: error.message }, 'quota definitions could not be loaded; keeping the last known ones');
           if (!this.definitionsLoaded && this.config.dbOutagePolicy === 'refuse') throw new QuotaUnavailableError(error.message);
         })
-        .finally(() => (this.loading = undefined));
+        .finally(() => {
+          this.loading = undefined;
+          if (this.reloadAgain) {
+            this.reloadAgain = false;
+            void this.loadDefinitions();
+          }
+        });
     }
     return this.loading;
   }

@@ -1,0 +1,159 @@
+import pino from 'pino';
+import { DataSource } from 'typeorm';
+import { AppConfig, ChangeFeed } from '@app/core';
+import { createTestDatabase } from '../../../../test/support/test-database';
+import { testConfig } from '../../../../test/support/test-config';
+import { CommittedUsage, QuotaLedger } from './quota-ledger.service';
+import { QuotaExceededError } from './quota-errors';
+
+const logger = pino({ level: 'silent' });
+
+/** One gateway replica's quota side: its own connection pool, change feed and ledger. */
+class Replica {
+  private pending: CommittedUsage[] = [];
+
+  private constructor(
+    readonly dataSource: DataSource,
+    readonly feed: ChangeFeed,
+    readonly ledger: QuotaLedger,
+  ) {}
+
+  static async start(url: string, config: AppConfig): Promise<Replica> {
+    const dataSource = new DataSource({ type: 'postgres', url, extra: { max: 5 } });
+    await dataSource.initialize();
+    const feed = new ChangeFeed(url, logger);
+    await feed.start();
+    const ledger = new QuotaLedger(dataSource, config, feed, logger);
+    await ledger.onModuleInit();
+    return new Replica(dataSource, feed, ledger);
+  }
+
+  /** Admit, "serve", settle with the actual usage, and queue it for commit like the gateway does. */
+  async call(subject: { userId: string; departmentId: string }, estimate: number, actual = estimate): Promise<boolean> {
+    try {
+      const admission = await this.ledger.admit(subject, { tokens: estimate, cost: '0' });
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5));
+      admission.settle({ tokens: actual, cost: '0' });
+      this.pending.push({ charges: admission.charges, replicaId: this.ledger.replicaId, tokens: actual, cost: '0' });
+      return true;
+    } catch (error) {
+      if (error instanceof QuotaExceededError) return false;
+      throw error;
+    }
+  }
+
+  /** What the metering writer does with a batch. */
+  async commit(): Promise<void> {
+    const batch = this.pending.splice(0);
+    if (batch.length === 0) return;
+    await this.dataSource.transaction((manager) => this.ledger.applyCommitted(manager, batch));
+    this.ledger.afterCommit(batch);
+  }
+
+  async stop(): Promise<void> {
+    await this.ledger.onApplicationShutdown();
+    await this.feed.stop();
+    await this.dataSource.destroy();
+  }
+}
+
+describe('QuotaLedger across two replicas (real PostgreSQL)', () => {
+  let url: string;
+  let admin: DataSource;
+  let replicas: Replica[];
+  const userId = '00000000-0000-4000-8000-0000000000a1';
+  const departmentId = '00000000-0000-4000-8000-0000000000d1';
+
+  beforeAll(async () => {
+    url = await createTestDatabase();
+    admin = new DataSource({ type: 'postgres', url });
+    await admin.initialize();
+    const config = testConfig(url, { APP_TIMEZONE: 'Asia/Kolkata' });
+    replicas = [await Replica.start(url, config), await Replica.start(url, config)];
+  });
+
+  afterAll(async () => {
+    await Promise.all(replicas.map((r) => r.stop()));
+    await admin.destroy();
+  });
+
+  beforeEach(async () => {
+    await admin.query(`DELETE FROM quotas`);
+  });
+
+  async function quota(scope: 'user' | 'department', subjectId: string, limits: { maxTokens?: number; maxRequests?: number }) {
+    await admin.query(`INSERT INTO quotas (scope, subject_id, period, max_tokens, max_requests) VALUES ($1, $2, 'day', $3, $4)`, [
+      scope,
+      subjectId,
+      limits.maxTokens ?? null,
+      limits.maxRequests ?? null,
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // change feed reaches both replicas
+  }
+
+  async function hammer(total: number, estimate: number, actual = estimate): Promise<number> {
+    const subject = { userId, departmentId };
+    let admitted = 0;
+    const committers = replicas.map((replica) => setInterval(() => void replica.commit(), 20));
+    await Promise.all(
+      Array.from({ length: total }, (_, i) => replicas[i % 2].call(subject, estimate, actual).then((ok) => ok && admitted++)),
+    );
+    committers.forEach(clearInterval);
+    await Promise.all(replicas.map((r) => r.commit()));
+    return admitted;
+  }
+
+  it('never exceeds maxRequests, whatever the concurrency', async () => {
+    await quota('user', userId, { maxRequests: 37 });
+    const admitted = await hammer(300, 10);
+    expect(admitted).toBe(37);
+    const [row] = await admin.query(`SELECT used_requests::int AS n FROM quota_usage`);
+    expect(row.n).toBe(37);
+  });
+
+  it('never exceeds the department token quota when estimates hold', async () => {
+    await quota('department', departmentId, { maxTokens: 5_000 });
+    const admitted = await hammer(400, 70);
+    expect(admitted).toBe(Math.floor(5_000 / 70));
+    const [row] = await admin.query(`SELECT used_tokens::int AS n FROM quota_usage`);
+    expect(row.n).toBe(admitted * 70);
+    expect(row.n).toBeLessThanOrEqual(5_000);
+  });
+
+  it('binds both the user and the department quota', async () => {
+    await quota('user', userId, { maxRequests: 1000 });
+    await quota('department', departmentId, { maxRequests: 12 });
+    expect(await hammer(100, 1)).toBe(12);
+  });
+
+  it('refuses with the quota named and Retry-After until the period resets', async () => {
+    await quota('user', userId, { maxTokens: 100 });
+    await replicas[0].call({ userId, departmentId }, 80);
+    await replicas[0].commit();
+    const error = await replicas[1].ledger.admit({ userId, departmentId }, { tokens: 50, cost: '0' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QuotaExceededError);
+    const refusal = error as QuotaExceededError;
+    expect(refusal.message).toBe('user day token quota exceeded: limit 100, used 80');
+    expect(refusal.retryAfterSeconds).toBeGreaterThan(0);
+    expect(refusal.retryAfterSeconds).toBeLessThanOrEqual(86_400);
+  });
+
+  it('applies a changed limit within a second', async () => {
+    await quota('user', userId, { maxRequests: 1 });
+    expect(await replicas[0].call({ userId, departmentId }, 1)).toBe(true);
+    expect(await replicas[0].call({ userId, departmentId }, 1)).toBe(false);
+    await admin.query(`UPDATE quotas SET max_requests = 3`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await replicas[1].call({ userId, departmentId }, 1)).toBe(true);
+  });
+
+  it('reports used, remaining and reset per quota', async () => {
+    await quota('user', userId, { maxTokens: 1000, maxRequests: 10 });
+    await replicas[0].call({ userId, departmentId }, 100, 90);
+    await replicas[0].commit();
+    const [status] = await replicas[1].ledger.status('user', userId);
+    expect(status.used).toEqual({ tokens: '90', requests: '1', cost: '0' });
+    expect(status.remaining).toMatchObject({ tokens: '910', requests: '9', cost: null });
+    expect(new Date(status.resetsAt).getUTCHours() * 60 + new Date(status.resetsAt).getUTCMinutes()).toBe(18 * 60 + 30); // midnight in Kolkata
+  });
+});
