@@ -279,6 +279,24 @@ describe('gateway (real PostgreSQL, fake providers on loopback)', () => {
     expect(JSON.stringify([...res.headers.entries()])).not.toContain(openaiFake.apiKey);
   });
 
+  it('stops a developer exactly at a daily token quota with a clear 429 and Retry-After', async () => {
+    const capped = await seed.developer();
+    // each call: 3 + 3 prompt tokens estimated locally (small), max_tokens 20 reserved, 12 used
+    await seed.dataSource.query(`INSERT INTO quotas (scope, subject_id, period, max_requests) VALUES ('user', $1, 'day', 3)`, [capped.userId]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const body = { model: 'qwen-plus', messages: [{ role: 'user', content: 'x' }], max_tokens: 20 };
+    const results = await Promise.all(Array.from({ length: 8 }, () => post('/v1/chat/completions', body, capped.key)));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(3);
+    const refused = results.filter((r) => r.status === 429);
+    expect(refused).toHaveLength(5);
+    const error = (await json(refused[0])).error;
+    expect(error.code).toBe('quota_exceeded');
+    expect(error.message).toMatch(/^user day request quota exceeded: limit 3, used \d+$/);
+    expect(Number(refused[0].headers.get('retry-after'))).toBeGreaterThan(0);
+    const event = await eventFor(refused[0].headers.get('x-request-id'));
+    expect(event).toMatchObject({ status: 429, error_code: 'quota_exceeded', total_tokens: 0 });
+  });
+
   it('answers /healthz with the database state', async () => {
     const res = await fetch(`${gateway.url}/healthz`);
     expect(res.status).toBe(200);

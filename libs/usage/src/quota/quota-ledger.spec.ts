@@ -42,12 +42,17 @@ class Replica {
     }
   }
 
-  /** What the metering writer does with a batch. */
-  async commit(): Promise<void> {
-    const batch = this.pending.splice(0);
-    if (batch.length === 0) return;
-    await this.dataSource.transaction((manager) => this.ledger.applyCommitted(manager, batch));
-    this.ledger.afterCommit(batch);
+  private committing: Promise<void> = Promise.resolve();
+
+  /** What the metering writer does with a batch (one batch at a time, like the writer). */
+  commit(): Promise<void> {
+    this.committing = this.committing.then(async () => {
+      const batch = this.pending.splice(0);
+      if (batch.length === 0) return;
+      await this.dataSource.transaction((manager) => this.ledger.applyCommitted(manager, batch));
+      this.ledger.afterCommit(batch);
+    });
+    return this.committing;
   }
 
   async stop(): Promise<void> {
