@@ -2,43 +2,44 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
-import { EmbeddedDatabase, runMigrations } from '@app/core';
 import { FakeProvider } from '../support/fake-provider';
 import { freePort } from '../support/free-port';
 import { GatewayProcess } from '../support/gateway-process';
 import { Seed } from '../support/seed';
+import { TcpProxy } from '../support/tcp-proxy';
+import { createTestDatabase } from '../support/test-database';
 
 /**
  * The promise of issue "nothing lost": a load of concurrent calls runs through a 5-second
  * database outage and a SIGKILL of the gateway, and afterwards every call the clients saw
- * succeed has exactly one usage event. This suite owns its PostgreSQL (it stops it on purpose).
+ * succeed has exactly one usage event. The gateway reaches PostgreSQL through a relay this suite
+ * cuts for five seconds: to the gateway, the database is gone.
  */
 describe('metering survives a database outage and a SIGKILL (real processes)', () => {
   jest.setTimeout(180_000);
 
-  let db: EmbeddedDatabase;
-  let dbDir: string;
-  let dbPort: number;
   let url: string;
+  let proxied: string;
+  let proxy: TcpProxy;
   let seed: Seed;
   let fake: FakeProvider;
   let gateway: GatewayProcess;
 
   beforeAll(async () => {
-    dbDir = mkdtempSync(join(tmpdir(), 'tollgate-outage-pg-'));
-    dbPort = await freePort();
-    db = new EmbeddedDatabase({ dataDir: dbDir, port: dbPort });
-    url = await db.start();
-    await runMigrations(url);
+    url = await createTestDatabase();
+    proxy = await TcpProxy.start(Number(new URL(url).port));
+    const viaProxy = new URL(url);
+    viaProxy.port = String(proxy.port);
+    proxied = viaProxy.toString();
     seed = await Seed.connect(url);
     fake = await FakeProvider.start('openai');
   });
 
   afterAll(async () => {
     await gateway?.kill('SIGKILL');
-    await seed?.close().catch(() => undefined);
+    await seed?.close();
     await fake?.close();
-    await db?.stop();
+    await proxy?.close();
   });
 
   it('meters every successful call exactly once', async () => {
@@ -46,7 +47,7 @@ describe('metering survives a database outage and a SIGKILL (real processes)', (
     await seed.model('gpt-test', providerId, { input: '1', output: '2', currency: 'USD' });
     const dev = await seed.developer();
     const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-outage-data-'));
-    gateway = new GatewayProcess(await freePort(), { DATABASE_URL: url, DATA_DIR: dataDir });
+    gateway = new GatewayProcess(await freePort(), { DATABASE_URL: proxied, DATA_DIR: dataDir });
     await gateway.start();
 
     const served = new Set<string>();
@@ -76,13 +77,11 @@ describe('metering survives a database outage and a SIGKILL (real processes)', (
     const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
     await sleep(1500);
-    await seed.close();
-    await db.stop(); // database outage: the gateway keeps serving from cache and spools usage
+    proxy.cut(); // database outage: the gateway keeps serving from cache and spools usage
     const duringOutageFrom = served.size;
     await sleep(5000);
     const servedDuringOutage = served.size - duringOutageFrom;
-    db = new EmbeddedDatabase({ dataDir: dbDir, port: dbPort });
-    await db.start();
+    proxy.restore();
     await sleep(1500);
     await gateway.kill('SIGKILL'); // crash with events possibly still unwritten
     await gateway.start(); // same DATA_DIR: replays the dead process's spool
@@ -92,7 +91,6 @@ describe('metering survives a database outage and a SIGKILL (real processes)', (
     await client.close();
 
     expect(servedDuringOutage).toBeGreaterThan(0);
-    seed = await Seed.connect(url);
     const ids = [...served];
     let found: Array<{ id: string; n: number }> = [];
     for (let i = 0; i < 100; i++) {
