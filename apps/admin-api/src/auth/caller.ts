@@ -1,0 +1,9 @@
+import type { Role } from '@app/core';
+
+/** The signed-in user a request acts for, resolved once by the JWT guard. */
+export interface Caller {
+  id: string;
+  email: string;
+  role: Role;
+  departmentId: string | null;
+}

@@ -1,0 +1,17 @@
+import 'reflect-metadata';
+import { createRootLogger, loadConfigOrExit, prepareDatabase } from '@app/core';
+import { createAdminApp } from './admin-app';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createRootLogger(config.logLevel, 'admin-api');
+  const { url } = await prepareDatabase(config, (line) => logger.debug({ postgres: line }));
+  const app = await createAdminApp(config, url, logger);
+  await app.listen(config.adminPort, config.host);
+  logger.info({ url: `http://${config.host}:${config.adminPort}`, docs: `http://${config.host}:${config.adminPort}/api/docs` }, 'admin API listening');
+}
+
+bootstrap().catch((error: Error) => {
+  process.stderr.write(`admin API failed to start: ${error.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,39 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Caller } from '../auth/caller';
+import { CurrentUser, RequirePermissions } from '../auth/decorators';
+import { Permission } from '../auth/permissions';
+import { QuotasService } from '../quotas/quotas.service';
+import { MyUsageQueryDto } from '../usage/dto/usage-query.dto';
+import { UsageQueryService } from '../usage/usage-query.service';
+import { UsersService } from '../users/users.service';
+
+/** What every signed-in user may ask about themselves. */
+@ApiTags('me')
+@ApiBearerAuth()
+@Controller('me')
+export class MeController {
+  constructor(
+    @Inject(UsersService) private readonly users: UsersService,
+    @Inject(UsageQueryService) private readonly usage: UsageQueryService,
+    @Inject(QuotasService) private readonly quotas: QuotasService,
+  ) {}
+
+  @Get()
+  @RequirePermissions(Permission.SelfRead)
+  me(@CurrentUser() caller: Caller) {
+    return this.users.get(caller, caller.id);
+  }
+
+  @Get('usage')
+  @RequirePermissions(Permission.SelfRead)
+  usageOf(@CurrentUser() caller: Caller, @Query() query: MyUsageQueryDto) {
+    return this.usage.mine(caller, query);
+  }
+
+  @Get('quotas')
+  @RequirePermissions(Permission.SelfRead)
+  quotasOf(@CurrentUser() caller: Caller) {
+    return this.quotas.mine(caller);
+  }
+}

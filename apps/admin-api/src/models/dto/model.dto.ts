@@ -1,0 +1,77 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { CURRENCIES, Currency, Model, PriceTier } from '@app/core';
+import { formatDecimal, parseDecimal } from '@app/usage';
+
+const DECIMAL = /^\d{1,12}(\.\d{1,12})?$/;
+const DECIMAL_MESSAGE = '$property must be a non-negative decimal (string or number) with at most 12 decimals';
+/** Prices arrive as numbers or strings; they are kept as exact decimal strings. */
+const toDecimalString = ({ value }: { value: unknown }) => (typeof value === 'number' && Number.isFinite(value) ? value.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 12 }) : value);
+
+export class PriceTierDto implements PriceTier {
+  @ApiProperty() @IsInt() @Min(0) minPromptTokens: number;
+  @ApiProperty() @Transform(toDecimalString) @Matches(DECIMAL, { message: DECIMAL_MESSAGE }) inputPrice: string;
+  @ApiProperty() @Transform(toDecimalString) @Matches(DECIMAL, { message: DECIMAL_MESSAGE }) outputPrice: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(toDecimalString) @Matches(DECIMAL, { message: DECIMAL_MESSAGE }) cachedInputPrice?: string | null;
+}
+
+export class CreateModelDto {
+  @ApiProperty({ example: 'qwen-plus', description: 'the name clients send as `model`' }) @IsString() @MinLength(1) @MaxLength(200) name: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() providerId: string;
+  @ApiPropertyOptional({ nullable: true, description: "the provider's name for it" }) @IsOptional() @IsString() @MaxLength(200) upstreamModel?: string | null;
+  @ApiProperty({ example: '0.8', description: 'per 1M input tokens' }) @Transform(toDecimalString) @Matches(DECIMAL, { message: DECIMAL_MESSAGE }) inputPrice: string;
+  @ApiProperty({ example: '2', description: 'per 1M output tokens' }) @Transform(toDecimalString) @Matches(DECIMAL, { message: DECIMAL_MESSAGE }) outputPrice: string;
+  @ApiPropertyOptional({ example: '0.16', nullable: true }) @IsOptional() @Transform(toDecimalString) @Matches(DECIMAL, { message: DECIMAL_MESSAGE }) cachedInputPrice?: string | null;
+  @ApiProperty({ enum: CURRENCIES }) @IsIn(CURRENCIES) currency: Currency;
+  @ApiPropertyOptional({ type: [PriceTierDto], nullable: true, description: 'prompt-length tiers (e.g. DashScope long-context prices)' })
+  @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => PriceTierDto)
+  priceTiers?: PriceTierDto[] | null;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
+}
+
+export class UpdateModelDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() providerId?: string;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(200) upstreamModel?: string | null;
+  @ApiPropertyOptional() @IsOptional() @Transform(toDecimalString) @Matches(DECIMAL, { message: DECIMAL_MESSAGE }) inputPrice?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(toDecimalString) @Matches(DECIMAL, { message: DECIMAL_MESSAGE }) outputPrice?: string;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @Transform(toDecimalString) @Matches(DECIMAL, { message: DECIMAL_MESSAGE }) cachedInputPrice?: string | null;
+  @ApiPropertyOptional({ enum: CURRENCIES }) @IsOptional() @IsIn(CURRENCIES) currency?: Currency;
+  @ApiPropertyOptional({ type: [PriceTierDto], nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => PriceTierDto) priceTiers?: PriceTierDto[] | null;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
+}
+
+const exact = (value: string | null) => (value === null ? null : formatDecimal(parseDecimal(value)));
+
+export class ModelDto {
+  @ApiProperty() id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() providerId: string;
+  @ApiProperty({ nullable: true }) upstreamModel: string | null;
+  @ApiProperty() inputPrice: string;
+  @ApiProperty() outputPrice: string;
+  @ApiProperty({ nullable: true }) cachedInputPrice: string | null;
+  @ApiProperty({ enum: CURRENCIES }) currency: Currency;
+  @ApiProperty({ type: [PriceTierDto], nullable: true }) priceTiers: PriceTier[] | null;
+  @ApiProperty() enabled: boolean;
+  @ApiProperty() createdAt: string;
+  @ApiProperty() updatedAt: string;
+
+  static from(model: Model): ModelDto {
+    return {
+      id: model.id,
+      name: model.name,
+      providerId: model.providerId,
+      upstreamModel: model.upstreamModel,
+      inputPrice: exact(model.inputPrice)!,
+      outputPrice: exact(model.outputPrice)!,
+      cachedInputPrice: exact(model.cachedInputPrice),
+      currency: model.currency,
+      priceTiers: model.priceTiers,
+      enabled: model.enabled,
+      createdAt: model.createdAt.toISOString(),
+      updatedAt: model.updatedAt.toISOString(),
+    };
+  }
+}
