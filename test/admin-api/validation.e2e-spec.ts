@@ -1,6 +1,7 @@
 import { Reflector } from '@nestjs/core';
 import pino from 'pino';
-import { AppConfig, AppLogger } from '@app/core';
+import { AppLogger } from '@app/core';
+import { testConfig } from '../support/test-config';
 import { AdminApiModule } from '../../apps/admin-api/src/app.module';
 import { IS_PUBLIC, PERMISSIONS } from '../../apps/admin-api/src/auth/decorators';
 import { RunningAdmin, startAdmin } from '../support/admin-harness';
@@ -27,7 +28,7 @@ describe('admin API validation, secrets and login (real HTTP, real PostgreSQL)',
 
   it('declares, on every route, either @Public() or the permissions it needs (deny by default)', () => {
     const reflector = new Reflector();
-    const module = AdminApiModule.register({ config: {} as AppConfig, databaseUrl: '', logger: new AppLogger(pino({ level: 'silent' })) });
+    const module = AdminApiModule.register({ config: testConfig('postgres://unused@127.0.0.1:1/unused'), databaseUrl: '', logger: new AppLogger(pino({ level: 'silent' })) });
     const open: string[] = [];
     for (const controller of module.controllers ?? []) {
       const proto = (controller as { prototype: Record<string, unknown> }).prototype;
