@@ -1,9 +1,14 @@
 import 'reflect-metadata';
 import { createRootLogger, loadConfigOrExit, prepareDatabase } from '@app/core';
 import { createAdminApp } from './admin-app';
+import { CLI_COMMANDS, runCli } from './cli/admin-cli';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
+  const command = process.argv[2];
+  if (command && CLI_COMMANDS.includes(command)) {
+    process.exit(await runCli(config, process.argv.slice(2)));
+  }
   const logger = createRootLogger(config.logLevel, 'admin-api');
   const { url } = await prepareDatabase(config, (line) => logger.debug({ postgres: line }));
   const app = await createAdminApp(config, url, logger);
