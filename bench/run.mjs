@@ -1,0 +1,291 @@
+// `npm run bench`: the fake provider direct (the limit), through Portkey's open-source gateway
+// (meters nothing), and through Tollgate (auth, quotas and metering on), in one run on this
+// machine. Non-streaming throughput at fixed connections, a fixed-rate run for latency, and
+// streaming time to first token. Prints a table and writes bench/results/latest.json.
+import { fork, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+const require = createRequire(import.meta.url);
+const autocannon = require('autocannon');
+const { Pool } = require('undici');
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const RATE = Number(process.env.BENCH_RATE ?? 500);
+const STREAM_CONCURRENCY = Number(process.env.BENCH_STREAM_CONCURRENCY ?? 16);
+const UPSTREAM_KEY = 'sk-bench-upstream';
+const BODY = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Say hello to the benchmark.' }], max_tokens: 32 });
+const STREAM_BODY = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Say hello to the benchmark.' }], max_tokens: 32, stream: true });
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const children = [];
+process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
+process.on('SIGINT', () => process.exit(130));
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    await sleep(200);
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+async function startUpstream() {
+  const port = await freePort();
+  const child = fork(join(ROOT, 'bench', 'fake-upstream.mjs'), [String(port)], { stdio: 'ignore' });
+  children.push(child);
+  await sleep(300);
+  return `http://127.0.0.1:${port}`;
+}
+
+async function startPortkey(upstream) {
+  const port = await freePort();
+  const entry = join(ROOT, 'node_modules', '@portkey-ai', 'gateway', 'build', 'start-server.js');
+  const child = spawn(process.execPath, [entry, `--port=${port}`, '--headless'], { stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } });
+  children.push(child);
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor(`${base}/`, 30_000).catch(() => sleep(2000));
+  return {
+    url: `${base}/v1/chat/completions`,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${UPSTREAM_KEY}`, 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${upstream}/v1` },
+    pids: [child.pid],
+  };
+}
+
+async function startTollgate(upstream) {
+  const [gatewayPort, adminPort, pgPort] = [await freePort(), await freePort(), await freePort()];
+  const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-bench-'));
+  const env = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    GATEWAY_PORT: String(gatewayPort),
+    ADMIN_PORT: String(adminPort),
+    EMBEDDED_PG_PORT: String(pgPort),
+    ADMIN_EMAIL: 'bench@example.com',
+    ADMIN_PASSWORD: 'bench-password',
+    LOG_LEVEL: 'warn',
+    GATEWAY_WORKERS: process.env.GATEWAY_WORKERS ?? '1',
+  };
+  delete env.DATABASE_URL;
+  const stack = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'stack', 'main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  children.push(stack);
+  const gateway = `http://127.0.0.1:${gatewayPort}`;
+  const admin = `http://127.0.0.1:${adminPort}/api`;
+  await waitFor(`${gateway}/healthz`);
+  await waitFor(`http://127.0.0.1:${adminPort}/healthz`);
+  const call = async (method, path, token, body) => {
+    const res = await fetch(`${admin}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const json = await res.json();
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  let token;
+  for (let i = 0; i < 50 && !token; i++) {
+    token = await call('POST', '/auth/login', undefined, { email: 'bench@example.com', password: 'bench-password' }).then((r) => r.accessToken, () => undefined);
+    if (!token) await sleep(200);
+  }
+  const provider = await call('POST', '/providers', token, { name: 'bench', kind: 'openai', baseUrl: `${upstream}/v1`, apiKey: UPSTREAM_KEY });
+  await call('POST', '/models', token, { name: 'bench-model', providerId: provider.id, inputPrice: '0.8', outputPrice: '2', currency: 'CNY' });
+  const department = await call('POST', '/departments', token, { name: 'Benchmark' });
+  const user = await call('POST', '/users', token, { email: 'load@example.com', name: 'Load', departmentId: department.id, role: 'developer' });
+  const key = (await call('POST', `/users/${user.id}/api-keys`, token, { name: 'bench' })).key;
+  // quotas on: every call is admitted against a user and a department quota (leased ledger)
+  await call('PUT', '/quotas', token, { scope: 'user', subjectId: user.id, period: 'day', maxTokens: 1e12, maxRequests: 1e9 });
+  await call('PUT', '/quotas', token, { scope: 'department', subjectId: department.id, period: 'month', maxTokens: 1e12 });
+  await sleep(1500); // catalog and quota caches follow the change feed
+  const pids = () => descendants(stack.pid).filter((pid) => cmdline(pid).includes('apps/gateway/main.js'));
+  const metered = async () => {
+    const summary = await call('GET', '/usage/summary?range=today', token);
+    return summary.rows.reduce((sum, row) => sum + row.requests, 0);
+  };
+  return {
+    url: `${gateway}/v1/chat/completions`,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    get pids() {
+      return pids();
+    },
+    metered,
+    stop: () => stack.kill('SIGTERM'),
+  };
+}
+
+function cmdline(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
+function descendants(root) {
+  const parents = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+      parents.set(Number(entry), ppid);
+    } catch {
+      // gone
+    }
+  }
+  const found = [];
+  const walk = (pid) => {
+    for (const [child, parent] of parents) if (parent === pid) { found.push(child); walk(child); }
+  };
+  walk(root);
+  return found;
+}
+
+function rssMb(pids) {
+  let kb = 0;
+  for (const pid of pids) {
+    try {
+      const match = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (match) kb += Number(match[1]);
+    } catch {
+      // gone
+    }
+  }
+  return kb / 1024;
+}
+
+function cannon(target, options) {
+  return new Promise((resolve, reject) => {
+    autocannon({ url: target.url, method: 'POST', headers: target.headers, body: BODY, duration: SECONDS, connections: CONNECTIONS, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+/** Streaming: time to the first `data:` event and whole-stream time, at a fixed concurrency. */
+async function streams(target) {
+  const url = new URL(target.url);
+  const pool = new Pool(url.origin, { connections: STREAM_CONCURRENCY });
+  const ttft = [];
+  let ok = 0;
+  let errors = 0;
+  const until = Date.now() + SECONDS * 1000;
+  const worker = async () => {
+    while (Date.now() < until) {
+      const started = performance.now();
+      try {
+        const res = await pool.request({ method: 'POST', path: url.pathname, headers: target.headers, body: STREAM_BODY });
+        let first = true;
+        for await (const chunk of res.body) {
+          if (first && chunk.toString().includes('data:')) {
+            ttft.push(performance.now() - started);
+            first = false;
+          }
+        }
+        if (res.statusCode === 200) ok++;
+        else errors++;
+      } catch {
+        errors++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: STREAM_CONCURRENCY }, worker));
+  await pool.close();
+  ttft.sort((a, b) => a - b);
+  const pct = (p) => (ttft.length ? ttft[Math.min(ttft.length - 1, Math.floor((p / 100) * ttft.length))] : NaN);
+  return { streams: ok, errors, perSecond: ok / SECONDS, ttftP50: pct(50), ttftP99: pct(99) };
+}
+
+async function measure(name, target) {
+  process.stderr.write(`\n== ${name}\n`);
+  const samples = [];
+  const sampler = setInterval(() => target.pids && samples.push(rssMb(target.pids)), 500);
+  const warmup = await cannon(target, { duration: 2 }); // warm-up: pools, JIT, leases
+  const throughput = await cannon(target, {});
+  process.stderr.write(`   throughput: ${throughput.requests.average} req/s\n`);
+  const fixed = await cannon(target, { overallRate: RATE });
+  process.stderr.write(`   fixed ${RATE} req/s: p99 ${fixed.latency.p99} ms\n`);
+  const stream = await streams(target);
+  process.stderr.write(`   streaming: ${stream.perSecond.toFixed(0)} streams/s, TTFT p50 ${stream.ttftP50.toFixed(2)} ms\n`);
+  clearInterval(sampler);
+  const runs = [warmup, throughput, fixed];
+  const served2xx = runs.reduce((sum, r) => sum + r['2xx'], 0) + stream.streams;
+  const answered = runs.reduce((sum, r) => sum + r['2xx'] + r.non2xx, 0) + stream.streams + stream.errors;
+  return {
+    name,
+    reqPerSec: throughput.requests.average,
+    p50: throughput.latency.p50,
+    p99: throughput.latency.p99,
+    errors: throughput.errors + throughput.non2xx,
+    fixedRate: { rate: RATE, p50: fixed.latency.p50, p99: fixed.latency.p99, errors: fixed.errors + fixed.non2xx },
+    stream,
+    memoryMb: samples.length ? { start: samples[0], peak: Math.max(...samples), end: samples[samples.length - 1] } : null,
+    served2xx,
+    answered,
+  };
+}
+
+const upstream = await startUpstream();
+const direct = await measure('direct', { url: `${upstream}/v1/chat/completions`, headers: { 'content-type': 'application/json', authorization: `Bearer ${UPSTREAM_KEY}` } });
+
+let portkey = null;
+try {
+  portkey = await measure('portkey', await startPortkey(upstream));
+} catch (error) {
+  process.stderr.write(`portkey skipped: ${error.message}\n`);
+}
+
+let tollgate = null;
+let metering = null;
+try {
+  const target = await startTollgate(upstream);
+  const before = await target.metered();
+  tollgate = await measure('tollgate', target);
+  await sleep(2000); // the batch writer commits every ~100 ms
+  metering = { served2xx: tollgate.served2xx, answered: tollgate.answered, metered: (await target.metered()) - before };
+  target.stop();
+} catch (error) {
+  process.stderr.write(`tollgate skipped: ${error.stack ?? error.message}\n`);
+}
+
+const rows = [direct, portkey, tollgate].filter(Boolean);
+const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '-');
+const table = [
+  ['target', 'req/s', 'p50 ms', 'p99 ms', `p99 @${RATE}/s`, 'streams/s', 'TTFT p50', 'TTFT p99', 'errors', 'peak RSS MB'],
+  ...rows.map((r) => [r.name, fmt(r.reqPerSec), fmt(r.p50, 1), fmt(r.p99, 1), fmt(r.fixedRate.p99, 1), fmt(r.stream.perSecond), fmt(r.stream.ttftP50, 2), fmt(r.stream.ttftP99, 2), String(r.errors + r.fixedRate.errors + r.stream.errors), r.memoryMb ? fmt(r.memoryMb.peak) : '-']),
+];
+const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
+const lines = table.map((row) => row.map((cell, i) => cell.padStart(widths[i])).join('  '));
+const ratios = {
+  tollgateVsPortkeyThroughput: tollgate && portkey ? tollgate.reqPerSec / portkey.reqPerSec : null,
+  tollgateP99MinusDirectAtFixedRateMs: tollgate ? tollgate.fixedRate.p99 - direct.fixedRate.p99 : null,
+  tollgateTtftMinusDirectMs: tollgate ? tollgate.stream.ttftP50 - direct.stream.ttftP50 : null,
+};
+const report = { at: new Date().toISOString(), seconds: SECONDS, connections: CONNECTIONS, rows, ratios, metering };
+mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+writeFileSync(join(ROOT, 'bench', 'results', 'latest.json'), JSON.stringify(report, null, 2));
+console.log(`\n${lines.join('\n')}\n`);
+if (ratios.tollgateVsPortkeyThroughput !== null) console.log(`Tollgate / Portkey throughput: ${ratios.tollgateVsPortkeyThroughput.toFixed(1)}x`);
+if (ratios.tollgateP99MinusDirectAtFixedRateMs !== null) console.log(`Tollgate p99 − direct p99 at ${RATE} req/s: ${ratios.tollgateP99MinusDirectAtFixedRateMs.toFixed(1)} ms`);
+if (ratios.tollgateTtftMinusDirectMs !== null) console.log(`Tollgate TTFT − direct TTFT (p50): ${ratios.tollgateTtftMinusDirectMs.toFixed(2)} ms`);
+if (tollgate?.memoryMb) console.log(`Tollgate gateway RSS: start ${fmt(tollgate.memoryMb.start)} MB, peak ${fmt(tollgate.memoryMb.peak)} MB, end ${fmt(tollgate.memoryMb.end)} MB`);
+if (metering) {
+  const verdict = metering.metered === metering.answered ? 'every call metered' : 'MISMATCH';
+  console.log(`Metered vs served: ${metering.metered} usage events for ${metering.answered} answered calls (${metering.served2xx} 2xx) — ${verdict}`);
+}
+process.exit(0);
