@@ -85,7 +85,8 @@ async function startTollgate(upstream) {
     GATEWAY_WORKERS: process.env.GATEWAY_WORKERS ?? '1',
   };
   delete env.DATABASE_URL;
-  const stack = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'stack', 'main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
+  const stack = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'apps', 'stack', 'main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   children.push(stack);
   const gateway = `http://127.0.0.1:${gatewayPort}`;
   const admin = `http://127.0.0.1:${adminPort}/api`;
@@ -240,12 +241,13 @@ async function measure(name, target) {
   };
 }
 
+const only = process.env.BENCH_ONLY; // e.g. "tollgate" while profiling
 const upstream = await startUpstream();
-const direct = await measure('direct', { url: `${upstream}/v1/chat/completions`, headers: { 'content-type': 'application/json', authorization: `Bearer ${UPSTREAM_KEY}` } });
+const direct = only && only !== 'direct' ? null : await measure('direct', { url: `${upstream}/v1/chat/completions`, headers: { 'content-type': 'application/json', authorization: `Bearer ${UPSTREAM_KEY}` } });
 
 let portkey = null;
 try {
-  portkey = await measure('portkey', await startPortkey(upstream));
+  if (!only || only === 'portkey') portkey = await measure('portkey', await startPortkey(upstream));
 } catch (error) {
   process.stderr.write(`portkey skipped: ${error.message}\n`);
 }
@@ -253,12 +255,14 @@ try {
 let tollgate = null;
 let metering = null;
 try {
+  if (only && only !== 'tollgate') throw new Error('not selected');
   const target = await startTollgate(upstream);
   const before = await target.metered();
   tollgate = await measure('tollgate', target);
   await sleep(2000); // the batch writer commits every ~100 ms
   metering = { served2xx: tollgate.served2xx, answered: tollgate.answered, metered: (await target.metered()) - before };
   target.stop();
+  await sleep(1500);
 } catch (error) {
   process.stderr.write(`tollgate skipped: ${error.stack ?? error.message}\n`);
 }
@@ -273,8 +277,8 @@ const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].leng
 const lines = table.map((row) => row.map((cell, i) => cell.padStart(widths[i])).join('  '));
 const ratios = {
   tollgateVsPortkeyThroughput: tollgate && portkey ? tollgate.reqPerSec / portkey.reqPerSec : null,
-  tollgateP99MinusDirectAtFixedRateMs: tollgate ? tollgate.fixedRate.p99 - direct.fixedRate.p99 : null,
-  tollgateTtftMinusDirectMs: tollgate ? tollgate.stream.ttftP50 - direct.stream.ttftP50 : null,
+  tollgateP99MinusDirectAtFixedRateMs: tollgate && direct ? tollgate.fixedRate.p99 - direct.fixedRate.p99 : null,
+  tollgateTtftMinusDirectMs: tollgate && direct ? tollgate.stream.ttftP50 - direct.stream.ttftP50 : null,
 };
 const report = { at: new Date().toISOString(), seconds: SECONDS, connections: CONNECTIONS, rows, ratios, metering };
 mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });

@@ -5,7 +5,7 @@ import { PassportModule } from '@nestjs/passport';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKey, AuditLogEntry, CoreModule, CoreModuleOptions, Department, Model, Provider, User } from '@app/core';
-import { Quota, QuotaLedger, UsageEvent } from '@app/usage';
+import { Quota, QuotaLedger, UsageEvent, UsagePartitionService } from '@app/usage';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { AuditController } from './audit/audit.controller';
@@ -29,6 +29,9 @@ import { ProvidersController } from './providers/providers.controller';
 import { ProvidersService } from './providers/providers.service';
 import { QuotasController } from './quotas/quotas.controller';
 import { QuotasService } from './quotas/quotas.service';
+import { ReportsController } from './reports/reports.controller';
+import { UsagePartitionsCron } from './reports/usage-partitions.cron';
+import { UsageReportService } from './reports/usage-report.service';
 import { UsageController } from './usage/usage.controller';
 import { UsageEventsService } from './usage/usage-events.service';
 import { UsageQueryService } from './usage/usage-query.service';
@@ -59,6 +62,7 @@ export class AdminApiModule {
         ModelsController,
         QuotasController,
         UsageController,
+        ReportsController,
         AuditController,
         HealthController,
       ],
@@ -83,6 +87,9 @@ export class AdminApiModule {
         UsageSummaryService,
         UsageQueryService,
         FirstRunService,
+        UsageReportService,
+        UsagePartitionService,
+        UsagePartitionsCron,
       ],
     };
   }

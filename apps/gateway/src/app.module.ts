@@ -3,8 +3,6 @@ import { APP_FILTER } from '@nestjs/core';
 import { CoreModule, CoreModuleOptions } from '@app/core';
 import { UsageModule } from '@app/usage';
 import { ModelCatalogService } from './catalog/model-catalog.service';
-import { CompletionsController } from './completions/completions.controller';
-import { EmbeddingsController } from './embeddings/embeddings.controller';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
 import { KeyCacheService } from './key-auth/key-cache.service';
@@ -22,7 +20,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [CoreModule.forRoot({ poolSize: 10, ...options }), UsageModule],
-      controllers: [CompletionsController, EmbeddingsController, ModelsController, HealthController],
+      controllers: [ModelsController, HealthController],
       providers: [
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
         KeyCacheService, ModelCatalogService, UpstreamPoolsService, ProxyService, ModelListService, HealthService, GatewayMetrics],

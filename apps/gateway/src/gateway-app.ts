@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -11,7 +11,6 @@ import { GatewayMetrics } from './metrics/gateway-metrics.service';
 import { ProxyService } from './proxy/proxy.service';
 
 const SHUTDOWN_GRACE_MS = 30_000;
-const METERED_ROUTE = /^\/v1\/(chat\/completions|embeddings)(\?|$)/;
 
 /**
  * Builds the gateway application (used by main.ts and by the e2e tests, so both run the same
@@ -25,9 +24,15 @@ export async function createGatewayApp(config: AppConfig, databaseUrl: string, l
   });
   app.disable('x-powered-by');
   app.disable('etag');
-  // Metered routes use their usage event's id (set by the proxy); every other response gets one here.
-  app.use((req: { url: string }, res: { setHeader(name: string, value: string): void }, next: () => void) => {
-    if (!METERED_ROUTE.test(req.url)) res.setHeader('x-request-id', randomUUID());
+  // The two metered routes are mounted on Express ahead of Nest's router: no guard, pipe or
+  // interceptor applies to them (the proxy authenticates, parses and answers itself), so the hot
+  // path skips Nest's per-request execution context. Their x-request-id is the usage event's id.
+  const proxy = app.get(ProxyService);
+  const express = app.getHttpAdapter().getInstance();
+  express.post('/v1/chat/completions', (req: IncomingMessage, res: ServerResponse) => void proxy.handle('chat.completions', req, res));
+  express.post('/v1/embeddings', (req: IncomingMessage, res: ServerResponse) => void proxy.handle('embeddings', req, res));
+  app.use((_req: IncomingMessage, res: ServerResponse, next: () => void) => {
+    res.setHeader('x-request-id', randomUUID());
     next();
   });
   const metrics = app.get(GatewayMetrics);

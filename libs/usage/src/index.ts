@@ -9,3 +9,4 @@ export * from './rollups/rollup-accumulator';
 export * from './tokens/token-counter';
 export * from './quota';
 export * from './usage.module';
+export * from './partitions/usage-partition.service';

@@ -100,6 +100,7 @@ export class QuotaLedger implements OnModuleInit, OnApplicationShutdown {
   readonly replicaId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   private bySubject = new Map<string, Definition[]>();
   private readonly leases = new Map<string, Lease>();
+  private readonly currentLease = new Map<string, Lease>();
   private definitionsLoaded = false;
   private loading: Promise<void> | undefined;
   private reloadAgain = false;
@@ -285,6 +286,14 @@ export class QuotaLedger implements OnModuleInit, OnApplicationShutdown {
   }
 
   private leaseFor(definition: Definition, now: Date): Lease {
+    // Hot path: the current period's lease is remembered per quota; time-zone arithmetic only
+    // runs when a period ends.
+    const current = this.currentLease.get(definition.id);
+    const t = now.getTime();
+    if (current && t >= current.periodStart.getTime() && t < current.periodEnd.getTime()) {
+      current.definition = definition; // limits may have changed
+      return current;
+    }
     const { start, end } = periodBounds(definition.period, now, this.config.timezone);
     const key = `${definition.id}|${start.toISOString()}`;
     let lease = this.leases.get(key);
@@ -306,6 +315,7 @@ export class QuotaLedger implements OnModuleInit, OnApplicationShutdown {
       this.leases.set(key, lease);
     }
     lease.definition = definition; // limits may have changed
+    this.currentLease.set(definition.id, lease);
     return lease;
   }
 
@@ -457,6 +467,7 @@ export class QuotaLedger implements OnModuleInit, OnApplicationShutdown {
       if (idle || lease.periodEnd.getTime() <= now - 60_000) {
         if (isZero(lease.reserved) && isZero(lease.pending)) {
           this.leases.delete(key);
+          if (this.currentLease.get(lease.definition.id) === lease) this.currentLease.delete(lease.definition.id);
           await this.dataSource
             .query(`DELETE FROM quota_leases WHERE quota_id = $1 AND period_start = $2 AND replica_id = $3`, [lease.definition.id, lease.periodStart, this.replicaId])
             .catch(() => undefined);

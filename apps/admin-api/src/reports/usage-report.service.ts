@@ -1,0 +1,126 @@
+import type { Writable } from 'node:stream';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { stringify } from 'csv-stringify';
+import { DateTime } from 'luxon';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '@app/core';
+import { formatDecimal, parseDecimal } from '@app/usage';
+import type { Caller } from '../auth/caller';
+import { ScopePolicy } from '../auth/scope.policy';
+import { invalid } from '../common/errors';
+import { REPORT_DIMENSIONS, ReportDimension, UsageReportQueryDto } from './dto/usage-report-query.dto';
+
+const FETCH_ROWS = 2000;
+const MAX_DAYS = 400;
+
+const DIMENSIONS: Record<ReportDimension, { select: string; group: string; join: string }> = {
+  department: { select: `coalesce(d.name, '') AS department`, group: 'r.department_id, d.name', join: 'LEFT JOIN departments d ON d.id = r.department_id' },
+  user: { select: `coalesce(u.email, r.user_id::text) AS "user"`, group: 'r.user_id, u.email', join: 'LEFT JOIN users u ON u.id = r.user_id' },
+  model: { select: `coalesce(r.model, '') AS model`, group: 'r.model', join: '' },
+  provider: { select: `coalesce(p.name, '') AS provider`, group: 'r.provider_id, p.name', join: 'LEFT JOIN providers p ON p.id = r.provider_id' },
+  day: { select: `to_char((r.bucket_start AT TIME ZONE $3)::date, 'YYYY-MM-DD') AS day`, group: '(r.bucket_start AT TIME ZONE $3)::date', join: '' },
+};
+
+const METRIC_COLUMNS = ['requests', 'failed_requests', 'prompt_tokens', 'completion_tokens', 'cached_tokens', 'reasoning_tokens', 'total_tokens', 'cost', 'currency'];
+
+/**
+ * A spreadsheet would run a cell starting with one of these as a formula (CSV injection). Only
+ * text columns (names) can hold one; they get a leading apostrophe. Numbers are left alone.
+ */
+export function neutraliseFormula(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/**
+ * Finance's CSV: rows grouped by the chosen dimensions and currency (currencies are never summed
+ * together), read from the quarter-hour rollups through a server-side cursor and streamed row
+ * by row, so a year of a large company's usage never sits in memory. Days are in APP_TIMEZONE.
+ */
+@Injectable()
+export class UsageReportService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(ScopePolicy) private readonly scope: ScopePolicy,
+  ) {}
+
+  plan(caller: Caller, query: UsageReportQueryDto) {
+    const departmentId = this.scope.readableDepartment(caller);
+    const zone = this.config.timezone;
+    const from = DateTime.fromISO(query.from, { zone });
+    const to = DateTime.fromISO(query.to, { zone });
+    if (!from.isValid) throw invalid('from is not a valid date');
+    if (!to.isValid) throw invalid('to is not a valid date');
+    if (to < from) throw invalid('to must not be before from');
+    if (to.diff(from, 'days').days > MAX_DAYS) throw invalid(`a report covers at most ${MAX_DAYS} days`);
+    const requested = (query.groupBy ?? 'department').split(',') as ReportDimension[];
+    const dimensions = REPORT_DIMENSIONS.filter((dimension) => requested.includes(dimension)); // contract order
+    return {
+      dimensions,
+      departmentId,
+      start: from.startOf('day').toJSDate(),
+      end: to.plus({ days: 1 }).startOf('day').toJSDate(),
+      filename: `tollgate-usage-${query.from}-to-${query.to}.csv`,
+    };
+  }
+
+  async write(plan: ReturnType<UsageReportService['plan']>, out: Writable): Promise<void> {
+    const parts = plan.dimensions.map((dimension) => DIMENSIONS[dimension]);
+    const params: unknown[] = [plan.start, plan.end, this.config.timezone];
+    let scope = '';
+    if (plan.departmentId) {
+      params.push(plan.departmentId);
+      scope = ` AND r.department_id = $${params.length}`;
+    }
+    const select = parts.map((part) => part.select);
+    const group = parts.map((part) => part.group);
+    const sql = `
+      SELECT ${[...select, 'r.currency'].join(', ')},
+             sum(r.requests)::bigint AS requests, sum(r.failed_requests)::bigint AS failed_requests,
+             sum(r.prompt_tokens)::bigint AS prompt_tokens, sum(r.completion_tokens)::bigint AS completion_tokens,
+             sum(r.cached_tokens)::bigint AS cached_tokens, sum(r.reasoning_tokens)::bigint AS reasoning_tokens,
+             sum(r.total_tokens)::bigint AS total_tokens, sum(r.cost)::text AS cost
+      FROM usage_rollups r ${[...new Set(parts.map((part) => part.join).filter(Boolean))].join(' ')}
+      WHERE r.bucket_start >= $1 AND r.bucket_start < $2 AND ($3::text IS NOT NULL)${scope}
+      GROUP BY ${[...group, 'r.currency'].join(', ')}
+      ORDER BY ${[...plan.dimensions.map((_, i) => String(i + 1)), 'r.currency'].join(', ')}`;
+
+    const csv = stringify({ bom: true, header: true, columns: [...plan.dimensions, ...METRIC_COLUMNS], record_delimiter: '\r\n' });
+    csv.pipe(out);
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction('REPEATABLE READ');
+      await runner.query(`DECLARE usage_report NO SCROLL CURSOR FOR ${sql}`, params);
+      for (;;) {
+        const rows: Array<Record<string, unknown>> = await runner.query(`FETCH ${FETCH_ROWS} FROM usage_report`);
+        for (const row of rows) {
+          const record = [
+            ...plan.dimensions.map((dimension) => neutraliseFormula(String(row[dimension] ?? ''))),
+            String(row.requests),
+            String(row.failed_requests),
+            String(row.prompt_tokens),
+            String(row.completion_tokens),
+            String(row.cached_tokens),
+            String(row.reasoning_tokens),
+            String(row.total_tokens),
+            formatDecimal(parseDecimal((row.cost as string | null) ?? '0'), 6),
+            String(row.currency ?? ''),
+          ];
+          if (!csv.write(record)) await new Promise((resolve) => csv.once('drain', resolve));
+        }
+        if (rows.length < FETCH_ROWS) break;
+      }
+      await runner.commitTransaction();
+    } catch (error) {
+      await runner.rollbackTransaction().catch(() => undefined);
+      csv.destroy(error as Error);
+      throw error;
+    } finally {
+      await runner.release();
+    }
+    csv.end();
+    await new Promise<void>((resolve) => out.once('finish', resolve).once('close', resolve));
+  }
+}
