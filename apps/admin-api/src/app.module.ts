@@ -25,6 +25,11 @@ import { HealthController } from './health/health.controller';
 import { MeController } from './me/me.controller';
 import { ModelsController } from './models/models.controller';
 import { ModelsService } from './models/models.service';
+import { ProviderAlertsService } from './provider-quota/provider-alerts.service';
+import { ProviderPollCron } from './provider-quota/provider-poll.cron';
+import { ProviderPollingService } from './provider-quota/provider-polling.service';
+import { ProviderQuotaController } from './provider-quota/provider-quota.controller';
+import { ReconciliationService } from './provider-quota/reconciliation.service';
 import { ProvidersController } from './providers/providers.controller';
 import { ProvidersService } from './providers/providers.service';
 import { QuotasController } from './quotas/quotas.controller';
@@ -58,6 +63,7 @@ export class AdminApiModule {
         DepartmentsController,
         UsersController,
         ApiKeysController,
+        ProviderQuotaController,
         ProvidersController,
         ModelsController,
         QuotasController,
@@ -90,6 +96,10 @@ export class AdminApiModule {
         UsageReportService,
         UsagePartitionService,
         UsagePartitionsCron,
+        ProviderAlertsService,
+        ProviderPollingService,
+        ReconciliationService,
+        ProviderPollCron,
       ],
     };
   }

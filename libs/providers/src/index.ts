@@ -2,3 +2,8 @@ export * from './provider-adapter';
 export * from './provider-registry';
 export * from './usage';
 export * from './streaming/sse-usage-tap';
+export * from './polling/provider-snapshot';
+export * from './dashscope/acs3-hmac-sha256.signer';
+export * from './dashscope/dashscope.poller';
+export * from './huawei-maas/sdk-hmac-sha256.signer';
+export * from './huawei-maas/huawei-maas.poller';

@@ -26,6 +26,10 @@ export class AppConfig {
   readonly adminPassword: string | undefined;
   readonly providerPollSeconds: number;
   readonly alertWebhookUrl: string | undefined;
+  /** A provider balance under this amount raises an alert (unset: never). */
+  readonly alertBalanceBelow: string | undefined;
+  /** Reconciliation drift, in percent of the provider's figure, that raises an alert. */
+  readonly alertDriftPercent: number;
   readonly logLevel: string;
   readonly maxBodyBytes: number;
   readonly defaultMaxTokens: number;
@@ -58,6 +62,8 @@ export class AppConfig {
     this.adminPassword = env.ADMIN_PASSWORD;
     this.providerPollSeconds = env.PROVIDER_POLL_SECONDS ?? 300;
     this.alertWebhookUrl = env.ALERT_WEBHOOK_URL;
+    this.alertBalanceBelow = env.ALERT_BALANCE_BELOW;
+    this.alertDriftPercent = env.ALERT_DRIFT_PERCENT ?? 5;
     this.logLevel = env.LOG_LEVEL ?? 'info';
     this.maxBodyBytes = env.MAX_BODY_BYTES ?? 10 * 1024 * 1024;
     this.defaultMaxTokens = env.DEFAULT_MAX_TOKENS ?? 4096;

@@ -54,6 +54,8 @@ export class Environment {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(10) PROVIDER_POLL_SECONDS?: number;
   @IsOptional() @Transform(emptyToUndefined) @IsUrl({ require_tld: false }) ALERT_WEBHOOK_URL?: string;
+  @IsOptional() @Transform(emptyToUndefined) @IsString() ALERT_BALANCE_BELOW?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) ALERT_DRIFT_PERCENT?: number;
 
   @IsOptional() @IsIn(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']) LOG_LEVEL?: string;
 
