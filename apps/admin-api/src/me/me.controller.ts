@@ -4,7 +4,7 @@ import type { Caller } from '../auth/caller';
 import { CurrentUser, RequirePermissions } from '../auth/decorators';
 import { Permission } from '../auth/permissions';
 import { QuotasService } from '../quotas/quotas.service';
-import { MyUsageQueryDto } from '../usage/dto/usage-query.dto';
+import { MyUsageQueryDto, UsageEventsQueryDto } from '../usage/dto/usage-query.dto';
 import { UsageQueryService } from '../usage/usage-query.service';
 import { UsersService } from '../users/users.service';
 
@@ -29,6 +29,18 @@ export class MeController {
   @RequirePermissions(Permission.SelfRead)
   usageOf(@CurrentUser() caller: Caller, @Query() query: MyUsageQueryDto) {
     return this.usage.mine(caller, query);
+  }
+
+  @Get('usage/timeseries')
+  @RequirePermissions(Permission.SelfRead)
+  timeseriesOf(@CurrentUser() caller: Caller, @Query() query: MyUsageQueryDto) {
+    return this.usage.myTimeseries(caller, query);
+  }
+
+  @Get('usage/events')
+  @RequirePermissions(Permission.SelfRead)
+  eventsOf(@CurrentUser() caller: Caller, @Query() query: UsageEventsQueryDto) {
+    return this.usage.myEvents(caller, query);
   }
 
   @Get('quotas')

@@ -26,7 +26,20 @@ export class UsageQueryService {
     return this.summaries.summary(query.range ?? 'today', query.groupBy, { departmentId }, limit);
   }
 
+  timeseries(caller: Caller, query: UsageSummaryQueryDto) {
+    const departmentId = this.scope.readableDepartment(caller, query.departmentId);
+    return this.summaries.timeseries(query.range ?? '7d', { departmentId });
+  }
+
   mine(caller: Caller, query: MyUsageQueryDto) {
     return this.summaries.summary(query.range ?? 'today', 'model', { userId: caller.id });
+  }
+
+  myTimeseries(caller: Caller, query: MyUsageQueryDto) {
+    return this.summaries.timeseries(query.range ?? '7d', { userId: caller.id });
+  }
+
+  myEvents(caller: Caller, query: UsageEventsQueryDto) {
+    return this.eventsService.mine(caller, query);
   }
 }

@@ -18,6 +18,12 @@ export class UsageController {
     return this.usage.events(caller, query);
   }
 
+  @Get('timeseries')
+  @RequirePermissions(Permission.UsageRead)
+  timeseries(@CurrentUser() caller: Caller, @Query() query: UsageSummaryQueryDto) {
+    return this.usage.timeseries(caller, query);
+  }
+
   @Get('summary')
   @RequirePermissions(Permission.UsageRead)
   summary(@CurrentUser() caller: Caller, @Query() query: UsageSummaryQueryDto) {

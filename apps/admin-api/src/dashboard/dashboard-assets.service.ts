@@ -1,0 +1,42 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Injectable } from '@nestjs/common';
+import type { Response } from 'express';
+import { notFound } from '../common/errors';
+
+const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
+const FILES = new Set(['index.html', 'app.js', 'styles.css']);
+
+/**
+ * Finds the dashboard files next to the running code (dist/apps/admin-api/dashboard/public when
+ * built, the source folder under tests) and Chart.js in node_modules, and serves only those.
+ */
+@Injectable()
+export class DashboardAssets {
+  private readonly root = [join(__dirname, 'dashboard', 'public'), join(__dirname, 'public'), join(process.cwd(), 'apps', 'admin-api', 'src', 'dashboard', 'public')].find((dir) =>
+    existsSync(join(dir, 'index.html')),
+  );
+  private readonly cache = new Map<string, Buffer>();
+
+  send(res: Response, file: string): void {
+    if (!FILES.has(file) || !this.root) throw notFound('Dashboard file', file);
+    this.reply(res, file, join(this.root, file));
+  }
+
+  sendChartJs(res: Response): void {
+    // chart.js's export map hides dist/: find the package's main file and take its UMD sibling
+    this.reply(res, 'chart.umd.js', join(dirname(require.resolve('chart.js')), 'chart.umd.js'));
+  }
+
+  private reply(res: Response, name: string, path: string): void {
+    let body = this.cache.get(path);
+    if (!body) {
+      body = readFileSync(path);
+      this.cache.set(path, body);
+    }
+    res.setHeader('content-type', TYPES[name.split('.').pop() ?? ''] ?? 'application/octet-stream');
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'");
+    res.send(body);
+  }
+}
