@@ -295,7 +295,11 @@ if (ratios.tollgateP99MinusDirectAtFixedRateMs !== null) console.log(`Tollgate p
 if (ratios.tollgateTtftMinusDirectMs !== null) console.log(`Tollgate TTFT − direct TTFT (p50): ${ratios.tollgateTtftMinusDirectMs.toFixed(2)} ms`);
 if (tollgate?.memoryMb) console.log(`Tollgate gateway RSS: start ${fmt(tollgate.memoryMb.start)} MB, peak ${fmt(tollgate.memoryMb.peak)} MB, end ${fmt(tollgate.memoryMb.end)} MB`);
 if (metering) {
-  const verdict = metering.metered2xx === metering.served2xx ? 'every served call metered exactly once' : 'MISMATCH';
-  console.log(`Metered vs served: ${metering.metered2xx} successful usage events for ${metering.served2xx} 2xx responses — ${verdict} (${metering.meteredAll - metering.metered2xx} calls abandoned by the load generator at run ends, metered as 499)`);
+  // autocannon stops each run with up to CONNECTIONS calls in flight: the gateway finishes (and
+  // meters) some of them after the client stopped reading, so they are metered but not "seen".
+  const unseen = metering.metered2xx - metering.served2xx;
+  const verdict = unseen === 0 ? 'exact' : unseen > 0 && unseen <= 3 * CONNECTIONS ? `every served call metered; ${unseen} more completed after the load generator stopped reading` : 'MISMATCH';
+  console.log(`Metered vs served: ${metering.metered2xx} successful usage events for ${metering.served2xx} 2xx responses seen by clients — ${verdict}; ${metering.meteredAll - metering.metered2xx} abandoned calls metered as 499`);
+  metering.verdict = verdict;
 }
 process.exit(0);
