@@ -1,37 +1,26 @@
 import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKey, AuditLogEntry, CoreModule, CoreModuleOptions, Department, Model, Provider, User } from '@app/core';
 import { Quota, QuotaLedger, UsageEvent, UsagePartitionService } from '@app/usage';
-import { ApiKeysController } from './api-keys/api-keys.controller';
-import { ApiKeysService } from './api-keys/api-keys.service';
-import { AuditController } from './audit/audit.controller';
-import { AuditService } from './audit/audit.service';
-import { JwtAuthGuard } from './auth/auth.guard';
-import { AuthController } from './auth/auth.controller';
-import { AuthService } from './auth/auth.service';
-import { JwtStrategy } from './auth/jwt.strategy';
-import { PermissionsGuard } from './auth/permissions.guard';
-import { ScopePolicy } from './auth/scope.policy';
-import { SessionService } from './auth/session.service';
-import { FirstRunService } from './bootstrap/first-run.service';
+import { ApiKeysModule } from './api-keys/api-keys.module';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { BootstrapModule } from './bootstrap/bootstrap.module';
 import { DomainExceptionFilter } from './common/domain-exception.filter';
-import { DepartmentsController } from './departments/departments.controller';
-import { DepartmentsService } from './departments/departments.service';
-import { HealthController } from './health/health.controller';
+import { DashboardAssets } from './dashboard/dashboard-assets.service';
+import { DashboardController } from './dashboard/dashboard.controller';
+import { DepartmentsModule } from './departments/departments.module';
+import { HealthModule } from './health/health.module';
 import { MeController } from './me/me.controller';
-import { ModelsController } from './models/models.controller';
-import { ModelsService } from './models/models.service';
+import { ModelsModule } from './models/models.module';
 import { ProviderAlertsService } from './provider-quota/provider-alerts.service';
 import { ProviderPollCron } from './provider-quota/provider-poll.cron';
 import { ProviderPollingService } from './provider-quota/provider-polling.service';
 import { ProviderQuotaController } from './provider-quota/provider-quota.controller';
 import { ReconciliationService } from './provider-quota/reconciliation.service';
-import { ProvidersController } from './providers/providers.controller';
-import { ProvidersService } from './providers/providers.service';
+import { ProvidersModule } from './providers/providers.module';
 import { QuotasController } from './quotas/quotas.controller';
 import { QuotasService } from './quotas/quotas.service';
 import { ReportsController } from './reports/reports.controller';
@@ -41,10 +30,27 @@ import { UsageController } from './usage/usage.controller';
 import { UsageEventsService } from './usage/usage-events.service';
 import { UsageQueryService } from './usage/usage-query.service';
 import { UsageSummaryService } from './usage/usage-summary.service';
-import { UsersController } from './users/users.controller';
-import { UsersService } from './users/users.service';
+import { UsersModule } from './users/users.module';
 
-/** The admin API process: REST over one service layer, deny-by-default guards, one error filter. */
+/**
+ * The admin API process: REST over one service layer, deny-by-default guards (AuthModule),
+ * one validation pipe, one error filter.
+ *
+ * HOW TO ADD YOUR FEATURE: write `your-feature/your-feature.module.ts` and add ONE line to
+ * FEATURE_MODULES below. `ScopePolicy` (auth) and `AuditService` (audit) are global: inject
+ * them without importing. Protect routes as `auth/permissions.ts` explains.
+ *
+ * Route order: Nest registers the root module's controllers first, then imported modules in
+ * array order, and the first matching route wins. FEATURE_MODULES come before the identity and
+ * catalog modules, so a specific path such as `GET /providers/quota` wins over `GET /providers/:id`.
+ */
+const FEATURE_MODULES: DynamicModule['imports'] = [
+  // Quotas, usage, reports, provider polling, dashboard: one line each, e.g. `QuotasModule,`
+];
+
+/** Identity and catalog: departments, users, API keys, providers, models (their `:id` routes come last). */
+const IDENTITY_AND_CATALOG_MODULES = [DepartmentsModule, UsersModule, ApiKeysModule, ProvidersModule, ModelsModule, HealthModule, BootstrapModule];
+
 @Module({})
 export class AdminApiModule {
   static register(options: CoreModuleOptions): DynamicModule {
@@ -52,47 +58,32 @@ export class AdminApiModule {
       module: AdminApiModule,
       imports: [
         CoreModule.forRoot({ poolSize: 10, ...options }),
-        TypeOrmModule.forFeature([User, Department, ApiKey, Provider, Model, AuditLogEntry, Quota, UsageEvent]),
-        PassportModule,
-        JwtModule.register({}),
         ScheduleModule.forRoot(),
+        AuthModule,
+        AuditModule,
+        ...(FEATURE_MODULES ?? []),
+        ...IDENTITY_AND_CATALOG_MODULES,
+        // For the features still registered directly below (until they have their own module):
+        TypeOrmModule.forFeature([User, Department, ApiKey, Provider, Model, AuditLogEntry, Quota, UsageEvent]),
       ],
       controllers: [
-        AuthController,
-        MeController,
-        DepartmentsController,
-        UsersController,
-        ApiKeysController,
+        // Features registered directly (move them into a module in FEATURE_MODULES when you can):
         ProviderQuotaController,
-        ProvidersController,
-        ModelsController,
         QuotasController,
         UsageController,
         ReportsController,
-        AuditController,
-        HealthController,
+        DashboardController,
+        MeController, // GET /api/me (identity) + /api/me/usage…, /api/me/quotas (delegating to usage and quotas)
       ],
       providers: [
         { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }) },
-        { provide: APP_GUARD, useClass: JwtAuthGuard },
-        { provide: APP_GUARD, useClass: PermissionsGuard },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
-        JwtStrategy,
-        SessionService,
-        AuthService,
-        ScopePolicy,
-        AuditService,
-        DepartmentsService,
-        UsersService,
-        ApiKeysService,
-        ProvidersService,
-        ModelsService,
+        // Features registered directly (move them into a module in FEATURE_MODULES when you can):
         QuotaLedger,
         QuotasService,
         UsageEventsService,
         UsageSummaryService,
         UsageQueryService,
-        FirstRunService,
         UsageReportService,
         UsagePartitionService,
         UsagePartitionsCron,
@@ -100,6 +91,7 @@ export class AdminApiModule {
         ProviderPollingService,
         ReconciliationService,
         ProviderPollCron,
+        DashboardAssets,
       ],
     };
   }

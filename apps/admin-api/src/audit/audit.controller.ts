@@ -1,25 +1,20 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID } from 'class-validator';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequirePermissions } from '../auth/decorators';
 import { Permission } from '../auth/permissions';
-import { PageQueryDto } from '../common/page-query.dto';
+import { Page } from '../common/page';
 import { AuditService } from './audit.service';
-
-class AuditQueryDto extends PageQueryDto {
-  @IsOptional() @IsString() entityType?: string;
-  @IsOptional() @IsUUID() actorId?: string;
-}
+import { AuditEntryDto, AuditQueryDto } from './dto/audit.dto';
 
 @ApiTags('audit')
-@ApiBearerAuth()
 @Controller('audit-log')
 export class AuditController {
   constructor(@Inject(AuditService) private readonly audit: AuditService) {}
 
   @Get()
   @RequirePermissions(Permission.AuditRead)
-  list(@Query() query: AuditQueryDto) {
+  @ApiOkResponse({ description: '{items: AuditEntryDto[], nextCursor}' })
+  list(@Query() query: AuditQueryDto): Promise<Page<AuditEntryDto>> {
     return this.audit.list(query);
   }
 }

@@ -1,19 +1,50 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { AuditLogEntry } from '@app/core';
 import type { Caller } from '../auth/caller';
 import { clampLimit, decodeCursor, encodeCursor, Page } from '../common/page';
+import { AuditEntryDto, AuditQueryDto } from './dto/audit.dto';
 
-/** Fields that never reach the audit log, wherever they appear. */
-const SECRET_FIELDS = new Set(['passwordHash', 'keyHash', 'encryptedCredentials', 'password', 'apiKey', 'key', 'accessKeySecret', 'secretKey']);
+/** Fields that never reach the audit log, at any depth. */
+const SECRET_FIELDS = new Set([
+  'password',
+  'passwordhash',
+  'currentpassword',
+  'newpassword',
+  'keyhash',
+  'key',
+  'apikey',
+  'encryptedcredentials',
+  'accesskeysecret',
+  'secretkey',
+  'secret',
+  'token',
+  'accesstoken',
+]);
 
+/** A JSON-safe copy without secrets and hashes (dates as ISO strings). */
 export function withoutSecrets(value: object | null | undefined): Record<string, unknown> | null {
   if (!value) return null;
-  return Object.fromEntries(Object.entries(value).filter(([field]) => !SECRET_FIELDS.has(field)));
+  return scrub(value) as Record<string, unknown>;
 }
 
-/** Who changed what, before and after, when. Written in the same transaction as the change when one is given. */
+function scrub(value: unknown, depth = 0): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (value === null || typeof value !== 'object' || depth > 8) return value;
+  if (Array.isArray(value)) return value.map((item) => scrub(item, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([field, item]) => !SECRET_FIELDS.has(field.toLowerCase()) && item !== undefined && typeof item !== 'function')
+      .map(([field, item]) => [field, scrub(item, depth + 1)]),
+  );
+}
+
+/**
+ * Who changed what, before and after, when. Any module may inject it (it is global):
+ * pass the transaction's `EntityManager` so the entry commits or rolls back with the change.
+ * Actions are `<entity>.<verb>`: `department.create`, `user.deactivate`, `api_key.revoke`, `quota.update`.
+ */
 @Injectable()
 export class AuditService {
   constructor(@InjectRepository(AuditLogEntry) private readonly entries: Repository<AuditLogEntry>) {}
@@ -38,18 +69,22 @@ export class AuditService {
         before: withoutSecrets(before),
         after: withoutSecrets(after),
       }),
+      { reload: false },
     );
   }
 
-  async list(query: { limit?: number; cursor?: string; entityType?: string; actorId?: string }): Promise<Page<AuditLogEntry>> {
+  /** Newest first, keyset-paginated on the id. */
+  async list(query: AuditQueryDto): Promise<Page<AuditEntryDto>> {
     const limit = clampLimit(query.limit);
     const after = decodeCursor<{ id: string }>(query.cursor);
-    const qb = this.entries.createQueryBuilder('a').orderBy('a.id', 'DESC').take(limit + 1);
-    if (after) qb.andWhere('a.id < :id', { id: after.id });
+    const qb = this.entries.createQueryBuilder('a').orderBy('a.id', 'DESC').limit(limit + 1);
+    if (after) qb.andWhere('a.id < :id', { id: String(after.id).replace(/\D/g, '') || '0' });
     if (query.entityType) qb.andWhere('a.entityType = :type', { type: query.entityType });
+    if (query.entityId) qb.andWhere('a.entityId = :entityId', { entityId: query.entityId });
     if (query.actorId) qb.andWhere('a.actorId = :actor', { actor: query.actorId });
+    if (query.action) qb.andWhere('a.action = :action', { action: query.action });
     const rows = await qb.getMany();
     const items = rows.slice(0, limit);
-    return { items, nextCursor: rows.length > limit ? encodeCursor({ id: items[items.length - 1].id }) : null };
+    return { items: items.map(AuditEntryDto.from), nextCursor: rows.length > limit ? encodeCursor({ id: items[items.length - 1].id }) : null };
   }
 }

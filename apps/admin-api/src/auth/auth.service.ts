@@ -1,57 +1,77 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { AppConfig, hashPassword, User, verifyPassword } from '@app/core';
-import { unauthorized } from '../common/errors';
 import { AuditService } from '../audit/audit.service';
+import { invalid, unauthorized } from '../common/errors';
 import type { Caller } from './caller';
 import type { ChangePasswordDto, LoginDto, TokenDto } from './dto/login.dto';
+import type { JwtClaims } from './jwt.strategy';
 import { LoginThrottle } from './login-throttle';
+import { SessionService } from './session.service';
+
+/** The one answer to every failed sign-in: no telling unknown, wrong and deactivated apart. */
+export const LOGIN_FAILED = 'Invalid email or password';
 
 @Injectable()
 export class AuthService {
-  private readonly throttle = new LoginThrottle();
+  private readonly loginThrottle = new LoginThrottle();
+  /** Guessing the current password with a stolen token is throttled like a login. */
+  private readonly passwordThrottle = new LoginThrottle();
 
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(JwtService) private readonly jwt: JwtService,
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(SessionService) private readonly sessions: SessionService,
   ) {}
 
-  /** One message for unknown email, wrong password and inactive user: no account enumeration. */
   async login(dto: LoginDto, ip: string): Promise<TokenDto> {
-    this.throttle.check(dto.email, ip);
-    const user = await this.users
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('lower(u.email) = lower(:email)', { email: dto.email })
-      .getOne();
+    const email = dto.email.trim().toLowerCase();
+    const ticket = this.loginThrottle.begin(email, ip);
+    const user = await this.withPasswordHash().where('lower(u.email) = :email', { email }).getOne();
+    // Always run argon2 (verifyPassword hashes anyway when there is no hash) so timing tells nothing.
     const ok = await verifyPassword(user?.active ? user.passwordHash : null, dto.password);
     if (!user || !ok) {
-      this.throttle.fail(dto.email, ip);
-      throw unauthorized('Invalid email or password');
+      await this.audit.record(null, 'auth.login_failed', 'user', user?.id ?? null, null, { email, ip });
+      throw unauthorized(LOGIN_FAILED);
     }
-    this.throttle.succeed(dto.email, ip);
+    this.loginThrottle.succeed(ticket);
     return this.issue(user);
   }
 
+  /** Changes the caller's own password; every older token stops working, the answer is a fresh one. */
   async changePassword(caller: Caller, dto: ChangePasswordDto): Promise<TokenDto> {
-    const user = await this.users.createQueryBuilder('u').addSelect('u.passwordHash').where('u.id = :id', { id: caller.id }).getOneOrFail();
-    if (!(await verifyPassword(user.passwordHash, dto.currentPassword))) throw unauthorized('The current password is wrong');
-    user.passwordHash = await hashPassword(dto.newPassword);
-    user.tokenVersion += 1; // every older token stops working
-    await this.users.save(user);
-    await this.audit.record(caller, 'user.password_change', 'user', user.id, null, null);
-    return this.issue(user);
+    const ticket = this.passwordThrottle.begin(caller.id, 'password-change');
+    const user = await this.withPasswordHash().where('u.id = :id', { id: caller.id }).getOneOrFail();
+    if (!(await verifyPassword(user.passwordHash, dto.currentPassword))) throw invalid('currentPassword: the current password is wrong');
+    this.passwordThrottle.succeed(ticket);
+    if (dto.newPassword === dto.currentPassword) throw invalid('newPassword: must differ from the current password');
+    const passwordHash = await hashPassword(dto.newPassword);
+    const saved = await this.dataSource.transaction(async (manager) => {
+      await manager
+        .createQueryBuilder()
+        .update(User)
+        .set({ passwordHash, tokenVersion: () => 'token_version + 1' })
+        .where('id = :id', { id: user.id })
+        .execute();
+      await this.audit.record(caller, 'user.password_change', 'user', user.id, null, null, manager);
+      return manager.getRepository(User).findOneByOrFail({ id: user.id });
+    });
+    this.sessions.forget(user.id);
+    return this.issue(saved);
+  }
+
+  private withPasswordHash() {
+    return this.users.createQueryBuilder('u').addSelect('u.passwordHash');
   }
 
   private async issue(user: User): Promise<TokenDto> {
-    const accessToken = await this.jwt.signAsync(
-      { sub: user.id, role: user.role, ver: user.tokenVersion },
-      { secret: this.config.jwtSecret, expiresIn: this.config.jwtExpiresSeconds, algorithm: 'HS256' },
-    );
+    const claims: JwtClaims = { sub: user.id, role: user.role, tokenVersion: user.tokenVersion };
+    const accessToken = await this.jwt.signAsync(claims, { secret: this.config.jwtSecret, expiresIn: this.config.jwtExpiresSeconds, algorithm: 'HS256' });
     return { accessToken, expiresIn: this.config.jwtExpiresSeconds };
   }
 }

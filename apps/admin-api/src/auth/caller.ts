@@ -1,6 +1,6 @@
 import type { Role } from '@app/core';
 
-/** The signed-in user a request acts for, resolved once by the JWT guard. */
+/** The signed-in user a request acts for, resolved once per request by the JWT guard. */
 export interface Caller {
   id: string;
   email: string;

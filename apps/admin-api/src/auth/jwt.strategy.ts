@@ -5,12 +5,16 @@ import { AppConfig } from '@app/core';
 import type { Caller } from './caller';
 import { SessionService } from './session.service';
 
-interface JwtClaims {
+/** What an admin API token says. `tokenVersion` must match the user's current one. */
+export interface JwtClaims {
   sub: string;
-  ver: number;
+  role: string;
+  tokenVersion: number;
 }
 
-/** Verifies the bearer JWT, then checks the user is still active and the token not superseded. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Verifies the bearer JWT (HS256, JWT_SECRET, not expired), then that its session is still live. */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy) {
   constructor(
@@ -20,7 +24,9 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
     super({ jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(), secretOrKey: config.jwtSecret, algorithms: ['HS256'], ignoreExpiration: false });
   }
 
-  async validate(claims: JwtClaims): Promise<Caller | false> {
-    return (await this.sessions.callerFor(claims.sub, claims.ver)) ?? false;
+  async validate(claims: Partial<JwtClaims>): Promise<Caller | false> {
+    if (typeof claims.sub !== 'string' || !UUID.test(claims.sub) || typeof claims.tokenVersion !== 'number') return false;
+    // The role comes from the database, not the token: a demotion bites at once.
+    return (await this.sessions.callerFor(claims.sub, claims.tokenVersion)) ?? false;
   }
 }

@@ -1,17 +1,50 @@
 import type { Role } from '@app/core';
 
 /**
- * The one place roles become permissions. To protect a new route: put
- * `@RequirePermissions(Permission.X)` on the handler (the global PermissionsGuard refuses any
- * route without it unless it is `@Public()`), and let its service call `ScopePolicy` for
- * department scoping — never an `if (role === ...)` in a controller.
+ * # Permissions: the one place roles become permissions
+ *
+ * The admin API denies by default. Two global guards (`APP_GUARD`) run on every route:
+ * `JwtAuthGuard` (a valid, current session) then `PermissionsGuard` (the role holds every
+ * permission the handler declares). A handler with neither `@Public()` nor
+ * `@RequirePermissions(...)` answers 403 to everyone, and `test/admin-api/route-guards.e2e-spec.ts`
+ * fails the build for it.
+ *
+ * ## Protecting a new route
+ *
+ * ```ts
+ * import { Caller, CurrentUser, Permission, RequirePermissions, ScopePolicy } from '../auth';
+ *
+ * @Put()
+ * @RequirePermissions(Permission.QuotasWrite)           // 1. what the ROLE must be allowed
+ * upsert(@CurrentUser() caller: Caller, @Body() dto: UpsertQuotaDto) {
+ *   return this.quotas.upsert(caller, dto);              // 2. one line: pass the caller on
+ * }
+ *
+ * // in the service, before reading or writing a department's data:
+ * this.scope.assertCanWriteQuota(caller, { departmentId }); // 3. WHICH department/user (throws 403)
+ * const only = this.scope.readableDepartment(caller, query.departmentId); // or: filter a listing
+ * ```
+ *
+ * - Role checks live here, department/user checks in `ScopePolicy` (scope.policy.ts) — never an
+ *   `if (caller.role === ...)` in a controller or service. Need a new rule? Add a method there.
+ * - A new kind of thing to protect: add a `Permission` below and give it to roles in
+ *   `ROLE_PERMISSIONS`; the permission-matrix test (`test/admin-api/permission-matrix.e2e-spec.ts`)
+ *   shows the grid — add your routes to it.
+ * - `@Public()` is the only opt-out (login, health). Throw domain errors from `common/errors.ts`
+ *   (`NotFoundError`, `ForbiddenError`, ...), never `HttpException`.
+ * - Changes to the audited tables: `AuditService.record(caller, 'quota.update', 'quota', id, before, after, manager)`
+ *   inside the same transaction.
  */
 export enum Permission {
+  /** Own profile (`GET /api/me`, own usage and quotas) — every signed-in user. */
   SelfRead = 'self:read',
+  /** Own password. */
+  SelfWrite = 'self:write',
   DepartmentsRead = 'departments:read',
   DepartmentsWrite = 'departments:write',
   UsersRead = 'users:read',
   UsersWrite = 'users:write',
+  /** Gateway API keys; whose keys is decided by `ScopePolicy.assertCanManageKeysOf` (self, own department, anyone). */
   ApiKeysManage = 'api-keys:manage',
   ProvidersRead = 'providers:read',
   ProvidersWrite = 'providers:write',
@@ -21,15 +54,23 @@ export enum Permission {
   QuotasWrite = 'quotas:write',
   UsageRead = 'usage:read',
   ReportsRead = 'reports:read',
+  /** Provider balances, quota snapshots and reconciliation. */
   ProviderQuotaRead = 'provider-quota:read',
+  /** Trigger a provider poll now. */
   ProviderQuotaPoll = 'provider-quota:poll',
   AuditRead = 'audit:read',
 }
 
-const EVERYONE = [Permission.SelfRead, Permission.ModelsRead, Permission.ApiKeysManage];
+const EVERYONE: readonly Permission[] = [Permission.SelfRead, Permission.SelfWrite, Permission.ModelsRead, Permission.ApiKeysManage];
 
-export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
+/**
+ * As the contract's "who" column says. Scope within a permission (team lead: own department;
+ * developer: self) is `ScopePolicy`'s business.
+ */
+export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
+  /** Everything. */
   admin: new Set(Object.values(Permission)),
+  /** Reads usage, costs and provider balances of every department; changes nothing but own password and keys. */
   finance: new Set([
     ...EVERYONE,
     Permission.DepartmentsRead,
@@ -41,6 +82,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     Permission.ProviderQuotaRead,
     Permission.ProviderQuotaPoll,
   ]),
+  /** Users, keys and quotas of their own department; reads its usage. */
   team_lead: new Set([
     ...EVERYONE,
     Permission.DepartmentsRead,
@@ -51,9 +93,14 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     Permission.UsageRead,
     Permission.ReportsRead,
   ]),
+  /** Self only: profile, password, own keys, own usage and quotas, the model list. */
   developer: new Set(EVERYONE),
 };
 
 export function roleHas(role: Role, permission: Permission): boolean {
   return ROLE_PERMISSIONS[role]?.has(permission) ?? false;
+}
+
+export function permissionsOf(role: Role): Permission[] {
+  return [...(ROLE_PERMISSIONS[role] ?? [])];
 }

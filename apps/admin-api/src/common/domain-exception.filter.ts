@@ -1,22 +1,60 @@
+import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { ROOT_LOGGER } from '@app/core';
 import { DomainError, DomainErrorKind } from './errors';
 
-const STATUS: Record<DomainErrorKind, [number, string]> = {
-  not_found: [404, 'Not Found'],
-  forbidden: [403, 'Forbidden'],
-  conflict: [409, 'Conflict'],
-  invalid: [400, 'Bad Request'],
-  unauthorized: [401, 'Unauthorized'],
-  too_many_requests: [429, 'Too Many Requests'],
+/** The JSON body of every admin API error. */
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string | string[];
+  errorId?: string;
+}
+
+interface Described {
+  body: ErrorBody;
+  headers: Record<string, string>;
+}
+
+/** Exhaustive: a new kind that is not mapped here fails to compile. */
+export function statusOf(kind: DomainErrorKind): [number, string] {
+  switch (kind) {
+    case 'invalid':
+      return [400, 'Bad Request'];
+    case 'unauthorized':
+      return [401, 'Unauthorized'];
+    case 'forbidden':
+      return [403, 'Forbidden'];
+    case 'not_found':
+      return [404, 'Not Found'];
+    case 'conflict':
+      return [409, 'Conflict'];
+    case 'too_many_requests':
+      return [429, 'Too Many Requests'];
+    default:
+      return assertNever(kind);
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unmapped domain error kind ${String(value)}`);
+}
+
+/** PostgreSQL errors a request can cause (a race past a service's own check), by SQLSTATE. */
+const PG_ERRORS: Record<string, [number, string, string]> = {
+  '23505': [409, 'Conflict', 'Already exists'],
+  '23503': [400, 'Bad Request', 'A referenced record does not exist'],
+  '23514': [400, 'Bad Request', 'A value is out of range'],
+  '22P02': [400, 'Bad Request', 'Malformed value'],
+  '22003': [400, 'Bad Request', 'A number is out of range'],
 };
 
 /**
  * The admin API's one error mapping: domain errors by kind, framework HTTP errors (validation,
- * unknown routes) as they are, unique-constraint violations as 409, anything else as a 500 with
- * a logged error id — never a stack trace or a secret.
+ * unknown routes, malformed JSON) as they are, constraint violations as 409/400, anything else
+ * as a 500 that logs an error id and returns it — never a stack trace or a secret.
  */
 @Catch()
 export class DomainExceptionFilter implements ExceptionFilter {
@@ -24,27 +62,40 @@ export class DomainExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
-    const { status, error, message, headers } = this.describe(exception);
-    if (res.headersSent) return void res.end();
-    res.status(status).set(headers).json({ statusCode: status, error, message });
+    const { body, headers } = this.describe(exception);
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res.status(body.statusCode).set(headers).json(body);
   }
 
-  private describe(exception: unknown): { status: number; error: string; message: string | string[]; headers: Record<string, string> } {
+  private describe(exception: unknown): Described {
     if (exception instanceof DomainError) {
-      const [status, error] = STATUS[exception.kind];
-      return { status, error, message: exception.message, headers: exception.headers };
+      const [statusCode, error] = statusOf(exception.kind);
+      return { body: { statusCode, error, message: exception.message }, headers: exception.headers };
     }
     if (exception instanceof HttpException) {
-      const body = exception.getResponse() as { message?: string | string[]; error?: string } | string;
-      const message = typeof body === 'string' ? body : (body.message ?? exception.message);
-      return { status: exception.getStatus(), error: typeof body === 'string' ? exception.name : (body.error ?? exception.name), message, headers: {} };
+      const statusCode = exception.getStatus();
+      const response = exception.getResponse();
+      const fields = typeof response === 'object' && response !== null ? (response as { message?: unknown; error?: unknown }) : {};
+      const message = typeof fields.message === 'string' || Array.isArray(fields.message) ? (fields.message as string | string[]) : exception.message;
+      const error = typeof fields.error === 'string' ? fields.error : exception.name;
+      if (statusCode < 500) return { body: { statusCode, error, message }, headers: {} };
     }
-    const pg = exception as { code?: string; detail?: string; constraint?: string };
-    if (pg?.code === '23505') return { status: 409, error: 'Conflict', message: `Already exists (${pg.constraint ?? 'unique'})`, headers: {} };
-    if (pg?.code === '23503') return { status: 400, error: 'Bad Request', message: 'A referenced record does not exist', headers: {} };
-    if (pg?.code === '22P02') return { status: 400, error: 'Bad Request', message: 'Malformed identifier', headers: {} };
-    const errorId = Math.random().toString(36).slice(2, 10);
-    this.logger.error({ errorId, err: (exception as Error)?.message, stack: (exception as Error)?.stack }, 'unexpected admin API error');
-    return { status: 500, error: 'Internal Server Error', message: `Internal error (id ${errorId})`, headers: {} };
+    const pg = typeof exception === 'object' && exception !== null ? (exception as { code?: unknown; constraint?: unknown }) : {};
+    const known = typeof pg.code === 'string' ? PG_ERRORS[pg.code] : undefined;
+    if (known) {
+      const [statusCode, error, message] = known;
+      const constraint = typeof pg.constraint === 'string' ? ` (${pg.constraint})` : '';
+      return { body: { statusCode, error, message: `${message}${constraint}` }, headers: {} };
+    }
+    const errorId = randomUUID();
+    const err = exception instanceof Error ? exception : new Error(String(exception));
+    this.logger.error({ errorId, err: { name: err.name, message: err.message, stack: err.stack } }, 'unexpected admin API error');
+    return {
+      body: { statusCode: 500, error: 'Internal Server Error', message: `Internal error; quote error id ${errorId} to your administrator`, errorId },
+      headers: {},
+    };
   }
 }
