@@ -29,8 +29,16 @@ export async function createGatewayApp(config: AppConfig, databaseUrl: string, l
   // path skips Nest's per-request execution context. Their x-request-id is the usage event's id.
   const proxy = app.get(ProxyService);
   const express = app.getHttpAdapter().getInstance();
-  express.post('/v1/chat/completions', (req: IncomingMessage, res: ServerResponse) => void proxy.handle('chat.completions', req, res));
-  express.post('/v1/embeddings', (req: IncomingMessage, res: ServerResponse) => void proxy.handle('embeddings', req, res));
+  const route = (operation: 'chat.completions' | 'embeddings') => (req: IncomingMessage, res: ServerResponse) => {
+    proxy.handle(operation, req, res).catch((error: Error) => {
+      // handle() answers every failure itself; this is the last line against a crash
+      logger.error({ err: error.message, stack: error.stack }, 'unhandled error on the proxy path');
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      if (!res.writableEnded) res.end();
+    });
+  };
+  express.post('/v1/chat/completions', route('chat.completions'));
+  express.post('/v1/embeddings', route('embeddings'));
   app.use((_req: IncomingMessage, res: ServerResponse, next: () => void) => {
     res.setHeader('x-request-id', randomUUID());
     next();

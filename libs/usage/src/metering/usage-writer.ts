@@ -116,10 +116,20 @@ export class UsageWriter {
     this.orphanTimer.unref();
   }
 
-  /** Durable before it returns; written to PostgreSQL shortly after. */
+  /**
+   * Durable before it returns; written to PostgreSQL shortly after. If the spool cannot be written
+   * (disk full, permissions), the record still goes to PostgreSQL from memory and the failure is
+   * logged loudly: losing durability is bad, losing the record is worse.
+   */
   record(record: UsageRecord): void {
-    const { segment } = this.spool.append(record);
-    this.stats.spooled++;
+    let segment: number | undefined;
+    try {
+      segment = this.spool.append(record).segment;
+      this.stats.spooled++;
+    } catch (error) {
+      this.stats.failures++;
+      this.logger.error({ err: (error as Error).message, id: record.id }, 'usage spool write failed; record kept in memory only');
+    }
     this.queue.push({ record, segment });
     if (this.queue.length >= BATCH_SIZE) void this.flush();
   }
