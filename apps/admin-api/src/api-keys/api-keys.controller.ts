@@ -1,33 +1,37 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Caller } from '../auth/caller';
 import { CurrentUser, RequirePermissions } from '../auth/decorators';
 import { Permission } from '../auth/permissions';
+import { Page } from '../common/page';
+import { ParseIdPipe } from '../common/parse-id.pipe';
 import { ApiKeysService } from './api-keys.service';
-import { CreateApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto';
+import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto, ListApiKeysQueryDto } from './dto/api-key.dto';
 
+/** Whose keys: ScopePolicy.assertCanManageKeysOf (self; team lead: own department; admin: anyone). */
 @ApiTags('api-keys')
-@ApiBearerAuth()
 @Controller()
 export class ApiKeysController {
   constructor(@Inject(ApiKeysService) private readonly keys: ApiKeysService) {}
 
   @Get('users/:id/api-keys')
   @RequirePermissions(Permission.ApiKeysManage)
-  list(@CurrentUser() caller: Caller, @Param('id', ParseUUIDPipe) userId: string) {
-    return this.keys.list(caller, userId);
+  @ApiOkResponse({ description: '{items: ApiKeyDto[], nextCursor}' })
+  list(@CurrentUser() caller: Caller, @Param('id', ParseIdPipe) userId: string, @Query() query: ListApiKeysQueryDto): Promise<Page<ApiKeyDto>> {
+    return this.keys.list(caller, userId, query);
   }
 
   @Post('users/:id/api-keys')
   @RequirePermissions(Permission.ApiKeysManage)
-  create(@CurrentUser() caller: Caller, @Param('id', ParseUUIDPipe) userId: string, @Body() dto: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
+  @ApiCreatedResponse({ type: CreatedApiKeyDto })
+  create(@CurrentUser() caller: Caller, @Param('id', ParseIdPipe) userId: string, @Body() dto: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
     return this.keys.create(caller, userId, dto);
   }
 
   @Delete('api-keys/:id')
   @HttpCode(204)
   @RequirePermissions(Permission.ApiKeysManage)
-  revoke(@CurrentUser() caller: Caller, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+  revoke(@CurrentUser() caller: Caller, @Param('id', ParseIdPipe) id: string): Promise<void> {
     return this.keys.revoke(caller, id);
   }
 }

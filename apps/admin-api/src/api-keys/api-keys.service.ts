@@ -6,9 +6,10 @@ import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
 import { ScopePolicy } from '../auth/scope.policy';
 import { invalid, notFound } from '../common/errors';
-import { Page } from '../common/page';
-import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto';
+import { keysetPage, Page } from '../common/page';
+import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto, ListApiKeysQueryDto } from './dto/api-key.dto';
 
+/** Gateway API keys. The gateway's key cache follows these tables through the change feed. */
 @Injectable()
 export class ApiKeysService {
   constructor(
@@ -19,20 +20,20 @@ export class ApiKeysService {
     @Inject(AuditService) private readonly audit: AuditService,
   ) {}
 
-  async list(caller: Caller, userId: string): Promise<Page<ApiKeyDto>> {
-    const owner = await this.owner(userId);
-    this.scope.assertCanManageKeysOf(caller, owner);
-    const rows = await this.keys.find({ where: { userId }, order: { createdAt: 'DESC' } });
-    return { items: rows.map(ApiKeyDto.from), nextCursor: null };
+  /** Newest first, revoked and expired ones included (with their dates). */
+  async list(caller: Caller, userId: string, query: ListApiKeysQueryDto): Promise<Page<ApiKeyDto>> {
+    this.scope.assertCanManageKeysOf(caller, await this.owner(userId));
+    const qb = this.keys.createQueryBuilder('k').where('k.userId = :userId', { userId });
+    return keysetPage(qb, query, { sort: 'k.createdAt', id: 'k.id', direction: 'DESC' }, ApiKeyDto.from);
   }
 
   /** The key is returned once; only its SHA-256 is stored. */
   async create(caller: Caller, userId: string, dto: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
     const owner = await this.owner(userId);
     this.scope.assertCanManageKeysOf(caller, owner);
-    if (!owner.active) throw invalid('The user is deactivated');
+    if (!owner.active) throw invalid(`userId: user ${userId} is deactivated; reactivate them first`);
     const expiresAt = dto.expiresAt ? new Date(dto.expiresAt) : null;
-    if (expiresAt && expiresAt.getTime() <= Date.now()) throw invalid('expiresAt must be in the future');
+    if (expiresAt && expiresAt.getTime() <= Date.now()) throw invalid('expiresAt: must be in the future');
     const minted = mintApiKey();
     return this.dataSource.transaction(async (manager) => {
       const saved = await manager.getRepository(ApiKey).save(
@@ -44,15 +45,17 @@ export class ApiKeysService {
     });
   }
 
+  /** Revoked at once (the gateway hears of it within a second); revoking twice changes nothing. */
   async revoke(caller: Caller, id: string): Promise<void> {
-    const key = await this.keys.findOne({ where: { id } });
-    if (!key) throw notFound('API key', id);
-    this.scope.assertCanManageKeysOf(caller, await this.owner(key.userId));
-    if (key.revokedAt) return;
     await this.dataSource.transaction(async (manager) => {
+      const repository = manager.getRepository(ApiKey);
+      const key = await repository.createQueryBuilder('k').setLock('pessimistic_write').where('k.id = :id', { id }).getOne();
+      if (!key) throw notFound('API key', id);
+      this.scope.assertCanManageKeysOf(caller, await this.owner(key.userId));
+      if (key.revokedAt) return;
       const before = ApiKeyDto.from(key);
       key.revokedAt = new Date();
-      await manager.getRepository(ApiKey).save(key);
+      await repository.save(key);
       await this.audit.record(caller, 'api_key.revoke', 'api_key', id, before, ApiKeyDto.from(key), manager);
     });
   }

@@ -3,24 +3,38 @@ import type { Role, User } from '@app/core';
 import { forbidden } from '../common/errors';
 import type { Caller } from './caller';
 
-/** Roles a team lead may give or manage. */
-const TEAM_LEAD_ASSIGNABLE: ReadonlySet<Role> = new Set(['developer', 'team_lead']);
+/** Roles a team lead may give, and whose holders (in their department) they manage. */
+const TEAM_LEAD_ASSIGNABLE: ReadonlySet<Role> = new Set<Role>(['developer', 'team_lead']);
+
+type UserScope = Pick<User, 'id' | 'role' | 'departmentId'>;
+type UserChange = Pick<User, 'role' | 'departmentId'> & { active?: boolean };
 
 /**
- * Department scoping, decided here and only here. Services call it with the records they are
- * about to read or change; it throws `forbidden` or returns the filter a listing must apply.
+ * Department scoping, decided here and only here (roles → permissions is permissions.ts).
+ * Services call it with the records they are about to read or change; it throws `ForbiddenError`
+ * (403) or returns the filter a listing must apply.
+ *
+ * - admin: everything.
+ * - finance: reads everything, writes nothing but their own password and keys.
+ * - team lead: their own department and its users; gives and manages only the developer and
+ *   team lead roles; never moves anyone out of (or into another) department.
+ * - developer: themself.
+ * - nobody changes their own role or department, or deactivates themself (no lock-outs, no self-promotion).
  */
 @Injectable()
 export class ScopePolicy {
-  /** Reads of everything organisation-wide (finance, admin) vs. one department (team lead). */
+  /**
+   * The department a listing is limited to: `null` means every department (admin, finance, unless
+   * they ask for one); a team lead always gets their own, and 403 for asking for another.
+   */
   readableDepartment(caller: Caller, requested?: string | null): string | null {
     if (caller.role === 'admin' || caller.role === 'finance') return requested ?? null;
     if (caller.role === 'team_lead') {
-      if (requested && requested !== caller.departmentId) throw forbidden('Team leads can only see their own department');
       if (!caller.departmentId) throw forbidden('You belong to no department');
+      if (requested && requested !== caller.departmentId) throw forbidden('Team leads can only see their own department');
       return caller.departmentId;
     }
-    throw forbidden();
+    throw forbidden('Your role cannot see departments');
   }
 
   assertCanReadDepartment(caller: Caller, departmentId: string): void {
@@ -33,10 +47,19 @@ export class ScopePolicy {
     throw forbidden('You may not see this user');
   }
 
-  /** Creating or changing a user: `target` is the user as it is (undefined when creating), `next` as it will be. */
-  assertCanWriteUser(caller: Caller, target: Pick<User, 'role' | 'departmentId'> | undefined, next: Pick<User, 'role' | 'departmentId'>): void {
+  /**
+   * Creating (`target` undefined) or changing a user (`target` as it is); `next` is the user as
+   * it will be. Covers role, department and activation.
+   */
+  assertCanWriteUser(caller: Caller, target: UserScope | undefined, next: UserChange): void {
+    if (target && target.id === caller.id) {
+      if (next.role !== target.role) throw forbidden('You cannot change your own role; ask another administrator');
+      if (next.departmentId !== target.departmentId) throw forbidden('You cannot move yourself to another department');
+      if (next.active === false) throw forbidden('You cannot deactivate yourself');
+    }
     if (caller.role === 'admin') return;
-    if (caller.role !== 'team_lead' || !caller.departmentId) throw forbidden();
+    if (caller.role !== 'team_lead') throw forbidden('Your role cannot change users');
+    if (!caller.departmentId) throw forbidden('You belong to no department');
     if (target && (target.departmentId !== caller.departmentId || !TEAM_LEAD_ASSIGNABLE.has(target.role))) {
       throw forbidden('Team leads manage developers and team leads of their own department only');
     }
@@ -44,11 +67,11 @@ export class ScopePolicy {
     if (!TEAM_LEAD_ASSIGNABLE.has(next.role)) throw forbidden(`Team leads cannot give the role ${next.role}`);
   }
 
-  /** Keys: admins for anyone, team leads within their department, everyone for themselves. */
-  assertCanManageKeysOf(caller: Caller, owner: Pick<User, 'id' | 'departmentId' | 'role'>): void {
+  /** API keys: admins for anyone, team leads for developers and team leads of their department, everyone for themself. */
+  assertCanManageKeysOf(caller: Caller, owner: UserScope): void {
     if (caller.id === owner.id || caller.role === 'admin') return;
     if (caller.role === 'team_lead' && caller.departmentId && owner.departmentId === caller.departmentId && TEAM_LEAD_ASSIGNABLE.has(owner.role)) return;
-    throw forbidden('You may not manage this user’s keys');
+    throw forbidden('You may not manage this user’s API keys');
   }
 
   /** Quotas: admins anywhere, team leads on their department and its users. */
@@ -58,6 +81,7 @@ export class ScopePolicy {
     throw forbidden('Team leads set quotas for their own department and its users only');
   }
 
+  /** Quotas: admins and finance anywhere, team leads in their department, everyone their own. */
   assertCanReadQuota(caller: Caller, subject: { departmentId: string | null; userId?: string }): void {
     if (caller.role === 'admin' || caller.role === 'finance') return;
     if (subject.userId && subject.userId === caller.id) return;

@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { Department } from '@app/core';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
 import { ScopePolicy } from '../auth/scope.policy';
 import { conflict, notFound } from '../common/errors';
-import { Page } from '../common/page';
-import { CreateDepartmentDto, DepartmentDto, UpdateDepartmentDto } from './dto/department.dto';
+import { keysetPage, Page } from '../common/page';
+import { CreateDepartmentDto, DepartmentDto, ListDepartmentsQueryDto, UpdateDepartmentDto } from './dto/department.dto';
 
 @Injectable()
 export class DepartmentsService {
@@ -18,10 +18,12 @@ export class DepartmentsService {
     @Inject(AuditService) private readonly audit: AuditService,
   ) {}
 
-  async list(caller: Caller): Promise<Page<DepartmentDto>> {
+  /** By name; a team lead sees only their own. */
+  list(caller: Caller, query: ListDepartmentsQueryDto): Promise<Page<DepartmentDto>> {
     const only = this.scope.readableDepartment(caller);
-    const rows = await this.departments.find({ where: only ? { id: only } : {}, order: { name: 'ASC' } });
-    return { items: rows.map(DepartmentDto.from), nextCursor: null };
+    const qb = this.departments.createQueryBuilder('d');
+    if (only) qb.where('d.id = :only', { only });
+    return keysetPage(qb, query, { sort: 'lower(d.name)', id: 'd.id', direction: 'ASC' }, DepartmentDto.from);
   }
 
   async get(caller: Caller, id: string): Promise<DepartmentDto> {
@@ -29,33 +31,38 @@ export class DepartmentsService {
     return DepartmentDto.from(await this.find(id));
   }
 
-  async create(caller: Caller, dto: CreateDepartmentDto): Promise<DepartmentDto> {
+  create(caller: Caller, dto: CreateDepartmentDto): Promise<DepartmentDto> {
     return this.dataSource.transaction(async (manager) => {
+      await this.assertNameFree(manager, dto.name);
       const saved = await manager.getRepository(Department).save(manager.create(Department, { name: dto.name, allowedModels: dto.allowedModels ?? null }));
-      await this.audit.record(caller, 'department.create', 'department', saved.id, null, saved, manager);
-      return DepartmentDto.from(saved);
+      const view = DepartmentDto.from(saved);
+      await this.audit.record(caller, 'department.create', 'department', saved.id, null, view, manager);
+      return view;
     });
   }
 
-  async update(caller: Caller, id: string, dto: UpdateDepartmentDto): Promise<DepartmentDto> {
+  update(caller: Caller, id: string, dto: UpdateDepartmentDto): Promise<DepartmentDto> {
     return this.dataSource.transaction(async (manager) => {
-      const department = await this.find(id, manager.getRepository(Department));
-      const before = { ...department };
+      const repository = manager.getRepository(Department);
+      const department = await this.find(id, repository);
+      const before = DepartmentDto.from(department);
+      if (dto.name !== undefined && dto.name.toLowerCase() !== department.name.toLowerCase()) await this.assertNameFree(manager, dto.name);
       if (dto.name !== undefined) department.name = dto.name;
       if (dto.allowedModels !== undefined) department.allowedModels = dto.allowedModels;
-      const saved = await manager.getRepository(Department).save(department);
-      await this.audit.record(caller, 'department.update', 'department', id, before, saved, manager);
-      return DepartmentDto.from(saved);
+      const after = DepartmentDto.from(await repository.save(department));
+      await this.audit.record(caller, 'department.update', 'department', id, before, after, manager);
+      return after;
     });
   }
 
+  /** Only an empty department goes: users (active or not) keep their history attached to it. */
   async remove(caller: Caller, id: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const department = await this.find(id, manager.getRepository(Department));
-      const [{ n }] = await manager.query(`SELECT count(*)::int AS n FROM users WHERE department_id = $1`, [id]);
-      if (n > 0) throw conflict(`Department ${id} still has ${n} users; move or delete them first`);
+      const [{ n }] = (await manager.query(`SELECT count(*)::int AS n FROM users WHERE department_id = $1`, [id])) as Array<{ n: number }>;
+      if (n > 0) throw conflict(`Department ${id} still has ${n} user(s), active or deactivated; move them to another department first`);
       await manager.getRepository(Department).delete(id);
-      await this.audit.record(caller, 'department.delete', 'department', id, department, null, manager);
+      await this.audit.record(caller, 'department.delete', 'department', id, DepartmentDto.from(department), null, manager);
     });
   }
 
@@ -63,5 +70,10 @@ export class DepartmentsService {
     const department = await repository.findOne({ where: { id } });
     if (!department) throw notFound('Department', id);
     return department;
+  }
+
+  private async assertNameFree(manager: EntityManager, name: string): Promise<void> {
+    const taken = await manager.getRepository(Department).createQueryBuilder('d').where('lower(d.name) = lower(:name)', { name }).getExists();
+    if (taken) throw conflict(`name: a department named ${name} already exists`);
   }
 }

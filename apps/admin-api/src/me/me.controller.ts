@@ -1,14 +1,18 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Caller } from '../auth/caller';
 import { CurrentUser, RequirePermissions } from '../auth/decorators';
 import { Permission } from '../auth/permissions';
 import { QuotasService } from '../quotas/quotas.service';
 import { MyUsageQueryDto, UsageEventsQueryDto } from '../usage/dto/usage-query.dto';
 import { UsageQueryService } from '../usage/usage-query.service';
+import { MeDto } from '../users/dto/user.dto';
 import { UsersService } from '../users/users.service';
 
-/** What every signed-in user may ask about themselves. */
+/**
+ * What every signed-in user may ask about themselves. `GET /api/me` is identity's; the usage and
+ * quota routes delegate to the usage and quotas features (their services, their answers).
+ */
 @ApiTags('me')
 @ApiBearerAuth()
 @Controller('me')
@@ -21,8 +25,9 @@ export class MeController {
 
   @Get()
   @RequirePermissions(Permission.SelfRead)
-  me(@CurrentUser() caller: Caller) {
-    return this.users.get(caller, caller.id);
+  @ApiOkResponse({ type: MeDto })
+  me(@CurrentUser() caller: Caller): Promise<MeDto> {
+    return this.users.me(caller);
   }
 
   @Get('usage')

@@ -5,12 +5,12 @@ import { Model, Provider } from '@app/core';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
 import { conflict, invalid, notFound } from '../common/errors';
-import { Page } from '../common/page';
-import { CreateModelDto, ModelDto, UpdateModelDto } from './dto/model.dto';
+import { keysetPage, Page } from '../common/page';
+import { CreateModelDto, ListModelsQueryDto, ModelDto, PriceTierDto, UpdateModelDto } from './dto/model.dto';
 
 /**
- * Models and prices. A price change applies to calls from then on: every usage event records
- * the prices it was charged at, so history is never rewritten.
+ * Models and prices (per 1M tokens, exact decimals in NUMERIC). A price change applies to calls
+ * from then on: every usage event records the prices it was charged at, so history is never rewritten.
  */
 @Injectable()
 export class ModelsService {
@@ -20,20 +20,23 @@ export class ModelsService {
     @Inject(AuditService) private readonly audit: AuditService,
   ) {}
 
-  async list(): Promise<Page<ModelDto>> {
-    const rows = await this.models.find({ order: { name: 'ASC' } });
-    return { items: rows.map(ModelDto.from), nextCursor: null };
+  list(query: ListModelsQueryDto): Promise<Page<ModelDto>> {
+    const qb = this.models.createQueryBuilder('m');
+    if (query.providerId) qb.where('m.providerId = :providerId', { providerId: query.providerId });
+    return keysetPage(qb, query, { sort: 'm.name', id: 'm.id', direction: 'ASC' }, ModelDto.from);
   }
 
   async get(id: string): Promise<ModelDto> {
     return ModelDto.from(await this.find(id));
   }
 
-  async create(caller: Caller, dto: CreateModelDto): Promise<ModelDto> {
+  create(caller: Caller, dto: CreateModelDto): Promise<ModelDto> {
+    assertTiers(dto.priceTiers);
     return this.dataSource.transaction(async (manager) => {
       await this.assertProvider(manager, dto.providerId);
-      if (await manager.getRepository(Model).exists({ where: { name: dto.name } })) throw conflict(`A model named ${dto.name} already exists`);
-      const saved = await manager.getRepository(Model).save(
+      await this.assertNameFree(manager, dto.name);
+      const repository = manager.getRepository(Model);
+      const saved = await repository.save(
         manager.create(Model, {
           name: dto.name,
           providerId: dto.providerId,
@@ -42,40 +45,53 @@ export class ModelsService {
           outputPrice: dto.outputPrice,
           cachedInputPrice: dto.cachedInputPrice ?? null,
           currency: dto.currency,
-          priceTiers: dto.priceTiers ?? null,
+          priceTiers: plainTiers(dto.priceTiers),
           enabled: dto.enabled ?? true,
         }),
       );
-      const fresh = await manager.getRepository(Model).findOneOrFail({ where: { id: saved.id } });
-      await this.audit.record(caller, 'model.create', 'model', saved.id, null, ModelDto.from(fresh), manager);
-      return ModelDto.from(fresh);
+      const view = ModelDto.from(await repository.findOneByOrFail({ id: saved.id }));
+      await this.audit.record(caller, 'model.create', 'model', saved.id, null, view, manager);
+      return view;
     });
   }
 
-  async update(caller: Caller, id: string, dto: UpdateModelDto): Promise<ModelDto> {
+  update(caller: Caller, id: string, dto: UpdateModelDto): Promise<ModelDto> {
+    assertTiers(dto.priceTiers);
     return this.dataSource.transaction(async (manager) => {
       const repository = manager.getRepository(Model);
-      const model = await this.find(id, repository);
+      const model = await this.find(id, repository, true);
       const before = ModelDto.from(model);
       if (dto.providerId !== undefined) await this.assertProvider(manager, dto.providerId);
-      Object.assign(model, Object.fromEntries(Object.entries(dto).filter(([, value]) => value !== undefined)));
+      if (dto.name !== undefined && dto.name !== model.name) await this.assertNameFree(manager, dto.name);
+      if (dto.name !== undefined) model.name = dto.name;
+      if (dto.providerId !== undefined) model.providerId = dto.providerId;
+      if (dto.upstreamModel !== undefined) model.upstreamModel = dto.upstreamModel;
+      if (dto.inputPrice !== undefined) model.inputPrice = dto.inputPrice;
+      if (dto.outputPrice !== undefined) model.outputPrice = dto.outputPrice;
+      if (dto.cachedInputPrice !== undefined) model.cachedInputPrice = dto.cachedInputPrice;
+      if (dto.currency !== undefined) model.currency = dto.currency;
+      if (dto.priceTiers !== undefined) model.priceTiers = plainTiers(dto.priceTiers);
+      if (dto.enabled !== undefined) model.enabled = dto.enabled;
       await repository.save(model);
-      const fresh = await repository.findOneOrFail({ where: { id } });
-      await this.audit.record(caller, 'model.update', 'model', id, before, ModelDto.from(fresh), manager);
-      return ModelDto.from(fresh);
+      const after = ModelDto.from(await repository.findOneByOrFail({ id }));
+      await this.audit.record(caller, 'model.update', 'model', id, before, after, manager);
+      return after;
     });
   }
 
+  /** Usage events keep the model's name and prices, so deleting a model loses no history. */
   async remove(caller: Caller, id: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const model = await this.find(id, manager.getRepository(Model));
+      const model = await this.find(id, manager.getRepository(Model), true);
       await manager.getRepository(Model).delete(id);
       await this.audit.record(caller, 'model.delete', 'model', id, ModelDto.from(model), null, manager);
     });
   }
 
-  private async find(id: string, repository = this.models): Promise<Model> {
-    const model = await repository.findOne({ where: { id } });
+  private async find(id: string, repository = this.models, lock = false): Promise<Model> {
+    const qb = repository.createQueryBuilder('m').where('m.id = :id', { id });
+    if (lock) qb.setLock('pessimistic_write');
+    const model = await qb.getOne();
     if (!model) throw notFound('Model', id);
     return model;
   }
@@ -83,4 +99,26 @@ export class ModelsService {
   private async assertProvider(manager: EntityManager, providerId: string): Promise<void> {
     if (!(await manager.getRepository(Provider).exists({ where: { id: providerId } }))) throw invalid(`providerId: provider ${providerId} does not exist`);
   }
+
+  private async assertNameFree(manager: EntityManager, name: string): Promise<void> {
+    if (await manager.getRepository(Model).exists({ where: { name } })) throw conflict(`name: a model named ${name} already exists`);
+  }
+}
+
+/** Tiers are told apart by their threshold: one tier per `minPromptTokens`. */
+function assertTiers(tiers: PriceTierDto[] | null | undefined): void {
+  if (!tiers) return;
+  const seen = new Set<number>();
+  tiers.forEach((tier, index) => {
+    if (seen.has(tier.minPromptTokens)) throw invalid(`priceTiers.${index}.minPromptTokens: ${tier.minPromptTokens} appears twice`);
+    seen.add(tier.minPromptTokens);
+  });
+}
+
+/** Plain JSON for the jsonb column, sorted by threshold. */
+function plainTiers(tiers: PriceTierDto[] | null | undefined): Model['priceTiers'] {
+  if (!tiers) return null;
+  return [...tiers]
+    .sort((a, b) => a.minPromptTokens - b.minPromptTokens)
+    .map((tier) => ({ minPromptTokens: tier.minPromptTokens, inputPrice: tier.inputPrice, outputPrice: tier.outputPrice, cachedInputPrice: tier.cachedInputPrice ?? null }));
 }

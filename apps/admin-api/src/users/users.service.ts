@@ -1,34 +1,38 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
-import { Department, hashPassword, User } from '@app/core';
+import { Department, hashPassword, Role, User } from '@app/core';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
+import { permissionsOf } from '../auth/permissions';
 import { ScopePolicy } from '../auth/scope.policy';
+import { SessionService } from '../auth/session.service';
 import { conflict, invalid, notFound } from '../common/errors';
-import { clampLimit, decodeCursor, encodeCursor, Page } from '../common/page';
-import { CreateUserDto, ListUsersQueryDto, UpdateUserDto, UserDto } from './dto/user.dto';
+import { keysetPage, Page } from '../common/page';
+import { CreateUserDto, ListUsersQueryDto, MeDto, UpdateUserDto, UserDto } from './dto/user.dto';
+
+/** Roles that work inside a department and must belong to one. */
+const DEPARTMENT_ROLES: ReadonlySet<Role> = new Set<Role>(['developer', 'team_lead']);
 
 @Injectable()
 export class UsersService {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectRepository(Department) private readonly departments: Repository<Department>,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(ScopePolicy) private readonly scope: ScopePolicy,
     @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(SessionService) private readonly sessions: SessionService,
   ) {}
 
-  async list(caller: Caller, query: ListUsersQueryDto): Promise<Page<UserDto>> {
+  /** By email; a team lead sees their department only. */
+  list(caller: Caller, query: ListUsersQueryDto): Promise<Page<UserDto>> {
     const department = this.scope.readableDepartment(caller, query.departmentId);
-    const limit = clampLimit(query.limit);
-    const after = decodeCursor<{ email: string; id: string }>(query.cursor);
-    const qb = this.users.createQueryBuilder('u').orderBy('lower(u.email)', 'ASC').addOrderBy('u.id', 'ASC').take(limit + 1);
+    const qb = this.users.createQueryBuilder('u');
     if (department) qb.andWhere('u.departmentId = :department', { department });
-    if (after) qb.andWhere('(lower(u.email), u.id) > (:email, :id)', after);
-    const rows = await qb.getMany();
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    return { items: items.map(UserDto.from), nextCursor: rows.length > limit ? encodeCursor({ email: last.email.toLowerCase(), id: last.id }) : null };
+    if (query.role) qb.andWhere('u.role = :role', { role: query.role });
+    if (query.active !== undefined) qb.andWhere('u.active = :active', { active: query.active });
+    return keysetPage(qb, query, { sort: 'lower(u.email)', id: 'u.id', direction: 'ASC' }, UserDto.from);
   }
 
   async get(caller: Caller, id: string): Promise<UserDto> {
@@ -37,78 +41,110 @@ export class UsersService {
     return UserDto.from(user);
   }
 
+  /** The caller's own profile, with their department's name and their role's permissions. */
+  async me(caller: Caller): Promise<MeDto> {
+    const user = await this.find(caller.id);
+    const department = user.departmentId ? await this.departments.findOne({ where: { id: user.departmentId } }) : null;
+    return {
+      ...UserDto.from(user),
+      departmentName: department?.name ?? null,
+      department: department ? { id: department.id, name: department.name, allowedModels: department.allowedModels } : null,
+      permissions: permissionsOf(user.role),
+    };
+  }
+
   async create(caller: Caller, dto: CreateUserDto): Promise<UserDto> {
-    this.scope.assertCanWriteUser(caller, undefined, { role: dto.role, departmentId: dto.departmentId ?? null });
+    const departmentId = dto.departmentId ?? null;
+    this.scope.assertCanWriteUser(caller, undefined, { role: dto.role, departmentId });
+    this.assertDepartmentFitsRole(dto.role, departmentId);
+    const passwordHash = dto.password ? await hashPassword(dto.password) : null;
     return this.dataSource.transaction(async (manager) => {
-      await this.assertDepartmentExists(manager, dto.departmentId ?? null);
-      const taken = await manager.getRepository(User).createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email: dto.email }).getCount();
-      if (taken > 0) throw conflict(`A user with email ${dto.email} already exists`);
-      const user = manager.create(User, {
-        email: dto.email.toLowerCase(),
-        name: dto.name,
-        role: dto.role,
-        departmentId: dto.departmentId ?? null,
-        passwordHash: dto.password ? await hashPassword(dto.password) : null,
-        allowedModels: dto.allowedModels ?? null,
-        active: true,
-      });
-      const saved = await manager.getRepository(User).save(user);
-      await this.audit.record(caller, 'user.create', 'user', saved.id, null, UserDto.from(saved), manager);
-      return UserDto.from(saved);
+      await this.assertDepartmentExists(manager, departmentId);
+      await this.assertEmailFree(manager, dto.email);
+      const saved = await manager.getRepository(User).save(
+        manager.create(User, { email: dto.email, name: dto.name, role: dto.role, departmentId, passwordHash, allowedModels: dto.allowedModels ?? null, active: true }),
+      );
+      const view = UserDto.from(saved);
+      await this.audit.record(caller, 'user.create', 'user', saved.id, null, { ...view, hasPassword: passwordHash !== null }, manager);
+      return view;
     });
   }
 
+  /** Within the caller's scope: rename, move, change role, set a password, narrow models, (re)activate. */
   async update(caller: Caller, id: string, dto: UpdateUserDto): Promise<UserDto> {
-    return this.dataSource.transaction(async (manager) => {
+    const passwordHash = dto.password ? await hashPassword(dto.password) : undefined;
+    const saved = await this.dataSource.transaction(async (manager) => {
       const repository = manager.getRepository(User);
-      const user = await this.find(id, repository);
-      const next = { role: dto.role ?? user.role, departmentId: dto.departmentId !== undefined ? dto.departmentId : user.departmentId };
-      if (caller.id === id && dto.role && dto.role !== user.role && caller.role !== 'admin') throw invalid('You cannot change your own role');
+      const user = await this.find(id, repository, manager);
+      const next = {
+        role: dto.role ?? user.role,
+        departmentId: dto.departmentId !== undefined ? dto.departmentId : user.departmentId,
+        active: dto.active ?? user.active,
+      };
       this.scope.assertCanWriteUser(caller, user, next);
+      if (dto.role !== undefined || dto.departmentId !== undefined) this.assertDepartmentFitsRole(next.role, next.departmentId);
       if (dto.departmentId !== undefined) await this.assertDepartmentExists(manager, dto.departmentId);
+      if (dto.email !== undefined && dto.email !== user.email) await this.assertEmailFree(manager, dto.email);
       const before = UserDto.from(user);
+      let sessionsEnd = false;
+      if (dto.email !== undefined) user.email = dto.email;
       if (dto.name !== undefined) user.name = dto.name;
+      if (dto.allowedModels !== undefined) user.allowedModels = dto.allowedModels;
+      if (user.active && !next.active) sessionsEnd = true; // old tokens must not come back with a reactivation
       user.role = next.role;
       user.departmentId = next.departmentId;
-      if (dto.allowedModels !== undefined) user.allowedModels = dto.allowedModels;
-      if (dto.active !== undefined && dto.active !== user.active) {
-        user.active = dto.active;
-        user.tokenVersion += 1;
+      user.active = next.active;
+      if (passwordHash) {
+        user.passwordHash = passwordHash;
+        sessionsEnd = true;
       }
-      if (dto.password) {
-        user.passwordHash = await hashPassword(dto.password);
-        user.tokenVersion += 1;
-      }
-      const saved = await repository.save(user);
-      await this.audit.record(caller, 'user.update', 'user', id, before, UserDto.from(saved), manager);
-      return UserDto.from(saved);
+      if (sessionsEnd) user.tokenVersion += 1;
+      const after = await repository.save(user);
+      const action = before.active === after.active ? 'user.update' : after.active ? 'user.reactivate' : 'user.deactivate';
+      await this.audit.record(caller, action, 'user', id, before, { ...UserDto.from(after), ...(passwordHash ? { passwordChanged: true } : {}) }, manager);
+      return after;
     });
+    this.sessions.forget(id);
+    return UserDto.from(saved);
   }
 
-  /** Deactivates: history stays, keys stop working at the gateway within a second. */
+  /** Deactivates, keeping the user and their history; their sessions end and their keys stop working at the gateway. */
   async deactivate(caller: Caller, id: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const repository = manager.getRepository(User);
-      const user = await this.find(id, repository);
-      if (caller.id === id) throw invalid('You cannot delete yourself');
-      this.scope.assertCanWriteUser(caller, user, user);
+      const user = await this.find(id, repository, manager);
+      this.scope.assertCanWriteUser(caller, user, { role: user.role, departmentId: user.departmentId, active: false });
+      if (!user.active) return;
       const before = UserDto.from(user);
       user.active = false;
       user.tokenVersion += 1;
       await repository.save(user);
       await this.audit.record(caller, 'user.deactivate', 'user', id, before, UserDto.from(user), manager);
     });
+    this.sessions.forget(id);
   }
 
-  async find(id: string, repository = this.users): Promise<User> {
-    const user = await repository.findOne({ where: { id } });
+  /** Locks the row when given a transaction, so concurrent changes to one user serialise. */
+  private async find(id: string, repository = this.users, manager?: EntityManager): Promise<User> {
+    const user = manager
+      ? await repository.createQueryBuilder('u').setLock('pessimistic_write').where('u.id = :id', { id }).getOne()
+      : await repository.findOne({ where: { id } });
     if (!user) throw notFound('User', id);
     return user;
+  }
+
+  private assertDepartmentFitsRole(role: Role, departmentId: string | null): void {
+    if (DEPARTMENT_ROLES.has(role) && !departmentId) throw invalid(`departmentId: required for the role ${role}`);
   }
 
   private async assertDepartmentExists(manager: EntityManager, departmentId: string | null): Promise<void> {
     if (departmentId && !(await manager.getRepository(Department).exists({ where: { id: departmentId } }))) {
       throw invalid(`departmentId: department ${departmentId} does not exist`);
     }
+  }
+
+  private async assertEmailFree(manager: EntityManager, email: string): Promise<void> {
+    const taken = await manager.getRepository(User).createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email }).getExists();
+    if (taken) throw conflict(`email: a user with the email ${email} already exists`);
   }
 }

@@ -1,23 +1,35 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import type { Department } from '@app/core';
+import { PageQueryDto } from '../../common/page-query.dto';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateDepartmentDto {
-  @ApiProperty({ example: '研发部' }) @IsString() @MinLength(1) @MaxLength(200) name: string;
+  @ApiProperty({ example: '研发部' }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name: string;
 
-  @ApiPropertyOptional({ type: [String], nullable: true, description: 'null: every model' })
-  @IsOptional() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true })
+  @ApiPropertyOptional({ type: [String], nullable: true, description: 'model names this department may use; null (the default): every model' })
+  @IsOptional() @ValidateIf((_, value) => value !== null) @IsArray() @ArrayMaxSize(1000) @ArrayUnique() @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(200, { each: true })
   allowedModels?: string[] | null;
 }
 
-export class UpdateDepartmentDto extends PartialType(CreateDepartmentDto) {}
+export class UpdateDepartmentDto {
+  @ApiPropertyOptional({ example: '研发部' }) @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name?: string;
+
+  @ApiPropertyOptional({ type: [String], nullable: true, description: 'null: every model' })
+  @IsOptional() @ValidateIf((_, value) => value !== null) @IsArray() @ArrayMaxSize(1000) @ArrayUnique() @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(200, { each: true })
+  allowedModels?: string[] | null;
+}
+
+export class ListDepartmentsQueryDto extends PageQueryDto {}
 
 export class DepartmentDto {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
-  @ApiProperty({ type: [String], nullable: true }) allowedModels: string[] | null;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ type: [String], nullable: true, description: 'null: every model' }) allowedModels: string[] | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
 
   static from(department: Department): DepartmentDto {
     return {

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { CURRENCIES, Currency, Model, PriceTier } from '@app/core';
+import { PageQueryDto } from '../../common/page-query.dto';
 import { formatDecimal, parseDecimal } from '@app/usage';
 
 const DECIMAL = /^\d{1,12}(\.\d{1,12})?$/;
@@ -40,6 +41,10 @@ export class UpdateModelDto {
   @ApiPropertyOptional({ enum: CURRENCIES }) @IsOptional() @IsIn(CURRENCIES) currency?: Currency;
   @ApiPropertyOptional({ type: [PriceTierDto], nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => PriceTierDto) priceTiers?: PriceTierDto[] | null;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
+}
+
+export class ListModelsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() providerId?: string;
 }
 
 const exact = (value: string | null) => (value === null ? null : formatDecimal(parseDecimal(value)));

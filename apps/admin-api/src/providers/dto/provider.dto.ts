@@ -1,52 +1,61 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsObject, IsOptional, IsString, IsUrl, MaxLength, MinLength } from 'class-validator';
 import { Provider, PROVIDER_KINDS, ProviderKind } from '@app/core';
+import { PageQueryDto } from '../../common/page-query.dto';
 
-/** Option names whose values are credentials: stored encrypted, never returned. */
-export const SECRET_OPTIONS = ['accessKeyId', 'accessKeySecret', 'accessKey', 'secretKey'] as const;
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const HTTP_URL = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
+const URL_MESSAGE = '$property must be an http(s) URL';
+const OPTIONS_DOC =
+  'by kind — dashscope: accessKeyId, accessKeySecret (secret), bssEndpoint; huawei-maas: accessKey, secretKey (secret), region, projectId, ' +
+  'iamEndpoint, modelartsEndpoint, serviceType; any: balanceAlertBelow. Credentials are write-only; on PATCH, null removes an option.';
 
 export class CreateProviderDto {
-  @ApiProperty({ example: 'bailian-beijing' }) @IsString() @MinLength(1) @MaxLength(200) name: string;
+  @ApiProperty({ example: 'bailian-beijing' }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name: string;
   @ApiProperty({ enum: PROVIDER_KINDS }) @IsIn(PROVIDER_KINDS) kind: ProviderKind;
-  @ApiProperty({ example: 'https://dashscope.aliyuncs.com' })
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  @ApiProperty({ example: 'https://dashscope.aliyuncs.com', description: 'dashscope and huawei-maas: the host; openai: a base ending in /v1' })
+  @Transform(trim) @IsUrl(HTTP_URL, { message: URL_MESSAGE }) @MaxLength(2000)
   baseUrl: string;
-  @ApiProperty({ writeOnly: true }) @IsString() @MinLength(1) @MaxLength(1000) apiKey: string;
-  @ApiPropertyOptional({ description: 'dashscope: accessKeyId, accessKeySecret, bssEndpoint; huawei-maas: accessKey, secretKey, region, projectId, iamEndpoint, modelartsEndpoint' })
-  @IsOptional() @IsObject()
-  options?: Record<string, unknown>;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
+  @ApiProperty({ writeOnly: true, description: 'stored encrypted; never returned' }) @IsString() @MinLength(1) @MaxLength(4000) apiKey: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: OPTIONS_DOC }) @IsOptional() @IsObject() options?: Record<string, unknown>;
+  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
 }
 
 export class UpdateProviderDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }) baseUrl?: string;
-  @ApiPropertyOptional({ writeOnly: true }) @IsOptional() @IsString() @MinLength(1) @MaxLength(1000) apiKey?: string;
-  @ApiPropertyOptional() @IsOptional() @IsObject() options?: Record<string, unknown>;
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name?: string;
+  @ApiPropertyOptional({ enum: PROVIDER_KINDS }) @IsOptional() @IsIn(PROVIDER_KINDS) kind?: ProviderKind;
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsUrl(HTTP_URL, { message: URL_MESSAGE }) @MaxLength(2000) baseUrl?: string;
+  @ApiPropertyOptional({ writeOnly: true, description: 'replaces the stored key' }) @IsOptional() @IsString() @MinLength(1) @MaxLength(4000) apiKey?: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: `merged into the stored options; ${OPTIONS_DOC}` }) @IsOptional() @IsObject() options?: Record<string, unknown>;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
 }
 
+export class ListProvidersQueryDto extends PageQueryDto {}
+
 export class ProviderDto {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
   @ApiProperty({ enum: PROVIDER_KINDS }) kind: ProviderKind;
   @ApiProperty() baseUrl: string;
-  @ApiProperty({ description: 'the API key is write-only' }) hasApiKey: boolean;
-  @ApiProperty({ description: 'non-secret options' }) options: Record<string, unknown>;
-  @ApiProperty({ type: [String], description: 'secret options that are set (values are write-only)' }) secretOptions: string[];
+  @ApiProperty({ description: 'the API key is write-only; this says one is stored' }) hasApiKey: boolean;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'the non-secret options' }) options: Record<string, unknown>;
+  @ApiProperty({ type: [String], description: 'names of the credential options that are set (their values are write-only)' }) secretOptions: string[];
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'access key ids, masked (e.g. LTAI…Xk)' }) maskedOptions: Record<string, string>;
   @ApiProperty() enabled: boolean;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
 
-  static from(provider: Provider, secretOptions: string[]): ProviderDto {
+  static from(provider: Provider, credentials: { hasApiKey: boolean; secretOptions: string[]; maskedOptions: Record<string, string> }): ProviderDto {
     return {
       id: provider.id,
       name: provider.name,
       kind: provider.kind,
       baseUrl: provider.baseUrl,
-      hasApiKey: true,
-      options: provider.options,
-      secretOptions,
+      hasApiKey: credentials.hasApiKey,
+      options: provider.options ?? {},
+      secretOptions: credentials.secretOptions,
+      maskedOptions: credentials.maskedOptions,
       enabled: provider.enabled,
       createdAt: provider.createdAt.toISOString(),
       updatedAt: provider.updatedAt.toISOString(),

@@ -1,43 +1,62 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { Role, ROLES, User } from '@app/core';
 import { PageQueryDto } from '../../common/page-query.dto';
 
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const lowerTrim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+const queryBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+const ALLOWED_MODELS_DOC = "narrows the department's list; null (the default): whatever the department allows";
+
 export class CreateUserDto {
-  @ApiProperty() @IsEmail() @MaxLength(320) email: string;
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(200) name: string;
-  @ApiProperty({ format: 'uuid', nullable: true }) @IsOptional() @IsUUID() departmentId: string | null;
+  @ApiProperty({ example: 'dev@example.com' }) @Transform(lowerTrim) @IsEmail() @MaxLength(320) email: string;
+  @ApiProperty({ example: 'Li Lei' }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name: string;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'required for developers and team leads' })
+  @IsOptional() @ValidateIf((_, value) => value !== null) @IsUUID()
+  departmentId?: string | null;
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role: Role;
-  @ApiPropertyOptional({ minLength: 8 }) @IsOptional() @IsString() @MinLength(8) @MaxLength(200) password?: string;
-  @ApiPropertyOptional({ type: [String], nullable: true, description: "narrows the department's list; null: whatever the department allows" })
-  @IsOptional() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true })
+  @ApiPropertyOptional({ minLength: 8, maxLength: 200, format: 'password', description: 'omit for a user who only uses API keys' })
+  @IsOptional() @IsString() @MinLength(8) @MaxLength(200)
+  password?: string;
+  @ApiPropertyOptional({ type: [String], nullable: true, description: ALLOWED_MODELS_DOC })
+  @IsOptional() @ValidateIf((_, value) => value !== null) @IsArray() @ArrayMaxSize(1000) @ArrayUnique() @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(200, { each: true })
   allowedModels?: string[] | null;
 }
 
 export class UpdateUserDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) @IsOptional() @IsUUID() departmentId?: string | null;
+  @ApiPropertyOptional() @IsOptional() @Transform(lowerTrim) @IsEmail() @MaxLength(320) email?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name?: string;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true }) @IsOptional() @ValidateIf((_, value) => value !== null) @IsUUID() departmentId?: string | null;
   @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES) role?: Role;
-  @ApiPropertyOptional({ minLength: 8 }) @IsOptional() @IsString() @MinLength(8) @MaxLength(200) password?: string;
-  @ApiPropertyOptional({ type: [String], nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) allowedModels?: string[] | null;
-  @ApiPropertyOptional() @IsOptional() @Type(() => Boolean) @IsBoolean() active?: boolean;
+  @ApiPropertyOptional({ minLength: 8, maxLength: 200, format: 'password', description: 'sets a new password; the user’s sessions end' })
+  @IsOptional() @IsString() @MinLength(8) @MaxLength(200)
+  password?: string;
+  @ApiPropertyOptional({ type: [String], nullable: true, description: ALLOWED_MODELS_DOC })
+  @IsOptional() @ValidateIf((_, value) => value !== null) @IsArray() @ArrayMaxSize(1000) @ArrayUnique() @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(200, { each: true })
+  allowedModels?: string[] | null;
+  @ApiPropertyOptional({ description: 'false deactivates (as DELETE does), true reactivates' }) @IsOptional() @IsBoolean() active?: boolean;
 }
 
 export class ListUsersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() departmentId?: string;
+  @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES) role?: Role;
+  @ApiPropertyOptional({ description: 'true: active only; false: deactivated only; omitted: both' })
+  @IsOptional() @Transform(queryBoolean) @IsBoolean()
+  active?: boolean;
 }
 
 export class UserDto {
-  @ApiProperty() id: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() email: string;
   @ApiProperty() name: string;
   @ApiProperty({ enum: ROLES }) role: Role;
-  @ApiProperty({ nullable: true }) departmentId: string | null;
-  @ApiProperty({ type: [String], nullable: true }) allowedModels: string[] | null;
+  @ApiProperty({ format: 'uuid', nullable: true }) departmentId: string | null;
+  @ApiProperty({ type: [String], nullable: true, description: ALLOWED_MODELS_DOC }) allowedModels: string[] | null;
   @ApiProperty() active: boolean;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
 
   static from(user: User): UserDto {
     return {
@@ -52,4 +71,17 @@ export class UserDto {
       updatedAt: user.updatedAt.toISOString(),
     };
   }
+}
+
+export class MeDepartmentDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ type: [String], nullable: true, description: 'null: every model' }) allowedModels: string[] | null;
+}
+
+/** `GET /api/me`: the caller, their department and what their role may do. */
+export class MeDto extends UserDto {
+  @ApiProperty({ nullable: true, description: 'the department’s name' }) departmentName: string | null;
+  @ApiProperty({ type: MeDepartmentDto, nullable: true }) department: MeDepartmentDto | null;
+  @ApiProperty({ type: [String], description: 'the permissions of the caller’s role (for UIs; the API checks them itself)' }) permissions: string[];
 }
