@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { stringify } from 'csv-stringify';
+import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/core';
@@ -86,8 +86,26 @@ export class UsageReportService {
       GROUP BY ${[...group, 'r.currency'].join(', ')}
       ORDER BY ${[...plan.dimensions.map((_, i) => String(i + 1)), 'r.currency'].join(', ')}`;
 
-    const csv = stringify({ bom: true, header: true, columns: [...plan.dimensions, ...METRIC_COLUMNS], record_delimiter: '\r\n' });
-    csv.pipe(out);
+    // Each fetched batch becomes one RFC 4180 chunk (csv-stringify), written with the response's
+    // own backpressure: memory stays at one batch whatever the report's size.
+    const toCsv = (records: string[][]) => stringify(records, { record_delimiter: '\r\n' });
+    const write = async (chunk: string) => {
+      if (out.destroyed) throw new Error('the client went away');
+      if (out.write(chunk)) return;
+      await new Promise<void>((resolve, reject) => {
+        const done = (error?: Error) => {
+          out.off('drain', onDrain);
+          out.off('close', onClose);
+          if (error) reject(error);
+          else resolve();
+        };
+        const onDrain = () => done();
+        const onClose = () => done(new Error('the client went away'));
+        out.on('drain', onDrain);
+        out.on('close', onClose);
+      });
+    };
+    await write('\uFEFF' + toCsv([[...plan.dimensions, ...METRIC_COLUMNS]]));
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
@@ -95,8 +113,7 @@ export class UsageReportService {
       await runner.query(`DECLARE usage_report NO SCROLL CURSOR FOR ${sql}`, params);
       for (;;) {
         const rows: Array<Record<string, unknown>> = await runner.query(`FETCH ${FETCH_ROWS} FROM usage_report`);
-        for (const row of rows) {
-          const record = [
+        const records = rows.map((row) => [
             ...plan.dimensions.map((dimension) => neutraliseFormula(String(row[dimension] ?? ''))),
             String(row.requests),
             String(row.failed_requests),
@@ -107,20 +124,18 @@ export class UsageReportService {
             String(row.total_tokens),
             formatDecimal(parseDecimal((row.cost as string | null) ?? '0'), 6),
             String(row.currency ?? ''),
-          ];
-          if (!csv.write(record)) await new Promise((resolve) => csv.once('drain', resolve));
-        }
+          ]);
+        if (records.length > 0) await write(toCsv(records));
         if (rows.length < FETCH_ROWS) break;
       }
       await runner.commitTransaction();
     } catch (error) {
       await runner.rollbackTransaction().catch(() => undefined);
-      csv.destroy(error as Error);
+      out.destroy(error as Error);
       throw error;
     } finally {
       await runner.release();
     }
-    csv.end();
-    await new Promise<void>((resolve) => out.once('finish', resolve).once('close', resolve));
+    out.end();
   }
 }
