@@ -1,3 +1,4 @@
+import type { NextFunction, Request, Response } from 'express';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -5,21 +6,33 @@ import type { Logger } from 'pino';
 import { AppConfig, AppLogger } from '@app/core';
 import { AdminApiModule } from './app.module';
 
-/** Builds the admin API (main.ts and the e2e tests run the same thing). */
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+/**
+ * Builds the admin API: main.ts and every e2e test (test/support/admin-app.ts) run exactly this,
+ * so pipes, guards, filter, prefix and OpenAPI are the same in both.
+ */
 export async function createAdminApp(config: AppConfig, databaseUrl: string, logger: Logger): Promise<NestExpressApplication> {
   const appLogger = new AppLogger(logger);
   const app = await NestFactory.create<NestExpressApplication>(AdminApiModule.register({ config, databaseUrl, logger: appLogger }), {
     logger: appLogger,
+    bodyParser: false,
   });
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(jsonOnly);
   app.useBodyParser('json', { limit: '1mb' });
   app.setGlobalPrefix('api', { exclude: ['/', 'healthz', 'readyz', 'metrics', 'dashboard/{*path}'] });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Tollgate admin API')
-      .setDescription('Departments, users, API keys, providers, models and prices, quotas, usage and reports. Sign in with POST /api/auth/login.')
+      .setDescription(
+        'Departments, users, API keys, providers, models and prices, quotas, usage and reports. ' +
+          'Sign in with POST /api/auth/login and send `Authorization: Bearer <accessToken>`. ' +
+          'Lists answer {items, nextCursor}; pass nextCursor back as `cursor` for the next page (limit: 1-500, default 50). ' +
+          'Errors answer {statusCode, error, message}.',
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),
@@ -27,4 +40,14 @@ export async function createAdminApp(config: AppConfig, databaseUrl: string, log
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   app.enableShutdownHooks();
   return app;
+}
+
+/** JSON in: a request body of any other type is refused with 415 rather than half-understood. */
+function jsonOnly(req: Request, res: Response, next: NextFunction): void {
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (BODY_METHODS.has(req.method) && hasBody && !req.is('application/json')) {
+    res.status(415).json({ statusCode: 415, error: 'Unsupported Media Type', message: 'Send JSON with Content-Type: application/json' });
+    return;
+  }
+  next();
 }

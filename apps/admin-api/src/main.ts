@@ -1,8 +1,13 @@
 import 'reflect-metadata';
 import { createRootLogger, loadConfigOrExit, prepareDatabase } from '@app/core';
 import { createAdminApp } from './admin-app';
-import { CLI_COMMANDS, runCli } from './cli/admin-cli';
+import { CLI_COMMANDS, runCli } from './cli';
 
+/**
+ * The admin API process: `node dist/apps/admin-api/main.js`. With a CLI command as the first
+ * argument (`create-admin`, `reset-password`, `help`) it runs that instead and exits.
+ * A bad or missing configuration value stops it with one line per problem, naming the variable.
+ */
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
   const command = process.argv[2];
@@ -13,7 +18,8 @@ async function bootstrap(): Promise<void> {
   const { url } = await prepareDatabase(config, (line) => logger.debug({ postgres: line }));
   const app = await createAdminApp(config, url, logger);
   await app.listen(config.adminPort, config.host);
-  logger.info({ url: `http://${config.host}:${config.adminPort}`, docs: `http://${config.host}:${config.adminPort}/api/docs` }, 'admin API listening');
+  const base = `http://${config.host}:${config.adminPort}`;
+  logger.info({ url: base, docs: `${base}/api/docs` }, 'admin API listening');
 }
 
 bootstrap().catch((error: Error) => {

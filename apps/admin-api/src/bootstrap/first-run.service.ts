@@ -1,67 +1,93 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
-import { Repository } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig, hashPassword, ROOT_LOGGER, User } from '@app/core';
+import { AuditService } from '../audit/audit.service';
 import { ProvidersService } from '../providers/providers.service';
+
+/** Serialises start-up bootstrapping across replicas starting at once. */
+const FIRST_RUN_LOCK = "hashtext('tollgate:first-run')";
 
 /**
  * Start-up bootstrapping from the environment (CONTRACT "Configuration"): the first admin from
- * ADMIN_EMAIL/ADMIN_PASSWORD when no admin exists, and a DashScope / Huawei MaaS provider from
- * their API keys when none of that kind exists. Idempotent, safe with several replicas.
+ * ADMIN_EMAIL/ADMIN_PASSWORD when no admin exists, and a `dashscope` / `huawei-maas` provider
+ * from DASHSCOPE_API_KEY / HUAWEI_MAAS_API_KEY when none of that kind exists (credentials sealed,
+ * region and project in plain options). Idempotent, and safe when several replicas start
+ * together (one transaction under an advisory lock). Audited with no actor.
  */
 @Injectable()
 export class FirstRunService implements OnApplicationBootstrap {
   constructor(
-    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(ProvidersService) private readonly providers: ProvidersService,
+    @Inject(AuditService) private readonly audit: AuditService,
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.firstAdmin();
-    await this.providersFromEnvironment();
+    const { adminEmail, adminPassword, bootstrapProviders } = this.config;
+    if (!(adminEmail && adminPassword) && !bootstrapProviders.dashscope && !bootstrapProviders.huaweiMaas) return;
+    const passwordHash = adminEmail && adminPassword ? await hashPassword(adminPassword) : undefined;
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT pg_advisory_xact_lock(${FIRST_RUN_LOCK})`);
+      if (adminEmail && passwordHash) await this.firstAdmin(manager, adminEmail, passwordHash);
+      await this.providersFromEnvironment(manager);
+    });
   }
 
-  async createAdmin(email: string, password: string, name = 'Administrator'): Promise<User> {
-    const user = this.users.create({ email: email.toLowerCase(), name, role: 'admin', departmentId: null, passwordHash: await hashPassword(password), active: true });
-    return this.users.save(user);
-  }
-
-  private async firstAdmin(): Promise<void> {
-    const { adminEmail, adminPassword } = this.config;
-    if (!adminEmail || !adminPassword) return;
-    if (await this.users.exists({ where: { role: 'admin' } })) return;
-    try {
-      await this.createAdmin(adminEmail, adminPassword);
-      this.logger.info({ email: adminEmail }, 'first admin created');
-    } catch (error) {
-      if ((error as { code?: string }).code !== '23505') throw error; // another replica did it
+  private async firstAdmin(manager: EntityManager, email: string, passwordHash: string): Promise<void> {
+    const users = manager.getRepository(User);
+    if (await users.exists({ where: { role: 'admin' } })) return;
+    const normalised = email.trim().toLowerCase();
+    if (await users.createQueryBuilder('u').where('lower(u.email) = :email', { email: normalised }).getExists()) {
+      this.logger.warn({ email: normalised }, 'ADMIN_EMAIL belongs to an existing user who is not an admin; no admin created (use `npm run cli -- create-admin`)');
+      return;
     }
+    const saved = await users.save(users.create({ email: normalised, name: 'Administrator', role: 'admin', departmentId: null, passwordHash, active: true }));
+    await this.audit.record(null, 'user.create', 'user', saved.id, null, { email: saved.email, role: 'admin', via: 'ADMIN_EMAIL' }, manager);
+    this.logger.info({ email: normalised }, 'first admin created from ADMIN_EMAIL');
   }
 
-  private async providersFromEnvironment(): Promise<void> {
+  private async providersFromEnvironment(manager: EntityManager): Promise<void> {
     const { dashscope, huaweiMaas } = this.config.bootstrapProviders;
-    if (dashscope && !(await this.providers.existsOfKind('dashscope'))) {
-      await this.providers.create(null, {
-        name: 'dashscope',
-        kind: 'dashscope',
-        baseUrl: dashscope.baseUrl,
-        apiKey: dashscope.apiKey,
-        options: defined({ accessKeyId: dashscope.accessKeyId, accessKeySecret: dashscope.accessKeySecret }),
-      });
-      this.logger.info('dashscope provider created from the environment');
+    if (dashscope && !(await this.providers.existsOfKind('dashscope', manager))) {
+      await this.providers.create(
+        null,
+        {
+          name: await this.freeName(manager, 'dashscope'),
+          kind: 'dashscope',
+          baseUrl: dashscope.baseUrl,
+          apiKey: dashscope.apiKey,
+          options: defined({ accessKeyId: dashscope.accessKeyId, accessKeySecret: dashscope.accessKeySecret }),
+        },
+        manager,
+      );
+      this.logger.info('dashscope provider created from DASHSCOPE_API_KEY');
     }
-    if (huaweiMaas && !(await this.providers.existsOfKind('huawei-maas'))) {
-      await this.providers.create(null, {
-        name: 'huawei-maas',
-        kind: 'huawei-maas',
-        baseUrl: huaweiMaas.baseUrl,
-        apiKey: huaweiMaas.apiKey,
-        options: defined({ accessKey: huaweiMaas.accessKey, secretKey: huaweiMaas.secretKey, region: huaweiMaas.region, projectId: huaweiMaas.projectId }),
-      });
-      this.logger.info('huawei-maas provider created from the environment');
+    if (huaweiMaas && !(await this.providers.existsOfKind('huawei-maas', manager))) {
+      await this.providers.create(
+        null,
+        {
+          name: await this.freeName(manager, 'huawei-maas'),
+          kind: 'huawei-maas',
+          baseUrl: huaweiMaas.baseUrl,
+          apiKey: huaweiMaas.apiKey,
+          options: defined({ accessKey: huaweiMaas.accessKey, secretKey: huaweiMaas.secretKey, region: huaweiMaas.region, projectId: huaweiMaas.projectId }),
+        },
+        manager,
+      );
+      this.logger.info('huawei-maas provider created from HUAWEI_MAAS_API_KEY');
+    }
+  }
+
+  /** `dashscope`, or `dashscope-2` when someone already took the name for another kind. */
+  private async freeName(manager: EntityManager, base: string): Promise<string> {
+    for (let n = 1; ; n++) {
+      const name = n === 1 ? base : `${base}-${n}`;
+      const [row] = (await manager.query(`SELECT 1 FROM providers WHERE lower(name) = lower($1)`, [name])) as unknown[];
+      if (!row) return name;
     }
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
@@ -80,7 +81,7 @@ export class DomainExceptionFilter implements ExceptionFilter {
       const response = exception.getResponse();
       const fields = typeof response === 'object' && response !== null ? (response as { message?: unknown; error?: unknown }) : {};
       const message = typeof fields.message === 'string' || Array.isArray(fields.message) ? (fields.message as string | string[]) : exception.message;
-      const error = typeof fields.error === 'string' ? fields.error : exception.name;
+      const error = typeof fields.error === 'string' ? fields.error : (STATUS_CODES[statusCode] ?? exception.name);
       if (statusCode < 500) return { body: { statusCode, error, message }, headers: {} };
     }
     const pg = typeof exception === 'object' && exception !== null ? (exception as { code?: unknown; constraint?: unknown }) : {};
