@@ -11,11 +11,11 @@ export interface ThrottleLimits {
   maxKeys: number;
 }
 
-export const DEFAULT_LIMITS: ThrottleLimits = { windowMs: 15 * 60 * 1000, perAccount: 5, perAddress: 50, maxKeys: 100_000 };
+export const DEFAULT_LIMITS: ThrottleLimits = { windowMs: 15 * 60 * 1000, perAccount: 5, perAddress: 100, maxKeys: 100_000 };
 
 /**
  * Slows password guessing: after 5 failures for one account from one address within 15 minutes
- * (or 50 from one address over all accounts), further attempts get 429 with `Retry-After` until
+ * (or 100 from one address over all accounts), further attempts get 429 with `Retry-After` until
  * the oldest failure leaves the window. An attempt counts as a failure from the moment it starts
  * (and is forgiven on success), so a burst of parallel guesses cannot slip past the check.
  *
