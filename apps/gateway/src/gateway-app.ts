@@ -12,6 +12,13 @@ import { ProxyService } from './proxy/proxy.service';
 
 const SHUTDOWN_GRACE_MS = 30_000;
 
+function meteredOperation(url: string): 'chat.completions' | 'embeddings' | undefined {
+  const path = url.includes('?') ? url.slice(0, url.indexOf('?')) : url;
+  if (path === '/v1/chat/completions') return 'chat.completions';
+  if (path === '/v1/embeddings') return 'embeddings';
+  return undefined;
+}
+
 /**
  * Builds the gateway application (used by main.ts and by the e2e tests, so both run the same
  * thing). Body parsing is off: the proxy reads each body once, itself, with its own size limit.
@@ -24,21 +31,25 @@ export async function createGatewayApp(config: AppConfig, databaseUrl: string, l
   });
   app.disable('x-powered-by');
   app.disable('etag');
-  // The two metered routes are mounted on Express ahead of Nest's router: no guard, pipe or
-  // interceptor applies to them (the proxy authenticates, parses and answers itself), so the hot
-  // path skips Nest's per-request execution context. Their x-request-id is the usage event's id.
+  // The two metered routes are served straight from node:http, ahead of Express and Nest's
+  // router: no middleware, guard, pipe or interceptor applies to them (the proxy authenticates,
+  // parses and answers itself), and skipping Express's per-request work is a large share of the
+  // gateway's own overhead. Everything else (/v1/models, health, metrics) goes through Nest.
+  // Their x-request-id is the usage event's id.
   const proxy = app.get(ProxyService);
-  const express = app.getHttpAdapter().getInstance();
-  const route = (operation: 'chat.completions' | 'embeddings') => (req: IncomingMessage, res: ServerResponse) => {
+  const server = app.getHttpServer() as Server;
+  const nest = server.listeners('request')[0] as (req: IncomingMessage, res: ServerResponse) => void;
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const operation = req.method === 'POST' ? meteredOperation(req.url ?? '') : undefined;
+    if (!operation) return nest(req, res);
     proxy.handle(operation, req, res).catch((error: Error) => {
       // handle() answers every failure itself; this is the last line against a crash
       logger.error({ err: error.message, stack: error.stack }, 'unhandled error on the proxy path');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       if (!res.writableEnded) res.end();
     });
-  };
-  express.post('/v1/chat/completions', route('chat.completions'));
-  express.post('/v1/embeddings', route('embeddings'));
+  });
   app.use((_req: IncomingMessage, res: ServerResponse, next: () => void) => {
     res.setHeader('x-request-id', randomUUID());
     next();
