@@ -65,6 +65,37 @@ export class UsageReportService {
     };
   }
 
+  /**
+   * Result rows in batches. Without `user` or `day` the result is small (departments × models ×
+   * providers × currencies), so one plain query runs — PostgreSQL may then scan in parallel,
+   * which it never does for a cursor. With them, a server-side cursor bounds memory.
+   */
+  private async *batches(sql: string, params: unknown[], dimensions: ReportDimension[]): AsyncGenerator<Array<Record<string, unknown>>> {
+    if (!dimensions.includes('user') && !dimensions.includes('day')) {
+      const rows: Array<Record<string, unknown>> = await this.dataSource.query(sql, params);
+      for (let i = 0; i < rows.length; i += FETCH_ROWS) yield rows.slice(i, i + FETCH_ROWS);
+      return;
+    }
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction('REPEATABLE READ');
+      await runner.query(`DECLARE usage_report NO SCROLL CURSOR FOR ${sql}`, params);
+      for (;;) {
+        const rows: Array<Record<string, unknown>> = await runner.query(`FETCH ${FETCH_ROWS} FROM usage_report`);
+        yield rows;
+        if (rows.length < FETCH_ROWS) break;
+      }
+      await runner.commitTransaction();
+    } catch (error) {
+      await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      await runner.release();
+    }
+  }
+
   async write(plan: ReturnType<UsageReportService['plan']>, out: Writable): Promise<void> {
     const parts = plan.dimensions.map((dimension) => DIMENSIONS[dimension]);
     const params: unknown[] = [plan.start, plan.end, this.config.timezone];
@@ -106,35 +137,20 @@ export class UsageReportService {
       });
     };
     await write('\uFEFF' + toCsv([[...plan.dimensions, ...METRIC_COLUMNS]]));
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.startTransaction('REPEATABLE READ');
-      await runner.query(`DECLARE usage_report NO SCROLL CURSOR FOR ${sql}`, params);
-      for (;;) {
-        const rows: Array<Record<string, unknown>> = await runner.query(`FETCH ${FETCH_ROWS} FROM usage_report`);
-        const records = rows.map((row) => [
-            ...plan.dimensions.map((dimension) => neutraliseFormula(String(row[dimension] ?? ''))),
-            String(row.requests),
-            String(row.failed_requests),
-            String(row.prompt_tokens),
-            String(row.completion_tokens),
-            String(row.cached_tokens),
-            String(row.reasoning_tokens),
-            String(row.total_tokens),
-            formatDecimal(parseDecimal((row.cost as string | null) ?? '0'), 6),
-            String(row.currency ?? ''),
-          ]);
-        if (records.length > 0) await write(toCsv(records));
-        if (rows.length < FETCH_ROWS) break;
-      }
-      await runner.commitTransaction();
-    } catch (error) {
-      await runner.rollbackTransaction().catch(() => undefined);
-      out.destroy(error as Error);
-      throw error;
-    } finally {
-      await runner.release();
+    for await (const rows of this.batches(sql, params, plan.dimensions)) {
+      const records = rows.map((row) => [
+        ...plan.dimensions.map((dimension) => neutraliseFormula(String(row[dimension] ?? ''))),
+        String(row.requests),
+        String(row.failed_requests),
+        String(row.prompt_tokens),
+        String(row.completion_tokens),
+        String(row.cached_tokens),
+        String(row.reasoning_tokens),
+        String(row.total_tokens),
+        formatDecimal(parseDecimal((row.cost as string | null) ?? '0'), 6),
+        String(row.currency ?? ''),
+      ]);
+      if (records.length > 0) await write(toCsv(records));
     }
     out.end();
   }
