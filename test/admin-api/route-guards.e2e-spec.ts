@@ -93,6 +93,30 @@ describe('deny by default: every admin API route is @Public() or declares its pe
     }
   });
 
+  it('describes the API in OpenAPI at /api/docs (JSON at /api/docs-json), DTO schemas included, bearer auth on guarded routes', async () => {
+    const html = await fetch(`${admin.url}/api/docs`);
+    expect(html.status).toBe(200);
+    expect(html.headers.get('content-type')).toContain('text/html');
+    const docs = await call<{
+      paths: Record<string, Record<string, { security?: unknown[] }>>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    }>(admin.url, 'GET', '/api/docs-json');
+    expect(docs.status).toBe(200);
+    const paths = Object.keys(docs.body.paths);
+    for (const path of ['/api/auth/login', '/api/auth/password', '/api/me', '/api/departments', '/api/departments/{id}', '/api/users', '/api/users/{id}', '/api/users/{id}/api-keys', '/api/api-keys/{id}', '/api/providers', '/api/providers/{id}', '/api/models', '/api/models/{id}', '/api/audit-log']) {
+      expect(paths).toContain(path);
+    }
+    const schemas = docs.body.components.schemas;
+    for (const name of ['LoginDto', 'TokenDto', 'CreateUserDto', 'UpdateUserDto', 'UserDto', 'MeDto', 'CreateDepartmentDto', 'DepartmentDto', 'CreateProviderDto', 'ProviderDto', 'CreateModelDto', 'ModelDto', 'CreateApiKeyDto', 'CreatedApiKeyDto', 'ApiKeyDto']) {
+      expect(Object.keys(schemas)).toContain(name);
+    }
+    expect(Object.keys(schemas.ProviderDto.properties ?? {})).not.toContain('apiKey');
+    expect(Object.keys(schemas.ApiKeyDto.properties ?? {})).not.toContain('key');
+    expect(Object.keys(schemas.CreatedApiKeyDto.properties ?? {})).toContain('key');
+    expect(docs.body.paths['/api/users'].post.security).toEqual([{ bearer: [] }]);
+    expect(docs.body.paths['/api/auth/login'].post.security).toBeUndefined();
+  });
+
   it('refuses, with 403 to a signed-in admin, a route that forgot to declare permissions', async () => {
     @Controller('forgotten')
     class ForgottenController {

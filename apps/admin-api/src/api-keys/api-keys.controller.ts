@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import type { Caller } from '../auth/caller';
 import { CurrentUser, RequirePermissions } from '../auth/decorators';
 import { Permission } from '../auth/permissions';
+import { ApiPageResponse } from '../common/api-page-response.decorator';
 import { Page } from '../common/page';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { ApiKeysService } from './api-keys.service';
@@ -16,7 +17,7 @@ export class ApiKeysController {
 
   @Get('users/:id/api-keys')
   @RequirePermissions(Permission.ApiKeysManage)
-  @ApiOkResponse({ description: '{items: ApiKeyDto[], nextCursor}' })
+  @ApiPageResponse(ApiKeyDto)
   list(@CurrentUser() caller: Caller, @Param('id', ParseIdPipe) userId: string, @Query() query: ListApiKeysQueryDto): Promise<Page<ApiKeyDto>> {
     return this.keys.list(caller, userId, query);
   }

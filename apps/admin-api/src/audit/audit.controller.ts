@@ -1,7 +1,8 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { RequirePermissions } from '../auth/decorators';
 import { Permission } from '../auth/permissions';
+import { ApiPageResponse } from '../common/api-page-response.decorator';
 import { Page } from '../common/page';
 import { AuditService } from './audit.service';
 import { AuditEntryDto, AuditQueryDto } from './dto/audit.dto';
@@ -13,7 +14,7 @@ export class AuditController {
 
   @Get()
   @RequirePermissions(Permission.AuditRead)
-  @ApiOkResponse({ description: '{items: AuditEntryDto[], nextCursor}' })
+  @ApiPageResponse(AuditEntryDto)
   list(@Query() query: AuditQueryDto): Promise<Page<AuditEntryDto>> {
     return this.audit.list(query);
   }

@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Caller } from '../auth/caller';
 import { CurrentUser, RequirePermissions } from '../auth/decorators';
 import { Permission } from '../auth/permissions';
+import { ApiPageResponse } from '../common/api-page-response.decorator';
 import { Page } from '../common/page';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { DepartmentsService } from './departments.service';
@@ -15,7 +16,7 @@ export class DepartmentsController {
 
   @Get()
   @RequirePermissions(Permission.DepartmentsRead)
-  @ApiOkResponse({ description: '{items: DepartmentDto[], nextCursor}' })
+  @ApiPageResponse(DepartmentDto)
   list(@CurrentUser() caller: Caller, @Query() query: ListDepartmentsQueryDto): Promise<Page<DepartmentDto>> {
     return this.departments.list(caller, query);
   }

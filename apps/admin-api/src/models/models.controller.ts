@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import type { Caller } from '../auth/caller';
 import { CurrentUser, RequirePermissions } from '../auth/decorators';
 import { Permission } from '../auth/permissions';
+import { ApiPageResponse } from '../common/api-page-response.decorator';
 import { Page } from '../common/page';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { CreateModelDto, ListModelsQueryDto, ModelDto, UpdateModelDto } from './dto/model.dto';
@@ -15,7 +16,7 @@ export class ModelsController {
 
   @Get()
   @RequirePermissions(Permission.ModelsRead)
-  @ApiOkResponse({ description: '{items: ModelDto[], nextCursor}' })
+  @ApiPageResponse(ModelDto)
   list(@Query() query: ListModelsQueryDto): Promise<Page<ModelDto>> {
     return this.models.list(query);
   }

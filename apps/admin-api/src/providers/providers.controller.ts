@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Caller } from '../auth/caller';
 import { CurrentUser, RequirePermissions } from '../auth/decorators';
 import { Permission } from '../auth/permissions';
+import { ApiPageResponse } from '../common/api-page-response.decorator';
 import { Page } from '../common/page';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { CreateProviderDto, ListProvidersQueryDto, ProviderDto, UpdateProviderDto } from './dto/provider.dto';
@@ -15,7 +16,7 @@ export class ProvidersController {
 
   @Get()
   @RequirePermissions(Permission.ProvidersRead)
-  @ApiOkResponse({ description: '{items: ProviderDto[], nextCursor}' })
+  @ApiPageResponse(ProviderDto)
   list(@Query() query: ListProvidersQueryDto): Promise<Page<ProviderDto>> {
     return this.providers.list(query);
   }

@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Caller } from '../auth/caller';
 import { CurrentUser, RequirePermissions } from '../auth/decorators';
 import { Permission } from '../auth/permissions';
+import { ApiPageResponse } from '../common/api-page-response.decorator';
 import { Page } from '../common/page';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { CreateUserDto, ListUsersQueryDto, UpdateUserDto, UserDto } from './dto/user.dto';
@@ -15,7 +16,7 @@ export class UsersController {
 
   @Get()
   @RequirePermissions(Permission.UsersRead)
-  @ApiOkResponse({ description: '{items: UserDto[], nextCursor}' })
+  @ApiPageResponse(UserDto)
   list(@CurrentUser() caller: Caller, @Query() query: ListUsersQueryDto): Promise<Page<UserDto>> {
     return this.users.list(caller, query);
   }
