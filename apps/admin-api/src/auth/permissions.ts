@@ -32,8 +32,10 @@ import type { Role } from '@app/core';
  *   shows the grid — add your routes to it.
  * - `@Public()` is the only opt-out (login, health). Throw domain errors from `common/errors.ts`
  *   (`NotFoundError`, `ForbiddenError`, ...), never `HttpException`.
- * - Changes to the audited tables: `AuditService.record(caller, 'quota.update', 'quota', id, before, after, manager)`
- *   inside the same transaction.
+ * - Record every change: `this.audit.record(caller, 'quota.update', 'quota', id, before, after, manager)`
+ *   inside the change's transaction (`import { AuditService } from '../audit'`; global, no import needed in your module).
+ * - Lists answer `{items, nextCursor}`: `keysetPage(...)`, `PageQueryDto`, `@ApiPageResponse(Dto)` from `../common`.
+ * - Tests: `createAdminApp`, `seedUser`, `loginAs` from `test/support/admin-app.ts` build the real app.
  */
 export enum Permission {
   /** Own profile (`GET /api/me`, own usage and quotas) — every signed-in user. */
