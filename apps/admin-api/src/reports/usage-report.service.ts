@@ -80,6 +80,8 @@ export class UsageReportService {
     await runner.connect();
     try {
       await runner.startTransaction('REPEATABLE READ');
+      // The whole result is read: plan for total time, not for the first rows (the cursor default).
+      await runner.query(`SET LOCAL cursor_tuple_fraction = 1.0`);
       await runner.query(`DECLARE usage_report NO SCROLL CURSOR FOR ${sql}`, params);
       for (;;) {
         const rows: Array<Record<string, unknown>> = await runner.query(`FETCH ${FETCH_ROWS} FROM usage_report`);
