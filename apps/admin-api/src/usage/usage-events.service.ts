@@ -1,34 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { UsageRecord } from '@app/usage';
 import type { Caller } from '../auth/caller';
 import { ScopePolicy } from '../auth/scope.policy';
 import { clampLimit, decodeCursor, encodeCursor, Page } from '../common/page';
 import type { UsageEventsQueryDto } from './dto/usage-query.dto';
 
-export interface UsageEventView {
-  id: string;
-  createdAt: string;
-  userId: string;
-  departmentId: string | null;
-  apiKeyId: string;
-  providerId: string | null;
-  model: string | null;
-  endpoint: string;
-  stream: boolean;
-  status: number;
-  latencyMs: number;
-  ttftMs: number | null;
-  promptTokens: number;
-  completionTokens: number;
-  cachedTokens: number;
-  reasoningTokens: number;
-  totalTokens: number;
-  cost: string;
-  currency: string | null;
-  estimated: boolean;
-  errorCode: string | null;
-}
+/** A usage event as the API shows it (CONTRACT "usage event"): the metered record without its internals. */
+export type UsageEventView = Omit<UsageRecord, 'quotaCharges' | 'replicaId' | 'inputPrice' | 'outputPrice' | 'cachedInputPrice' | 'endpoint'> & { endpoint: string };
 
 /** Raw events, newest first, keyset-paginated on (created_at, id) — the one place that reads them. */
 @Injectable()

@@ -26,6 +26,20 @@ export interface SummaryScope {
   userId?: string | null;
 }
 
+/** SQL conditions (and their parameters, appended to `params`) for a department or user scope. */
+function scopeFilters(scope: SummaryScope, params: unknown[]): string[] {
+  const filters: string[] = [];
+  if (scope.departmentId) {
+    params.push(scope.departmentId);
+    filters.push(`department_id = $${params.length}`);
+  }
+  if (scope.userId) {
+    params.push(scope.userId);
+    filters.push(`user_id = $${params.length}`);
+  }
+  return filters;
+}
+
 export interface SummaryRow {
   [dimension: string]: unknown;
   requests: number;
@@ -66,15 +80,7 @@ export class UsageSummaryService {
     const { from, to } = this.bounds(range, now);
     const unit = ['1h', '5h', '24h', 'today'].includes(range) ? 'hour' : 'day';
     const params: unknown[] = [from, to, this.config.timezone];
-    const filters: string[] = [];
-    if (scope.departmentId) {
-      params.push(scope.departmentId);
-      filters.push(`department_id = $${params.length}`);
-    }
-    if (scope.userId) {
-      params.push(scope.userId);
-      filters.push(`user_id = $${params.length}`);
-    }
+    const filters = scopeFilters(scope, params);
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
       `SELECT date_trunc('${unit}', bucket_start AT TIME ZONE $3) AS local_bucket, currency,
               sum(requests)::bigint AS requests, sum(failed_requests)::bigint AS failed, sum(total_tokens)::bigint AS total, sum(cost)::text AS cost
@@ -103,15 +109,7 @@ export class UsageSummaryService {
     const { from, to } = this.bounds(range, now);
     const edge = new Date(Math.ceil(from.getTime() / QUARTER_HOUR_MS) * QUARTER_HOUR_MS);
     const params: unknown[] = [from, edge, to];
-    const filters: string[] = [];
-    if (scope.departmentId) {
-      params.push(scope.departmentId);
-      filters.push(`department_id = $${params.length}`);
-    }
-    if (scope.userId) {
-      params.push(scope.userId);
-      filters.push(`user_id = $${params.length}`);
-    }
+    const filters = scopeFilters(scope, params);
     const extra = filters.length ? ` AND ${filters.join(' AND ')}` : '';
     const dimension = groupBy ? DIMENSION_SQL[groupBy] : undefined;
     params.push(Math.min(Math.max(limit, 1), 1000));
