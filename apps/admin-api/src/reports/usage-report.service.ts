@@ -14,12 +14,16 @@ import { REPORT_DIMENSIONS, ReportDimension, UsageReportQueryDto } from './dto/u
 const FETCH_ROWS = 2000;
 const MAX_DAYS = 400;
 
-const DIMENSIONS: Record<ReportDimension, { select: string; group: string; join: string }> = {
-  department: { select: `coalesce(d.name, '') AS department`, group: 'r.department_id, d.name', join: 'LEFT JOIN departments d ON d.id = r.department_id' },
-  user: { select: `coalesce(u.email, r.user_id::text) AS "user"`, group: 'r.user_id, u.email', join: 'LEFT JOIN users u ON u.id = r.user_id' },
-  model: { select: `coalesce(r.model, '') AS model`, group: 'r.model', join: '' },
-  provider: { select: `coalesce(p.name, '') AS provider`, group: 'r.provider_id, p.name', join: 'LEFT JOIN providers p ON p.id = r.provider_id' },
-  day: { select: `to_char((r.bucket_start AT TIME ZONE $3)::date, 'YYYY-MM-DD') AS day`, group: '(r.bucket_start AT TIME ZONE $3)::date', join: '' },
+/**
+ * Per dimension: the key the rollups are grouped by (ids, never names, so the aggregate hashes
+ * compact values), then the current name shown for it, joined onto the aggregate's few rows.
+ */
+const DIMENSIONS: Record<ReportDimension, { key: string; select: string; join: string }> = {
+  department: { key: 'r.department_id', select: `coalesce(d.name, '') AS department`, join: 'LEFT JOIN departments d ON d.id = a.k_department' },
+  user: { key: 'r.user_id', select: `coalesce(u.email, a.k_user::text) AS "user"`, join: 'LEFT JOIN users u ON u.id = a.k_user' },
+  model: { key: 'r.model', select: `coalesce(a.k_model, '') AS model`, join: '' },
+  provider: { key: 'r.provider_id', select: `coalesce(p.name, '') AS provider`, join: 'LEFT JOIN providers p ON p.id = a.k_provider' },
+  day: { key: '(r.bucket_start AT TIME ZONE $3)::date', select: `to_char(a.k_day, 'YYYY-MM-DD') AS day`, join: '' },
 };
 
 const METRIC_COLUMNS = ['requests', 'failed_requests', 'prompt_tokens', 'completion_tokens', 'cached_tokens', 'reasoning_tokens', 'total_tokens', 'cost', 'currency'];
@@ -106,18 +110,21 @@ export class UsageReportService {
       params.push(plan.departmentId);
       scope = ` AND r.department_id = $${params.length}`;
     }
-    const select = parts.map((part) => part.select);
-    const group = parts.map((part) => part.group);
+    const keys = plan.dimensions.map((dimension, i) => `${parts[i].key} AS k_${dimension}`);
     const sql = `
-      SELECT ${[...select, 'r.currency'].join(', ')},
-             sum(r.requests)::bigint AS requests, sum(r.failed_requests)::bigint AS failed_requests,
-             sum(r.prompt_tokens)::bigint AS prompt_tokens, sum(r.completion_tokens)::bigint AS completion_tokens,
-             sum(r.cached_tokens)::bigint AS cached_tokens, sum(r.reasoning_tokens)::bigint AS reasoning_tokens,
-             sum(r.total_tokens)::bigint AS total_tokens, sum(r.cost)::text AS cost
-      FROM usage_rollups r ${[...new Set(parts.map((part) => part.join).filter(Boolean))].join(' ')}
-      WHERE r.bucket_start >= $1 AND r.bucket_start < $2 AND ($3::text IS NOT NULL)${scope}
-      GROUP BY ${[...group, 'r.currency'].join(', ')}
-      ORDER BY ${[...plan.dimensions.map((_, i) => String(i + 1)), 'r.currency'].join(', ')}`;
+      SELECT ${[...parts.map((part) => part.select), 'a.currency'].join(', ')},
+             a.requests, a.failed_requests, a.prompt_tokens, a.completion_tokens, a.cached_tokens, a.reasoning_tokens, a.total_tokens, a.cost
+      FROM (
+        SELECT ${[...keys, 'r.currency'].join(', ')},
+               sum(r.requests)::bigint AS requests, sum(r.failed_requests)::bigint AS failed_requests,
+               sum(r.prompt_tokens)::bigint AS prompt_tokens, sum(r.completion_tokens)::bigint AS completion_tokens,
+               sum(r.cached_tokens)::bigint AS cached_tokens, sum(r.reasoning_tokens)::bigint AS reasoning_tokens,
+               sum(r.total_tokens)::bigint AS total_tokens, sum(r.cost)::text AS cost
+        FROM usage_rollups r
+        WHERE r.bucket_start >= $1 AND r.bucket_start < $2 AND ($3::text IS NOT NULL)${scope}
+        GROUP BY ${Array.from({ length: keys.length + 1 }, (_, i) => String(i + 1)).join(', ')}
+      ) a ${parts.map((part) => part.join).filter(Boolean).join(' ')}
+      ORDER BY ${[...plan.dimensions.map((_, i) => String(i + 1)), 'a.currency'].join(', ')}`;
 
     // Each fetched batch becomes one RFC 4180 chunk (csv-stringify), written with the response's
     // own backpressure: memory stays at one batch whatever the report's size.
