@@ -19,7 +19,7 @@ export async function createAdminApp(config: AppConfig, databaseUrl: string, log
     bodyParser: false,
   });
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.trustProxy);
   app.use(jsonOnly);
   app.useBodyParser('json', { limit: '1mb' });
   app.setGlobalPrefix('api', { exclude: ['/', 'healthz', 'readyz', 'metrics', 'dashboard/{*path}'] });

@@ -31,6 +31,8 @@ export class AppConfig {
   /** Reconciliation drift, in percent of the provider's figure, that raises an alert. */
   readonly alertDriftPercent: number;
   readonly logLevel: string;
+  /** Express `trust proxy` setting for the admin API; loopback by default. */
+  readonly trustProxy: string | number;
   readonly maxBodyBytes: number;
   readonly defaultMaxTokens: number;
   readonly upstreamConnectTimeoutMs: number;
@@ -65,6 +67,7 @@ export class AppConfig {
     this.alertBalanceBelow = env.ALERT_BALANCE_BELOW;
     this.alertDriftPercent = env.ALERT_DRIFT_PERCENT ?? 5;
     this.logLevel = env.LOG_LEVEL ?? 'info';
+    this.trustProxy = env.TRUST_PROXY && /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : (env.TRUST_PROXY ?? 'loopback');
     this.maxBodyBytes = env.MAX_BODY_BYTES ?? 10 * 1024 * 1024;
     this.defaultMaxTokens = env.DEFAULT_MAX_TOKENS ?? 4096;
     this.upstreamConnectTimeoutMs = env.UPSTREAM_CONNECT_TIMEOUT_MS ?? 10_000;

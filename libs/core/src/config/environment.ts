@@ -14,7 +14,8 @@ import {
   ValidationError,
 } from 'class-validator';
 
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+/** Keeps what was given when it is not a number, so the error line can show it. */
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value).trim()) ? Number(value) : value);
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
@@ -58,6 +59,8 @@ export class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) ALERT_DRIFT_PERCENT?: number;
 
   @IsOptional() @IsIn(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']) LOG_LEVEL?: string;
+  /** Express "trust proxy" for the admin API (client addresses for login throttling), e.g. `10.0.0.0/8` or `1`. */
+  @IsOptional() @Transform(emptyToUndefined) @IsString() TRUST_PROXY?: string;
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1024) MAX_BODY_BYTES?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) DEFAULT_MAX_TOKENS?: number;
@@ -76,12 +79,12 @@ export class ConfigurationError extends Error {
   }
 }
 
+/** One line per bad variable, naming it, saying what is wrong and what was given. */
 function describe(errors: ValidationError[]): string[] {
-  return errors.flatMap((error) =>
-    Object.values(error.constraints ?? {}).map(
-      (constraint) => `${error.property}: ${constraint.replace(`${error.property} `, '')} (got ${JSON.stringify(error.value)})`,
-    ),
-  );
+  return errors.map((error) => {
+    const problems = Object.values(error.constraints ?? {}).map((constraint) => constraint.replace(`${error.property} `, ''));
+    return `${error.property}: ${problems.reverse().join('; ')} (got ${JSON.stringify(error.value)})`;
+  });
 }
 
 /** Validates raw environment values; throws one line per bad variable. */
