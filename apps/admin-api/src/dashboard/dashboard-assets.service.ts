@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
@@ -8,14 +9,16 @@ const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 't
 const FILES = new Set(['index.html', 'app.js', 'styles.css']);
 
 /**
- * Finds the dashboard files next to the running code (dist/apps/admin-api/dashboard/public when
- * built, the source folder under tests) and Chart.js in node_modules, and serves only those.
+ * Finds the dashboard files next to the running code (copied into dist/ by the build, the
+ * source folder under tests) and Chart.js in node_modules, and serves only those.
  */
 @Injectable()
 export class DashboardAssets {
-  private readonly root = [join(__dirname, 'dashboard', 'public'), join(__dirname, 'public'), join(process.cwd(), 'apps', 'admin-api', 'src', 'dashboard', 'public')].find((dir) =>
-    existsSync(join(dir, 'index.html')),
-  );
+  private readonly root = [
+    join(__dirname, 'apps', 'admin-api', 'src', 'dashboard', 'public'), // the Nest CLI copies assets here in dist/
+    join(__dirname, 'public'), // running from source (tests)
+    join(process.cwd(), 'apps', 'admin-api', 'src', 'dashboard', 'public'),
+  ].find((dir) => existsSync(join(dir, 'index.html')));
   private readonly cache = new Map<string, Buffer>();
 
   send(res: Response, file: string): void {
@@ -25,7 +28,8 @@ export class DashboardAssets {
 
   sendChartJs(res: Response): void {
     // chart.js's export map hides dist/: find the package's main file and take its UMD sibling
-    this.reply(res, 'chart.umd.js', join(dirname(require.resolve('chart.js')), 'chart.umd.js'));
+    // (a real Node resolver: inside the webpack bundle a bare require.resolve would be rewritten)
+    this.reply(res, 'chart.umd.js', join(dirname(createRequire(__filename).resolve('chart.js')), 'chart.umd.js'));
   }
 
   private reply(res: Response, name: string, path: string): void {
