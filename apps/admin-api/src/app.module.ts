@@ -15,6 +15,7 @@ import { DepartmentsModule } from './departments/departments.module';
 import { HealthModule } from './health/health.module';
 import { MeController } from './me/me.controller';
 import { ModelsModule } from './models/models.module';
+import { ObservabilityModule } from './observability/observability.module';
 import { ProviderAlertsService } from './provider-quota/provider-alerts.service';
 import { ProviderPollCron } from './provider-quota/provider-poll.cron';
 import { ProviderPollingService } from './provider-quota/provider-polling.service';
@@ -46,6 +47,7 @@ import { UsersModule } from './users/users.module';
  */
 const FEATURE_MODULES: DynamicModule['imports'] = [
   // Quotas, usage, reports, provider polling, dashboard: one line each, e.g. `QuotasModule,`
+  ObservabilityModule,
 ];
 
 /** Identity and catalog: departments, users, API keys, providers, models (their `:id` routes come last). */

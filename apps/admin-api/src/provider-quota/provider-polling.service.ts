@@ -7,6 +7,7 @@ import { AppConfig, ProviderKind, ROOT_LOGGER, SecretBox } from '@app/core';
 import { DashScopePoller, HuaweiMaasPoller, PollTarget, ProviderSnapshotResult, ReportedUsage, statusFor } from '@app/providers';
 import { parseDecimal } from '@app/usage';
 import { notFound } from '../common/errors';
+import { AdminMetrics } from '../observability/admin-metrics.service';
 import { ProviderAlertsService } from './provider-alerts.service';
 
 const POLL_LOCK_ID = 7_304_112_003;
@@ -48,6 +49,7 @@ export class ProviderPollingService {
     @Inject(SecretBox) private readonly secretBox: SecretBox,
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(ProviderAlertsService) private readonly alerts: ProviderAlertsService,
+    @Inject(AdminMetrics) private readonly metrics: AdminMetrics,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -128,6 +130,7 @@ export class ProviderPollingService {
       `INSERT INTO provider_snapshots (provider_id, status, message, balance, currency, limits, usage, raw) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [provider.id, result.status, result.message, result.balance?.amount ?? null, result.balance?.currency ?? null, JSON.stringify(result.limits), result.usage ? JSON.stringify(result.usage) : null, JSON.stringify(result.raw)],
     );
+    this.metrics.providerPolls.inc({ kind: provider.kind, status: result.status });
     await this.alertOn(provider, result, previous);
   }
 

@@ -1,0 +1,19 @@
+import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { AdminMetrics } from './admin-metrics.service';
+
+/** Counts and times every admin request by its route pattern (never the raw path: ids would explode the label set). */
+@Injectable()
+export class RequestMetricsMiddleware implements NestMiddleware {
+  constructor(@Inject(AdminMetrics) private readonly metrics: AdminMetrics) {}
+
+  use(req: Request, res: Response, next: NextFunction): void {
+    const stop = this.metrics.latency.startTimer();
+    res.once('finish', () => {
+      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      stop({ method: req.method, route });
+      this.metrics.requests.inc({ method: req.method, route, status: String(res.statusCode) });
+    });
+    next();
+  }
+}

@@ -1,0 +1,60 @@
+import { FakeProvider } from '../support/fake-provider';
+import { RunningAdmin, startAdmin } from '../support/admin-harness';
+import { RunningGateway, startGateway } from '../support/gateway-harness';
+import { Seed } from '../support/seed';
+import { createTestDatabase } from '../support/test-database';
+
+describe('Prometheus metrics on both apps', () => {
+  let seed: Seed;
+  let gateway: RunningGateway;
+  let admin: RunningAdmin;
+  let fake: FakeProvider;
+
+  beforeAll(async () => {
+    const url = await createTestDatabase();
+    seed = await Seed.connect(url);
+    fake = await FakeProvider.start('openai');
+    await seed.model('gpt-test', await seed.provider('openai', fake.baseUrl, fake.apiKey));
+    gateway = await startGateway(url);
+    admin = await startAdmin(url);
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await admin?.close();
+    await fake?.close();
+    await seed?.close();
+  });
+
+  it('exposes request, latency, token, cost, refusal, spool and batch metrics on the gateway', async () => {
+    const { key } = await seed.developer();
+    await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] }),
+    }).then((r) => r.text());
+    await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', body: '{}' }).then((r) => r.text());
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const text = await (await fetch(`${gateway.url}/metrics`)).text();
+    for (const name of [
+      'tollgate_gateway_requests_total{endpoint="chat.completions",model="gpt-test",status="200"} 1',
+      'tollgate_gateway_request_duration_seconds_bucket',
+      'tollgate_gateway_tokens_total{kind="prompt",model="gpt-test"}',
+      'tollgate_gateway_cost_total{currency="CNY"}',
+      'tollgate_gateway_refusals_total{code="invalid_api_key"} 1',
+      'tollgate_usage_spool_pending_events',
+      'tollgate_usage_batch_write_seconds_count',
+    ]) {
+      expect(text).toContain(name);
+    }
+    expect(text).not.toContain(key);
+  });
+
+  it('exposes request metrics by route pattern on the admin API', async () => {
+    await admin.call('GET', '/api/departments/00000000-0000-4000-8000-000000000000');
+    const text = (await admin.call<string>('GET', '/metrics')).body;
+    expect(text).toMatch(/tollgate_admin_requests_total\{method="GET",route="\/api\/departments\/:id",status="401"\} 1/);
+    expect(text).toContain('tollgate_admin_request_duration_seconds_bucket');
+    expect(text).toContain('tollgate_provider_polls_total');
+  });
+});
