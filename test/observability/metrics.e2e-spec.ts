@@ -57,4 +57,9 @@ describe('Prometheus metrics on both apps', () => {
     expect(text).toContain('tollgate_admin_request_duration_seconds_bucket');
     expect(text).toContain('tollgate_provider_polls_total');
   });
+
+  it('gives every admin response a request id', async () => {
+    const res = await admin.call('GET', '/healthz');
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
 });
