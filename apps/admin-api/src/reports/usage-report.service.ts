@@ -86,6 +86,8 @@ export class UsageReportService {
       await runner.startTransaction('REPEATABLE READ');
       // The whole result is read: plan for total time, not for the first rows (the cursor default).
       await runner.query(`SET LOCAL cursor_tuple_fraction = 1.0`);
+      // Enough memory to hash-aggregate a month of rollups instead of sorting them on disk.
+      await runner.query(`SET LOCAL work_mem = '128MB'`);
       await runner.query(`DECLARE usage_report NO SCROLL CURSOR FOR ${sql}`, params);
       for (;;) {
         const rows: Array<Record<string, unknown>> = await runner.query(`FETCH ${FETCH_ROWS} FROM usage_report`);
