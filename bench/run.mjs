@@ -290,6 +290,9 @@ const report = { at: new Date().toISOString(), seconds: SECONDS, connections: CO
 mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
 writeFileSync(join(ROOT, 'bench', 'results', 'latest.json'), JSON.stringify(report, null, 2));
 console.log(`\n${lines.join('\n')}\n`);
+if (portkey && portkey.stream.streams === 0 && portkey.stream.errors > 0) {
+  console.log('Portkey streaming: every stream failed (its OpenAI stream path throws "TypeError: immutable" on Node 20 headers), so no TTFT for it');
+}
 if (ratios.tollgateVsPortkeyThroughput !== null) console.log(`Tollgate / Portkey throughput: ${ratios.tollgateVsPortkeyThroughput.toFixed(1)}x`);
 if (ratios.tollgateP99MinusDirectAtFixedRateMs !== null) console.log(`Tollgate p99 − direct p99 at ${RATE} req/s: ${ratios.tollgateP99MinusDirectAtFixedRateMs.toFixed(1)} ms`);
 if (ratios.tollgateTtftMinusDirectMs !== null) console.log(`Tollgate TTFT − direct TTFT (p50): ${ratios.tollgateTtftMinusDirectMs.toFixed(2)} ms`);
