@@ -73,7 +73,8 @@ describe('deny by default: every admin API route is @Public() or declares its pe
 
   it('keeps the public routes to the known few', () => {
     const publicRoutes = routes.filter((route) => route.isPublic && !route.name.startsWith('DashboardController.')).map((route) => route.name);
-    expect(publicRoutes.sort()).toEqual(['AuthController.login', 'HealthController.healthz']);
+    // /metrics is public for Prometheus scrapers (protect it at the network edge); the dashboard's static files are public by design
+    expect(publicRoutes.sort()).toEqual(['AuthController.login', 'HealthController.healthz', 'MetricsController.scrape']);
   });
 
   it('answers 401 without a token on every non-public route (the guard really runs)', async () => {
