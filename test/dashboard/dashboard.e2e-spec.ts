@@ -1,10 +1,7 @@
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import pino from 'pino';
 import { chromium, Browser } from 'playwright-core';
-import { UsageRecord, UsageSpool, UsageWriter } from '@app/usage';
+import { usageRecord, writeUsage } from '../support/usage-records';
 import { RunningAdmin, startAdmin } from '../support/admin-harness';
 import { Seed } from '../support/seed';
 import { createTestDatabase } from '../support/test-database';
@@ -29,13 +26,10 @@ describe('dashboard in a browser', () => {
     const dev = await seed.user({ departmentId: mine, email: 'dev@x.test' });
     const stranger = await seed.user({ departmentId: other, email: 'stranger@x.test' });
     const provider = await seed.provider('openai', 'http://127.0.0.1:9/v1', 'sk');
-    const writer = new UsageWriter(seed.dataSource, new UsageSpool(mkdtempSync(join(tmpdir(), 'spool-')), 'dashboard-test'), { applyCommitted: async () => undefined }, pino({ level: 'silent' }));
-    writer.start();
     const now = Date.now();
-    for (let i = 0; i < 12; i++) writer.record(event(dev, mine, provider, new Date(now - i * 60_000), 100 + i, i === 3 ? 502 : 200));
-    writer.record(event(stranger, other, provider, new Date(now - 5000), 99_999, 200));
-    await writer.drain();
-    await writer.stop();
+    const records = Array.from({ length: 12 }, (_, i) => event(dev, mine, provider, new Date(now - i * 60_000), 100 + i, i === 3 ? 502 : 200));
+    records.push(event(stranger, other, provider, new Date(now - 5000), 99_999, 200));
+    await writeUsage(seed.dataSource, records);
     admin = await startAdmin(url);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -49,14 +43,9 @@ describe('dashboard in a browser', () => {
     await seed?.close();
   });
 
-  function event(userId: string, departmentId: string, providerId: string, at: Date, tokens: number, status: number): UsageRecord {
-    return {
-      id: randomUUID(), createdAt: at.toISOString(), userId, departmentId, apiKeyId: randomUUID(), providerId, model: 'qwen-plus', endpoint: 'chat.completions',
-      stream: false, status, latencyMs: 20, ttftMs: null, promptTokens: tokens, completionTokens: 0, cachedTokens: 0, reasoningTokens: 0, totalTokens: tokens,
-      cost: '0.001', currency: 'CNY', inputPrice: '1', outputPrice: '1', cachedInputPrice: null, estimated: false, errorCode: status >= 400 ? 'upstream_unavailable' : null,
-      quotaCharges: [], replicaId: 'test',
-    };
-  }
+  const event = (userId: string, departmentId: string, providerId: string, at: Date, tokens: number, status: number) =>
+    usageRecord({ userId, departmentId, providerId, createdAt: at.toISOString(), promptTokens: tokens, completionTokens: 0, totalTokens: tokens, cost: '0.001', status, errorCode: status >= 400 ? 'upstream_unavailable' : null, latencyMs: 20 });
+
 
   it('shows the team lead the same totals as the API, for their department only', async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });

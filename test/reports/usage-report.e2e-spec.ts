@@ -1,9 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import pino from 'pino';
-import { UsageRecord, UsageSpool, UsageWriter } from '@app/usage';
+import type { UsageRecord } from '@app/usage';
+import { usageRecord, writeUsage } from '../support/usage-records';
 import { RunningAdmin, startAdmin } from '../support/admin-harness';
 import { Seed } from '../support/seed';
 import { createTestDatabase } from '../support/test-database';
@@ -65,11 +61,7 @@ describe('finance CSV report and usage summaries (real PostgreSQL, APP_TIMEZONE=
       { userId: ids.devRd, departmentId: ids.rd, createdAt: '2026-11-10T11:00:00.000Z', totalTokens: 10, promptTokens: 10, completionTokens: 0, cost: '0.5', currency: 'USD', model: 'gpt-x' },
       { userId: ids.devEvil, departmentId: ids.evil, createdAt: '2026-11-10T12:00:00.000Z', totalTokens: 7, promptTokens: 7, completionTokens: 0, cost: '1', currency: 'CNY' },
     ];
-    const writer = new UsageWriter(seed.dataSource, new UsageSpool(mkdtempSync(join(tmpdir(), 'spool-')), 'report-test'), { applyCommitted: async () => undefined }, pino({ level: 'silent' }));
-    writer.start();
-    for (const event of events) writer.record(record(event));
-    await writer.drain();
-    await writer.stop();
+    await writeUsage(seed.dataSource, events.map(record));
 
     admin = await startAdmin(url, { APP_TIMEZONE: 'Asia/Kolkata' });
     tokens.finance = await admin.login('fin@x.test', password);
@@ -81,37 +73,8 @@ describe('finance CSV report and usage summaries (real PostgreSQL, APP_TIMEZONE=
     await seed?.close();
   });
 
-  function record(overrides: Partial<UsageRecord>): UsageRecord {
-    return {
-      id: randomUUID(),
-      createdAt: new Date().toISOString(),
-      userId: '',
-      departmentId: null,
-      apiKeyId: randomUUID(),
-      providerId: ids.provider,
-      model: 'qwen-plus',
-      endpoint: 'chat.completions',
-      stream: false,
-      status: 200,
-      latencyMs: 5,
-      ttftMs: null,
-      promptTokens: 0,
-      completionTokens: 0,
-      cachedTokens: 0,
-      reasoningTokens: 0,
-      totalTokens: 0,
-      cost: '0',
-      currency: 'CNY',
-      inputPrice: '1',
-      outputPrice: '2',
-      cachedInputPrice: null,
-      estimated: false,
-      errorCode: null,
-      quotaCharges: [],
-      replicaId: 'test',
-      ...overrides,
-    };
-  }
+  const record = (overrides: Partial<UsageRecord>) => usageRecord({ providerId: ids.provider, inputPrice: '1', outputPrice: '2', ...overrides });
+
 
   async function csv(token: string, query: string) {
     const res = await fetch(`${admin.url}/api/reports/usage.csv?${query}`, { headers: { authorization: `Bearer ${token}` } });

@@ -1,11 +1,10 @@
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { createTestDatabase } from '../../../../test/support/test-database';
-import type { UsageRecord } from './usage-record';
+import { usageRecord } from '../../../../test/support/usage-records';
 import { UsageSpool } from './usage-spool';
 import { UsageWriter } from './usage-writer';
 
@@ -14,37 +13,7 @@ const noQuotas = {
   applyCommitted: () => Promise.reject(new Error('no quota charges expected in this suite')),
 };
 
-function record(overrides: Partial<UsageRecord> = {}): UsageRecord {
-  return {
-    id: randomUUID(),
-    createdAt: new Date().toISOString(),
-    userId: '00000000-0000-4000-8000-000000000001',
-    departmentId: '00000000-0000-4000-8000-0000000000d1',
-    apiKeyId: '00000000-0000-4000-8000-0000000000a1',
-    providerId: '00000000-0000-4000-8000-0000000000b1',
-    model: 'qwen-plus',
-    endpoint: 'chat.completions',
-    stream: false,
-    status: 200,
-    latencyMs: 12,
-    ttftMs: null,
-    promptTokens: 10,
-    completionTokens: 5,
-    cachedTokens: 2,
-    reasoningTokens: 1,
-    totalTokens: 15,
-    cost: '0.000001',
-    currency: 'CNY',
-    inputPrice: '0.8',
-    outputPrice: '2',
-    cachedInputPrice: null,
-    estimated: false,
-    errorCode: null,
-    quotaCharges: [],
-    replicaId: 'test',
-    ...overrides,
-  };
-}
+const record = usageRecord;
 
 describe('UsageWriter (real PostgreSQL)', () => {
   let dataSource: DataSource;
