@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig, ChangeFeed, ChangedTable, ROOT_LOGGER } from '@app/core';
 import { Fixed, formatDecimal, parseDecimal } from '../pricing/decimal';
+import { add, Amounts, clamp, isZero, max0, min, sub, toAmounts, zero } from './quota-amounts';
 import type { QuotaCharge } from './quota-charge';
 import { QuotaDimension, QuotaExceededError, QuotaUnavailableError } from './quota-errors';
 import { periodBounds } from './quota-period';
@@ -50,18 +51,6 @@ interface Definition {
   maxRequests: bigint | null;
   maxCost: Fixed | null;
 }
-
-/** Amounts in one unit system: tokens and requests as integers, cost as 18-digit fixed point. */
-interface Amounts {
-  tokens: bigint;
-  requests: bigint;
-  cost: Fixed;
-}
-
-const zero = (): Amounts => ({ tokens: 0n, requests: 0n, cost: 0n });
-const add = (a: Amounts, b: Amounts): Amounts => ({ tokens: a.tokens + b.tokens, requests: a.requests + b.requests, cost: a.cost + b.cost });
-const sub = (a: Amounts, b: Amounts): Amounts => ({ tokens: a.tokens - b.tokens, requests: a.requests - b.requests, cost: a.cost - b.cost });
-const max0 = (v: bigint) => (v < 0n ? 0n : v);
 
 /** This replica's view of one quota in one period. Invariant sought: reserved + pending ≤ granted. */
 interface Lease {
@@ -493,21 +482,6 @@ function limitsOf(definition: Definition): Amounts {
   return { tokens: definition.maxTokens ?? 0n, requests: definition.maxRequests ?? 0n, cost: definition.maxCost ?? 0n };
 }
 
-function toAmounts(row: { tokens: string; requests: string; cost: string } | undefined): Amounts {
-  if (!row) return zero();
-  return { tokens: BigInt(row.tokens), requests: BigInt(row.requests), cost: parseDecimal(row.cost) };
-}
 
-/** What to hold: at least what is wanted, plus a chunk of the room, never more than the room. */
-function clamp(wanted: bigint, room: bigint, chunk: bigint): bigint {
-  const target = wanted > chunk ? wanted : chunk;
-  return min(max0(room), target);
-}
 
-function min(a: bigint, b: bigint): bigint {
-  return a < b ? a : b;
-}
 
-function isZero(a: Amounts): boolean {
-  return a.tokens === 0n && a.requests === 0n && a.cost === 0n;
-}
