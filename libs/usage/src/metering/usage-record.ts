@@ -12,6 +12,8 @@ export interface UsageRecord {
   departmentId: string | null;
   apiKeyId: string;
   providerId: string | null;
+  /** The upstream account that answered (absent in records spooled before accounts existed). */
+  accountId?: string | null;
   model: string | null;
   endpoint: 'chat.completions' | 'embeddings';
   stream: boolean;
