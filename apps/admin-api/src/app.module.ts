@@ -21,6 +21,7 @@ import { ProviderPollCron } from './provider-quota/provider-poll.cron';
 import { ProviderPollingService } from './provider-quota/provider-polling.service';
 import { ProviderQuotaController } from './provider-quota/provider-quota.controller';
 import { ReconciliationService } from './provider-quota/reconciliation.service';
+import { ProviderAccountsModule } from './provider-accounts';
 import { ProvidersModule } from './providers/providers.module';
 import { QuotasController } from './quotas/quotas.controller';
 import { QuotasService } from './quotas/quotas.service';
@@ -48,6 +49,7 @@ import { UsersModule } from './users/users.module';
 const FEATURE_MODULES: DynamicModule['imports'] = [
   // Quotas, usage, reports, provider polling, dashboard: one line each, e.g. `QuotasModule,`
   ObservabilityModule,
+  ProviderAccountsModule,
 ];
 
 /** Identity and catalog: departments, users, API keys, providers, models (their `:id` routes come last). */

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { errors as undiciErrors, Dispatcher } from 'undici';
+import { errors as undiciErrors } from 'undici';
 import { AppConfig, ROOT_LOGGER } from '@app/core';
 import { ProviderOperation, readUsage, SseUsageTap } from '@app/providers';
 import {
@@ -22,7 +22,8 @@ import { GatewayMetrics } from '../metrics/gateway-metrics.service';
 import { GatewayError } from './gateway-error';
 import { MeteredCall } from './metered-call';
 import { ChatBody, EmbeddingsBody, ParsedBody, parseBody, readRawBody, serialiseBody } from './request-body';
-import { UpstreamPoolsService } from './upstream-pools.service';
+import type { UpstreamResponse } from '../upstream/buffered-response';
+import { UpstreamCallError, UpstreamDispatcher } from '../upstream/upstream-dispatcher';
 
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
@@ -40,7 +41,7 @@ export class ProxyService {
   constructor(
     @Inject(KeyCacheService) private readonly keys: KeyCacheService,
     @Inject(ModelCatalogService) private readonly catalog: ModelCatalogService,
-    @Inject(UpstreamPoolsService) private readonly pools: UpstreamPoolsService,
+    @Inject(UpstreamDispatcher) private readonly upstream: UpstreamDispatcher,
     @Inject(QuotaLedger) private readonly ledger: QuotaLedger,
     @Inject(UsageMeter) private readonly meter: UsageMeter,
     @Inject(GatewayMetrics) private readonly metrics: GatewayMetrics,
@@ -118,37 +119,44 @@ export class ProxyService {
     return { promptTokens, completionTokens, cost };
   }
 
+  /** One upstream answer, from whichever account (or fallback model) gave it; failover is the dispatcher's. */
   private async callUpstream(
     call: MeteredCall,
     route: ModelRoute,
     operation: ProviderOperation,
     body: ParsedBody,
     res: ServerResponse,
-  ): Promise<{ upstream: Dispatcher.ResponseData; abort: AbortController }> {
-    body.model = route.upstreamModel;
-    const payload = serialiseBody(body);
-    const target = route.adapter.target(route.baseUrl, operation);
+  ): Promise<{ upstream: UpstreamResponse; abort: AbortController; route: ModelRoute }> {
     const abort = new AbortController();
     // A client that goes away cancels the provider call at once: nobody pays for unread tokens.
     res.once('close', () => {
       if (!res.writableFinished) abort.abort();
     });
     call.forwarded = true;
+    const allowed = call.principal!.allowedModels;
     try {
-      const upstream = await this.pools.pool(target.origin).request({
-        method: 'POST',
-        path: target.path,
-        headers: {
-          'content-type': 'application/json',
-          accept: call.stream ? 'text/event-stream' : 'application/json',
-          ...route.adapter.authHeaders(route.credentials),
+      const answer = await this.upstream.send(
+        route,
+        {
+          operation,
+          stream: call.stream,
+          body: (target) => {
+            body.model = target.upstreamModel;
+            return serialiseBody(body);
+          },
+          allows: (model) => !allowed || allowed.has(model),
         },
-        body: payload,
-        signal: abort.signal,
-      });
-      return { upstream, abort };
+        abort.signal,
+      );
+      call.route = answer.route;
+      call.account = answer.account;
+      return { upstream: answer.response, abort, route: answer.route };
     } catch (error) {
-      throw this.upstreamFailure(error, abort, res);
+      if (!(error instanceof UpstreamCallError)) throw this.upstreamFailure(error, abort, res);
+      call.route = error.route;
+      call.account = error.account;
+      if (error.cause instanceof GatewayError) throw error.cause;
+      throw this.upstreamFailure(error.cause, abort, res);
     }
   }
 
@@ -159,7 +167,7 @@ export class ProxyService {
     body: ParsedBody,
     res: ServerResponse,
   ): Promise<Buffer> {
-    const { upstream, abort } = await this.callUpstream(call, route, operation, body, res);
+    const { upstream, abort, route: answered } = await this.callUpstream(call, route, operation, body, res);
     let payload: Buffer;
     try {
       payload = Buffer.from(await upstream.body.arrayBuffer());
@@ -174,7 +182,7 @@ export class ProxyService {
         call.markFirstByte();
         call.estimateCompletion = () => countTextTokens(payload.toString('utf8'));
       }
-    } else call.errorCode = route.adapter.errorCode(safeJson(payload.subarray(0, MAX_ERROR_BODY_BYTES))) ?? `upstream_${upstream.statusCode}`;
+    } else call.errorCode = answered.adapter.errorCode(safeJson(payload.subarray(0, MAX_ERROR_BODY_BYTES))) ?? `upstream_${upstream.statusCode}`;
     res.writeHead(upstream.statusCode, { 'content-type': header(upstream.headers['content-type']) ?? 'application/json' });
     return payload;
   }
@@ -182,14 +190,14 @@ export class ProxyService {
   private async relayStream(call: MeteredCall, route: ModelRoute, body: ChatBody, res: ServerResponse): Promise<string> {
     const clientWantsUsage = body.stream_options?.include_usage === true;
     body.stream_options = { ...(body.stream_options ?? {}), include_usage: true };
-    const { upstream, abort } = await this.callUpstream(call, route, 'chat.completions', body, res);
+    const { upstream, abort, route: answered } = await this.callUpstream(call, route, 'chat.completions', body, res);
     const contentType = header(upstream.headers['content-type']) ?? '';
     if (upstream.statusCode >= 300 || !contentType.includes('text/event-stream')) {
       // An error (or a provider that ignored `stream`): pass its status and body through.
       const payload = Buffer.from(await upstream.body.arrayBuffer().catch(() => new ArrayBuffer(0)));
       call.status = upstream.statusCode;
       if (upstream.statusCode >= 300) {
-        call.errorCode = route.adapter.errorCode(safeJson(payload.subarray(0, MAX_ERROR_BODY_BYTES))) ?? `upstream_${upstream.statusCode}`;
+        call.errorCode = answered.adapter.errorCode(safeJson(payload.subarray(0, MAX_ERROR_BODY_BYTES))) ?? `upstream_${upstream.statusCode}`;
       } else {
         call.usage = readUsage(extractUsageObject(payload));
       }
