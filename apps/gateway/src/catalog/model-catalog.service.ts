@@ -25,6 +25,10 @@ export interface ModelRoute {
   accounts: UpstreamAccount[];
   /** Models (by name) to try when every account of this provider is limited or down. */
   fallbacks: string[];
+  /** Non-secret provider options (e.g. `messagesApi`, `responsesApi`). */
+  providerOptions: Record<string, unknown>;
+  /** The model's own options, overriding the provider's (e.g. `messagesApi`). */
+  modelOptions: Record<string, unknown>;
   price: ModelPrice;
   createdAt: number;
 }
@@ -43,6 +47,7 @@ interface CatalogRow {
   provider_id: string;
   kind: ProviderKind;
   base_url: string;
+  provider_options: Record<string, unknown> | null;
 }
 
 interface AccountRow {
@@ -58,7 +63,7 @@ interface AccountRow {
 const CATALOG_SQL = `
   SELECT m.id AS model_id, m.name, m.upstream_model, m.input_price::text, m.output_price::text,
          m.cached_input_price::text, m.currency, m.price_tiers, m.created_at, m.fallbacks,
-         p.id AS provider_id, p.kind, p.base_url
+         p.id AS provider_id, p.kind, p.base_url, p.options AS provider_options
   FROM models m JOIN providers p ON p.id = m.provider_id
   WHERE m.enabled AND p.enabled`;
 
@@ -145,6 +150,8 @@ export class ModelCatalogService implements OnModuleInit {
         adapter: adapterFor(row.kind),
         accounts: byProvider.get(row.provider_id) ?? [],
         fallbacks: row.fallbacks ?? [],
+        providerOptions: row.provider_options ?? {},
+        modelOptions: {},
         price: {
           inputPrice: row.input_price,
           outputPrice: row.output_price,

@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { ROOT_LOGGER } from '@app/core';
-import type { ProviderOperation } from '@app/providers';
 import { ModelCatalogService, ModelRoute } from '../catalog/model-catalog.service';
 import { GatewayError } from '../proxy/gateway-error';
+import type { UpstreamRequest } from '../proxy/upstream-request';
 import { UpstreamPoolsService } from '../proxy/upstream-pools.service';
 import { AccountAlerts } from './account-alerts';
 import { AccountHealthService } from './account-health.service';
@@ -17,16 +17,6 @@ import { classifyConnectionError, classifyUpstreamError, UpstreamFailure } from 
 export const MAX_ATTEMPTS = 3;
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
-/** What the proxy asks for: one call, whichever account (or fallback model) answers it. */
-export interface UpstreamRequest {
-  operation: ProviderOperation;
-  stream: boolean;
-  /** The request body for a route (it names that route's upstream model). */
-  body(route: ModelRoute): string | Buffer;
-  /** Whether the caller may use this model (fallbacks obey the caller's allowed models). */
-  allows(model: string): boolean;
-}
-
 /** The one answer the client sees, and who gave it. */
 export interface UpstreamAnswer {
   response: UpstreamResponse;
@@ -34,6 +24,8 @@ export interface UpstreamAnswer {
   account: UpstreamAccount | null;
   /** The model that answered: the requested one, or a fallback. */
   route: ModelRoute;
+  /** The request as sent to the model that answered (its translation, if any, applies to the answer). */
+  request: UpstreamRequest;
 }
 
 /**
@@ -82,11 +74,12 @@ export class UpstreamDispatcher {
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
-  async send(route: ModelRoute, request: UpstreamRequest, signal: AbortSignal): Promise<UpstreamAnswer> {
+  /** `allows`: whether the caller may use a model (fallbacks obey the caller's allowed models). */
+  async send(route: ModelRoute, request: UpstreamRequest, allows: (model: string) => boolean, signal: AbortSignal): Promise<UpstreamAnswer> {
     let last: Exhausted | undefined;
-    for (const candidate of this.candidates(route, request)) {
+    for (const [candidate, built] of this.candidates(route, request, allows)) {
       if (last) this.metrics.failovers.inc({ provider: route.providerId });
-      const outcome = await this.tryRoute(candidate, request, signal);
+      const outcome = await this.tryRoute(candidate, built, signal);
       if (outcome.done) return outcome.answer;
       last = outcome;
       if (signal.aborted) break;
@@ -94,15 +87,22 @@ export class UpstreamDispatcher {
     return this.exhausted(route, last);
   }
 
-  /** The requested model, then its fallbacks that exist, are enabled and allowed to the caller. */
-  private *candidates(route: ModelRoute, request: UpstreamRequest): Generator<ModelRoute> {
-    yield route;
+  /** The requested model, then its fallbacks that exist, are enabled, allowed to the caller and serve this operation. */
+  private *candidates(route: ModelRoute, request: UpstreamRequest, allows: (model: string) => boolean): Generator<[ModelRoute, UpstreamRequest]> {
+    yield [route, request];
     const seen = new Set([route.name]);
     for (const name of route.fallbacks) {
       if (seen.has(name)) continue;
       seen.add(name);
       const fallback = this.catalog.route(name);
-      if (fallback && request.allows(fallback.name)) yield fallback;
+      if (!fallback || !allows(fallback.name)) continue;
+      let built: UpstreamRequest;
+      try {
+        built = request.forRoute(fallback);
+      } catch {
+        continue; // e.g. the fallback's provider does not serve this operation
+      }
+      yield [fallback, built];
     }
   }
 
@@ -114,18 +114,13 @@ export class UpstreamDispatcher {
       if (!account) break;
       if (attempt > 0) this.metrics.failovers.inc({ provider: route.providerId });
       tried.add(account.id);
-      const target = route.adapter.target(route.baseUrl, request.operation);
       let response: Dispatcher.ResponseData;
       try {
-        response = await this.pools.pool(target.origin).request({
+        response = await this.pools.pool(request.target.origin).request({
           method: 'POST',
-          path: target.path,
-          headers: {
-            'content-type': 'application/json',
-            accept: request.stream ? 'text/event-stream' : 'application/json',
-            ...route.adapter.authHeaders(account.credentials),
-          },
-          body: request.body(route),
+          path: request.target.path,
+          headers: { ...request.headers, ...route.adapter.authHeaders(account.credentials, request.operation) },
+          body: request.payload,
           signal,
         });
       } catch (error) {
@@ -138,12 +133,12 @@ export class UpstreamDispatcher {
       }
       if (response.statusCode < 300) {
         this.health.succeeded(account);
-        return { done: true, answer: { response, account, route } };
+        return { done: true, answer: { response, account, route, request } };
       }
       const payload = await readBounded(response.body, MAX_ERROR_BODY_BYTES).catch(() => Buffer.alloc(0));
       const json = safeJson(payload);
       const failure = classifyUpstreamError(response.statusCode, route.adapter.errorCode(json), errorMessage(json), response.headers['retry-after']);
-      const answer: UpstreamAnswer = { response: bufferedResponse(response, payload), account, route };
+      const answer: UpstreamAnswer = { response: bufferedResponse(response, payload), account, route, request };
       this.failed(route, account, failure);
       if (failure.kind === 'final') return { done: true, answer };
       last = { done: false, route, account, answer, failure };

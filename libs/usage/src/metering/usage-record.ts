@@ -15,7 +15,8 @@ export interface UsageRecord {
   /** The upstream account that answered (absent in records spooled before accounts existed). */
   accountId?: string | null;
   model: string | null;
-  endpoint: 'chat.completions' | 'embeddings';
+  /** `chat.completions`, `embeddings`, `completions`, `messages`, `responses`, or a passed-through route. */
+  endpoint: string;
   stream: boolean;
   status: number;
   latencyMs: number;
