@@ -95,12 +95,12 @@ export class AccountHealthService {
 
   /**
    * A failed attempt: counted (never billed), and the account (or its limit group) cooled or put
-   * in `auth`. `final` failures are about the request and are not held against the account.
+   * in `auth`. `final` failures are about the request: neither counted nor held against the account.
    * Returns the status the account is left in.
    */
   failed(account: UpstreamAccount, failure: UpstreamFailure, now = Date.now()): AccountStatus {
-    this.recorder.attemptFailed(account, failure.code, now);
     if (failure.kind === 'final') return this.statusOf(account, now);
+    this.recorder.attemptFailed(account, failure.code, now);
     const health = this.entry(account);
     health.streak++;
     if (failure.kind === 'auth') {
