@@ -84,6 +84,8 @@ export class UpstreamDispatcher {
       last = outcome;
       if (signal.aborted) break;
     }
+    // The client went away between attempts: nothing to answer, nobody to fail over for.
+    if (signal.aborted) throw new UpstreamCallError(new Error('the client closed the request'), last?.account ?? null, last?.route ?? route);
     return this.exhausted(route, last);
   }
 
