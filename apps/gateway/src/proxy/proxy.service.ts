@@ -92,7 +92,7 @@ export class ProxyService {
         if (built.ignored.length > 0) res.setHeader('x-tollgate-ignored', built.ignored.join(', '));
         return built;
       };
-      const plan: CallPlan = { dialect, request, upstreamRequest: build(), context: { clientModel: request.model, requestId: call.id }, translate: () => build(true) };
+      const plan: CallPlan = { dialect, request, upstreamRequest: build(), context: { clientModel: request.model, requestId: call.id, request }, translate: () => build(true) };
       admission = await this.admit(call, request, route);
       finalBody = request.stream ? await this.relayStream(call, plan, res) : await this.relayOnce(call, plan, res);
     } catch (error) {
