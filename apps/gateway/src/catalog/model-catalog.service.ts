@@ -19,6 +19,10 @@ export interface ModelRoute {
   baseUrl: string;
   adapter: ProviderAdapter;
   credentials: ProviderCredentials;
+  /** Non-secret provider options (e.g. `messagesApi`, `responsesApi`). */
+  providerOptions: Record<string, unknown>;
+  /** The model's own options, overriding the provider's (e.g. `messagesApi`). */
+  modelOptions: Record<string, unknown>;
   price: ModelPrice;
   createdAt: number;
 }
@@ -37,12 +41,13 @@ interface CatalogRow {
   kind: ProviderKind;
   base_url: string;
   encrypted_credentials: string;
+  provider_options: Record<string, unknown> | null;
 }
 
 const CATALOG_SQL = `
   SELECT m.id AS model_id, m.name, m.upstream_model, m.input_price::text, m.output_price::text,
          m.cached_input_price::text, m.currency, m.price_tiers, m.created_at,
-         p.id AS provider_id, p.kind, p.base_url, p.encrypted_credentials
+         p.id AS provider_id, p.kind, p.base_url, p.encrypted_credentials, p.options AS provider_options
   FROM models m JOIN providers p ON p.id = m.provider_id
   WHERE m.enabled AND p.enabled`;
 
@@ -119,6 +124,8 @@ export class ModelCatalogService implements OnModuleInit {
         baseUrl: row.base_url,
         adapter: adapterFor(row.kind),
         credentials,
+        providerOptions: row.provider_options ?? {},
+        modelOptions: {},
         price: {
           inputPrice: row.input_price,
           outputPrice: row.output_price,

@@ -13,7 +13,8 @@ export interface UsageRecord {
   apiKeyId: string;
   providerId: string | null;
   model: string | null;
-  endpoint: 'chat.completions' | 'embeddings';
+  /** `chat.completions`, `embeddings`, `completions`, `messages`, `responses`, or a passed-through route. */
+  endpoint: string;
   stream: boolean;
   status: number;
   latencyMs: number;
