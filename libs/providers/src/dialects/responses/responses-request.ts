@@ -56,6 +56,8 @@ export function checkResponsesBody(body: Record<string, unknown>): ResponsesBody
 export function estimateResponsesPromptTokens(body: ResponsesBody, countTextTokens: TokenCounter): number {
   let total = 3;
   if (typeof body.instructions === 'string') total += 4 + countTextTokens(body.instructions);
+  // Tool definitions are part of the prompt (Codex sends some 40 kB of them).
+  if (Array.isArray(body.tools) && body.tools.length > 0) total += countTextTokens(JSON.stringify(body.tools));
   if (typeof body.input === 'string') return total + 4 + countTextTokens(body.input);
   for (const item of body.input) {
     total += 4;
