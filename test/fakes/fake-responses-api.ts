@@ -21,6 +21,8 @@ export interface FakeResponsesOptions {
   content?: string;
   outputTokens?: number;
   toolArguments?: string;
+  /** false: always answer with text, even when function tools are offered (default true). */
+  callTools?: boolean;
   /** `incomplete`: ends as `response.incomplete` (max_output_tokens); `failed`: `response.failed` after the text. */
   ending?: 'completed' | 'incomplete' | 'failed';
 }
@@ -32,7 +34,7 @@ export class FakeResponsesApi {
   options: Required<FakeResponsesOptions>;
 
   private constructor(options: FakeResponsesOptions) {
-    this.options = { content: 'Hello from the native Responses API.', outputTokens: 11, toolArguments: '{"city":"Paris"}', ending: 'completed', ...options };
+    this.options = { content: 'Hello from the native Responses API.', outputTokens: 11, toolArguments: '{"city":"Paris"}', callTools: true, ending: 'completed', ...options };
   }
 
   /** Serves `POST …/responses` on the fake (the path of its kind). */
@@ -56,7 +58,7 @@ export class FakeResponsesApi {
     }
     const usage = fakeResponsesUsage(body, this.options.outputTokens);
     const reasoner = body.model.includes('reasoner');
-    const tool = functionToolToCall(body);
+    const tool = this.options.callTools ? functionToolToCall(body) : null;
     const id = `resp_${Math.random().toString(16).slice(2)}`;
     const text = tool ? '' : this.answerText(body);
     const output: Json[] = [];
