@@ -95,6 +95,11 @@ describe('POST /v1/responses (OpenAI SDK, native and translated, real PostgreSQL
     await seed.model('deepseek-maas', providerIds.huawei, { input: '2', output: '8', currency: 'CNY', upstream: 'DeepSeek-V3' });
     await seed.model('gpt-translated', providerIds.openaiTranslated, { input: '1', output: '4', currency: 'USD' });
     await seed.model('gpt-native', providerIds.openaiNative, { input: '1', output: '4', currency: 'USD', upstream: 'gpt-5-mini' });
+    // Per-model overrides of the provider's choice.
+    await seed.model('qwen-via-chat', providerIds.dashscope, { input: '0.8', output: '2', currency: 'CNY', upstream: 'qwen-plus' });
+    await seed.model('gpt-native-model', providerIds.openaiTranslated, { input: '1', output: '4', currency: 'USD' });
+    await seed.dataSource.query(`UPDATE models SET options = '{"responsesApi":"translated"}' WHERE name = 'qwen-via-chat'`);
+    await seed.dataSource.query(`UPDATE models SET options = '{"responsesApi":"native"}' WHERE name = 'gpt-native-model'`);
     dev = await seed.developer();
     gateway = await startGateway(url, { UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '2000', UPSTREAM_IDLE_TIMEOUT_MS: '2000' });
   });
@@ -173,6 +178,16 @@ describe('POST /v1/responses (OpenAI SDK, native and translated, real PostgreSQL
       expect(data.output_text).toBe('Native openai Responses.');
       expect(openaiNative.requests.map((r) => r.path)).toEqual(['/v1/responses']);
       expect(openaiNative.requests[0].body.model).toBe('gpt-5-mini');
+    });
+
+    it('lets a model override its provider: translated at DashScope, native at a translated openai provider', async () => {
+      const viaChat = await client().responses.create({ model: 'qwen-via-chat', input: 'hi' });
+      expect(viaChat.output_text).toBe('Hello from the fake provider, streaming as the real one does.');
+      expect(dashscope.requests.map((r) => r.path)).toEqual(['/compatible-mode/v1/chat/completions']);
+      FakeResponsesApi.install(openaiTranslated, { content: 'Native for this model only.' });
+      const native = await client().responses.create({ model: 'gpt-native-model', input: 'hi' });
+      expect(native.output_text).toBe('Native for this model only.');
+      expect(openaiTranslated.requests.map((r) => r.path)).toEqual(['/v1/responses']);
     });
 
     it('passes previous_response_id to a provider that keeps responses, and its 400 back unchanged', async () => {
