@@ -160,6 +160,12 @@ describe('chat completions stream → Responses events', () => {
     expect(stream.streamError).toBe('DataInspectionFailed');
   });
 
+  it('fails a stream that ends before any answer', () => {
+    const { events, stream } = run(delta({ role: 'assistant', content: '' }));
+    expect(events.map((e) => e.event)).toEqual(['response.created', 'response.in_progress', 'response.failed']);
+    expect(stream.streamError).toBe('upstream_stream_interrupted');
+  });
+
   it('tells a gateway-side failure mid-stream as response.failed, once', () => {
     const stream = new ChatToResponsesStream({ model: 'm' }, 'resp_x');
     stream.push(Buffer.from(delta({ content: 'Hi' })));

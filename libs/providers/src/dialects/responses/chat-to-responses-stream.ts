@@ -91,7 +91,10 @@ export class ChatToResponsesStream implements StreamRelay {
     let out = this.start() + (this.pending.trim() ? this.onEvent(this.pending) : '');
     this.pending = '';
     if (this.finished) return out;
-    if (this.finishReason === null && !this.producedOutput) return out + this.fail('upstream_stream_interrupted', 'The provider ended the stream without an answer.');
+    if (this.finishReason === null && !this.producedOutput) {
+      this.streamError = 'upstream_stream_interrupted';
+      return out + this.fail(this.streamError, 'The provider ended the stream without an answer.');
+    }
     out += this.closeAll();
     return out + this.finish();
   }

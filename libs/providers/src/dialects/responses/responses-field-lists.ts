@@ -74,6 +74,8 @@ export const IGNORED_INPUT_ITEMS: readonly string[] = ['reasoning', 'web_search_
 export function fieldListsMarkdown(): string {
   const code = (names: readonly string[]) => names.map((name) => `\`${name}\``).join(', ');
   return [
+    '| Responses request fields, translated path | |',
+    '| --- | --- |',
     `| translated | ${code(TRANSLATED_FIELDS)} |`,
     `| ignored (named in \`x-tollgate-ignored\`) | ${code(IGNORED_FIELDS)}, \`text.verbosity\`, input items of type ${code(IGNORED_INPUT_ITEMS)}, tools of type ${code(DROPPED_TOOLS)}, any other unknown field |`,
     `| refused (400 naming the field) | ${code(REFUSED_FIELDS)}, tools of type ${code(REFUSED_TOOLS)}, \`item_reference\` items, \`input_file\` parts, \`input_image\` by \`file_id\` |`,
