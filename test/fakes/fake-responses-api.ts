@@ -41,7 +41,7 @@ export class FakeResponsesApi {
   static install(fake: FakeProvider, options: FakeResponsesOptions = {}): FakeResponsesApi {
     const api = new FakeResponsesApi(options);
     const path = fake.kind === 'dashscope' ? '/compatible-mode/v1/responses' : '/v1/responses';
-    fake.on('POST', path, (_req: IncomingMessage, res: ServerResponse, body: unknown) => api.respond(res, body as Json));
+    fake.on('POST', path, (_req: IncomingMessage, res: ServerResponse, body: unknown) => api.respond(fake, res, body as Json));
     return api;
   }
 
@@ -49,7 +49,7 @@ export class FakeResponsesApi {
     this.options = { ...new FakeResponsesApi(options).options };
   }
 
-  private respond(res: ServerResponse, body: Json): void {
+  private respond(fake: FakeProvider, res: ServerResponse, body: Json): void {
     if (typeof body !== 'object' || body === null || typeof body.model !== 'string') {
       return json(res, 400, { error: { message: "Missing required parameter: 'model'.", type: 'invalid_request_error', param: 'model', code: 'missing_required_parameter' } });
     }
@@ -121,12 +121,19 @@ export class FakeResponsesApi {
     });
     const status = ending === 'completed' ? 'completed' : ending;
     event(`response.${status}`, { response: response(status, output, true) });
+    // The fake's stream modes apply here too (dying, hanging or slow streams).
+    const mode = fake.mode;
     let i = 0;
     const next = () => {
       if (res.destroyed) return;
+      if ((mode.type === 'die-mid-stream' || mode.type === 'hang-mid-stream') && i >= mode.afterChunks) {
+        if (mode.type === 'die-mid-stream') res.socket?.destroy();
+        return;
+      }
       if (i >= events.length) return void res.end();
       res.write(events[i++]);
-      setImmediate(next);
+      if (mode.type === 'slow-stream') setTimeout(next, mode.chunkDelayMs);
+      else setImmediate(next);
     };
     next();
   }

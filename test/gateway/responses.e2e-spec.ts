@@ -190,6 +190,18 @@ describe('POST /v1/responses (OpenAI SDK, native and translated, real PostgreSQL
       expect(openaiTranslated.requests.map((r) => r.path)).toEqual(['/v1/responses']);
     });
 
+    it('cancels the provider call when the client hangs up mid-stream, and meters it estimated', async () => {
+      dashscope.mode = { type: 'slow-stream', chunkDelayMs: 200 };
+      const res = await post({ model: 'qwen-native', input: 'Say hello', stream: true });
+      const reader = res.body!.getReader();
+      await reader.read();
+      await reader.cancel();
+      const row = await eventFor(res.headers.get('x-request-id'));
+      expect(row).toMatchObject({ status: 499, estimated: true, error_code: 'client_closed_request' });
+      for (let i = 0; i < 40 && !dashscope.requests[0]?.aborted; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(dashscope.requests[0].aborted).toBe(true);
+    });
+
     it('passes previous_response_id to a provider that keeps responses, and its 400 back unchanged', async () => {
       const ok = await post({ model: 'qwen-native', input: 'again', previous_response_id: 'resp_abc' });
       expect(ok.status).toBe(200);
@@ -317,6 +329,18 @@ describe('POST /v1/responses (OpenAI SDK, native and translated, real PostgreSQL
       // background is refused on the native path too: the gateway keeps no responses to poll
       expect((await post({ model: 'qwen-native', input: 'hi', background: true })).status).toBe(400);
       expect(dashscope.requests).toHaveLength(0);
+    });
+
+    it('ends the client stream with response.failed when the provider dies mid-stream, metering what was delivered', async () => {
+      huawei.mode = { type: 'die-mid-stream', afterChunks: 2 };
+      const res = await post({ model: 'deepseek-maas', input: 'Say hello', stream: true });
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text).toContain('event: response.output_text.delta');
+      expect(text).toMatch(/event: response\.failed\ndata: \{"type":"response\.failed".*"error":\{"code":"upstream_unavailable"/);
+      const row = await eventFor(res.headers.get('x-request-id'));
+      expect(row).toMatchObject({ status: 502, estimated: true, error_code: 'upstream_stream_interrupted' });
+      expect(row.completion_tokens).toBeGreaterThan(0);
     });
 
     it('passes a provider error back in OpenAI shape', async () => {
