@@ -77,7 +77,7 @@ export function fieldListsMarkdown(): string {
     '| Responses request fields, translated path | |',
     '| --- | --- |',
     `| translated | ${code(TRANSLATED_FIELDS)} |`,
-    `| ignored (named in \`x-tollgate-ignored\`) | ${code(IGNORED_FIELDS)}, \`text.verbosity\`, input items of type ${code(IGNORED_INPUT_ITEMS)}, tools of type ${code(DROPPED_TOOLS)}, any other unknown field |`,
+    `| ignored (named in \`x-tollgate-ignored\`) | ${code(IGNORED_FIELDS)}, \`text.verbosity\`, input items of type ${code(IGNORED_INPUT_ITEMS)}, images and files inside a \`function_call_output\`, tools of type ${code(DROPPED_TOOLS)}, any other unknown field |`,
     `| refused (400 naming the field) | ${code(REFUSED_FIELDS)}, tools of type ${code(REFUSED_TOOLS)}, \`item_reference\` items, \`input_file\` parts, \`input_image\` by \`file_id\` |`,
   ].join('\n');
 }

@@ -123,6 +123,19 @@ describe('Responses → chat completions', () => {
     expect(ignored.sort()).toEqual(['parallel_tool_calls', 'some_future_hint', 'unknown-field']);
   });
 
+  it('keeps the text of a tool output and drops (and names) an image in it', () => {
+    const { chat, ignored } = responsesToChat(
+      body({
+        input: [
+          { type: 'function_call', call_id: 'c1', name: 'view_image', arguments: '{}' },
+          { type: 'function_call_output', call_id: 'c1', output: [{ type: 'input_text', text: 'image:' }, { type: 'input_image', image_url: 'data:image/png;base64,AAAA' }] },
+        ],
+      }),
+    );
+    expect(chat.messages[1]).toEqual({ role: 'tool', tool_call_id: 'c1', content: 'image:' });
+    expect(ignored).toEqual(['function_call_output.output[type=input_image]']);
+  });
+
   it.each([
     [{ previous_response_id: 'resp_1' }, 'previous_response_id'],
     [{ conversation: 'conv_1' }, 'conversation'],

@@ -136,7 +136,7 @@ function addItem(messages: ChatMessage[], item: ResponsesInputItem, i: number, i
     }
     case 'function_call_output': {
       if (typeof item.call_id !== 'string') throw badField(`input[${i}].call_id`, `\`input[${i}].call_id\` must be a string.`);
-      messages.push({ role: 'tool', tool_call_id: item.call_id, content: outputText(item.output, `input[${i}].output`) });
+      messages.push({ role: 'tool', tool_call_id: item.call_id, content: outputText(item.output, `input[${i}].output`, ignored) });
       return;
     }
     case 'item_reference':
@@ -193,17 +193,22 @@ function partsText(parts: ResponsesContentPart[], at: string): string {
     .join('');
 }
 
-function outputText(output: unknown, at: string): string {
+/** A tool output as chat text; images and files in it (Codex's view_image) are dropped and named. */
+function outputText(output: unknown, at: string, ignored: Set<string>): string {
   if (typeof output === 'string') return output;
   if (Array.isArray(output)) {
     return output
       .map((part, j) => {
         if (isObject(part) && typeof part.text === 'string') return part.text;
-        throw badField(`${at}[${j}]`, `\`${at}[${j}]\`: only text tool outputs can be translated for this model.`);
+        if (isObject(part) && (part.type === 'input_image' || part.type === 'input_file')) {
+          ignored.add(`function_call_output.output[type=${part.type}]`);
+          return '';
+        }
+        throw badField(`${at}[${j}]`, `\`${at}[${j}]\` must be a text, image or file part.`);
       })
       .join('');
   }
-  throw badField(at, `\`${at}\` must be a string.`);
+  throw badField(at, `\`${at}\` must be a string or an array of content parts.`);
 }
 
 function translateTools(tools: ResponsesTool[], ignored: Set<string>): NonNullable<ChatRequest['tools']> {
