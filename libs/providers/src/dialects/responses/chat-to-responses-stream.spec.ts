@@ -136,6 +136,22 @@ describe('chat completions stream → Responses events', () => {
     expect(stream.usage).toMatchObject({ reasoningTokens: 6, completionTokens: 9 });
   });
 
+  it('streams a refusal as a refusal part of the message', () => {
+    const { events } = run(delta({ role: 'assistant', refusal: "I can't" }) + delta({ refusal: ' help with that.' }) + delta({}, 'stop') + 'data: [DONE]\n\n');
+    expect(events.map((e) => e.event).slice(2)).toEqual([
+      'response.output_item.added',
+      'response.content_part.added',
+      'response.refusal.delta',
+      'response.refusal.delta',
+      'response.refusal.done',
+      'response.content_part.done',
+      'response.output_item.done',
+      'response.completed',
+    ]);
+    expect(events[6].data).toMatchObject({ content_index: 0, refusal: "I can't help with that." });
+    expect(events[8].data.item).toMatchObject({ type: 'message', status: 'completed', content: [{ type: 'refusal', refusal: "I can't help with that." }] });
+  });
+
   it('counts the last usage when the provider repeats it cumulatively on every chunk (Huawei MaaS)', () => {
     const cumulative = (completion: number, d: Record<string, unknown>, finish: string | null = null) =>
       chunk({ choices: [{ index: 0, delta: d, finish_reason: finish }], usage: { prompt_tokens: 12, completion_tokens: completion, total_tokens: 12 + completion } });

@@ -11,6 +11,7 @@ interface ChatChunk {
   choices?: Array<{
     delta?: {
       content?: unknown;
+      refusal?: unknown;
       reasoning_content?: unknown;
       tool_calls?: Array<{ index?: unknown; id?: unknown; function?: { name?: unknown; arguments?: unknown } }> | null;
     } | null;
@@ -20,10 +21,13 @@ interface ChatChunk {
   error?: { code?: unknown; message?: unknown; type?: unknown } | null;
 }
 
+type PartKind = 'output_text' | 'refusal';
+
 interface OpenText {
   item: MessageItem;
   index: number;
-  text: string;
+  /** The message's content parts so far; the last one is the one still growing. */
+  parts: Array<{ kind: PartKind; value: string }>;
 }
 
 interface OpenReasoning {
@@ -148,7 +152,8 @@ export class ChatToResponsesStream implements StreamRelay {
     for (const choice of chunk.choices ?? []) {
       const delta = choice.delta ?? {};
       if (typeof delta.reasoning_content === 'string' && delta.reasoning_content.length > 0) out += this.reasoningDelta(delta.reasoning_content);
-      if (typeof delta.content === 'string' && delta.content.length > 0) out += this.textDelta(delta.content);
+      if (typeof delta.content === 'string' && delta.content.length > 0) out += this.textDelta('output_text', delta.content);
+      if (typeof delta.refusal === 'string' && delta.refusal.length > 0) out += this.textDelta('refusal', delta.refusal);
       for (const call of delta.tool_calls ?? []) out += this.callDelta(call);
       if (choice.finish_reason !== null && choice.finish_reason !== undefined) {
         this.finishReason = choice.finish_reason;
@@ -172,18 +177,33 @@ export class ChatToResponsesStream implements StreamRelay {
     return out + this.event('response.reasoning_summary_text.delta', { item_id: this.reasoning.item.id, output_index: this.reasoning.index, summary_index: 0, delta });
   }
 
-  private textDelta(delta: string): string {
+  /** Answer text or a refusal: parts of one assistant message item. */
+  private textDelta(kind: PartKind, delta: string): string {
     let out = '';
     if (!this.text) {
       out += this.closeReasoning();
       const item: MessageItem = { id: newId('msg'), type: 'message', status: 'in_progress', role: 'assistant', content: [] };
-      this.text = { item, index: this.open(item), text: '' };
+      this.text = { item, index: this.open(item), parts: [] };
       out += this.event('response.output_item.added', { output_index: this.text.index, item: { ...item, content: [] } });
-      out += this.event('response.content_part.added', { item_id: item.id, output_index: this.text.index, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } });
     }
-    this.text.text += delta;
+    const open = this.text;
+    if (open.parts[open.parts.length - 1]?.kind !== kind) {
+      if (open.parts.length > 0) out += this.closePart(open);
+      open.parts.push({ kind, value: '' });
+      out += this.event('response.content_part.added', { item_id: open.item.id, output_index: open.index, content_index: open.parts.length - 1, part: partOf(kind, '') });
+    }
+    open.parts[open.parts.length - 1].value += delta;
     this.keep(delta);
-    return out + this.event('response.output_text.delta', { item_id: this.text.item.id, output_index: this.text.index, content_index: 0, delta, logprobs: [] });
+    const at = { item_id: open.item.id, output_index: open.index, content_index: open.parts.length - 1 };
+    return out + (kind === 'output_text' ? this.event('response.output_text.delta', { ...at, delta, logprobs: [] }) : this.event('response.refusal.delta', { ...at, delta }));
+  }
+
+  /** The `…done` events of the message's growing part. */
+  private closePart(open: OpenText): string {
+    const { kind, value } = open.parts[open.parts.length - 1];
+    const at = { item_id: open.item.id, output_index: open.index, content_index: open.parts.length - 1 };
+    const done = kind === 'output_text' ? this.event('response.output_text.done', { ...at, text: value, logprobs: [] }) : this.event('response.refusal.done', { ...at, refusal: value });
+    return done + this.event('response.content_part.done', { ...at, part: partOf(kind, value) });
   }
 
   private callDelta(call: { index?: unknown; id?: unknown; function?: { name?: unknown; arguments?: unknown } }): string {
@@ -233,15 +253,10 @@ export class ChatToResponsesStream implements StreamRelay {
     const open = this.text;
     if (!open) return '';
     this.text = null;
-    const part = { type: 'output_text' as const, text: open.text, annotations: [], logprobs: [] };
-    open.item.content = [part];
+    const out = this.closePart(open);
+    open.item.content = open.parts.map((part) => partOf(part.kind, part.value));
     open.item.status = 'completed';
-    const at = { item_id: open.item.id, output_index: open.index, content_index: 0 };
-    return (
-      this.event('response.output_text.done', { ...at, text: open.text, logprobs: [] }) +
-      this.event('response.content_part.done', { ...at, part }) +
-      this.event('response.output_item.done', { output_index: open.index, item: open.item })
-    );
+    return out + this.event('response.output_item.done', { output_index: open.index, item: open.item });
   }
 
   private closeCalls(): string {
@@ -287,4 +302,8 @@ export class ChatToResponsesStream implements StreamRelay {
   private event(type: string, payload: Record<string, unknown>): string {
     return `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: this.seq++, ...payload })}\n\n`;
   }
+}
+
+function partOf(kind: PartKind, value: string): MessageItem['content'][number] {
+  return kind === 'output_text' ? { type: 'output_text', text: value, annotations: [], logprobs: [] } : { type: 'refusal', refusal: value };
 }
