@@ -117,6 +117,25 @@ describe('Responses → chat completions', () => {
     expect(chat.response_format).toEqual({ type: 'json_schema', json_schema: { name: 'answer', schema: { type: 'object' }, strict: true } });
   });
 
+  it('folds the instructions and leading developer messages into one system message; later ones stay in place', () => {
+    const { chat } = responsesToChat(
+      body({
+        instructions: 'Base.',
+        input: [
+          { role: 'developer', content: 'Rules.' },
+          { role: 'system', content: [{ type: 'input_text', text: 'Env.' }] },
+          { role: 'user', content: 'Go.' },
+          { role: 'developer', content: 'Permissions changed.' },
+        ],
+      }),
+    );
+    expect(chat.messages).toEqual([
+      { role: 'system', content: 'Base.\n\nRules.\n\nEnv.' },
+      { role: 'user', content: 'Go.' },
+      { role: 'system', content: 'Permissions changed.' },
+    ]);
+  });
+
   it('names unknown fields as ignored, and parallel_tool_calls without tools', () => {
     const { chat, ignored } = responsesToChat(body({ parallel_tool_calls: false, some_future_hint: 1, 'bad name\r\n': 2 }));
     expect(chat.parallel_tool_calls).toBeUndefined();

@@ -79,6 +79,7 @@ export function responsesToChat(body: ResponsesBody): TranslatedRequest {
   if (typeof body.instructions === 'string' && body.instructions.length > 0) messages.push({ role: 'system', content: body.instructions });
   if (typeof body.input === 'string') messages.push({ role: 'user', content: body.input });
   else body.input.forEach((item, i) => addItem(messages, item, i, ignored));
+  foldLeadingSystemMessages(messages);
 
   const chat: ChatRequest = { model: body.model, messages };
   if (body.stream === true) {
@@ -100,6 +101,18 @@ export function responsesToChat(body: ResponsesBody): TranslatedRequest {
   const format = translateTextFormat(body.text, ignored);
   if (format) chat.response_format = format;
   return { chat, ignored: [...ignored].slice(0, MAX_NAMED) };
+}
+
+/**
+ * Instructions and the developer messages before the conversation (Codex sends several) become
+ * one system message: some providers' chat templates accept a system message only first.
+ */
+function foldLeadingSystemMessages(messages: ChatMessage[]): void {
+  let count = 0;
+  while (messages[count]?.role === 'system') count++;
+  if (count < 2) return;
+  const leading = messages.splice(0, count) as Array<{ role: 'system'; content: string }>;
+  messages.unshift({ role: 'system', content: leading.map((message) => message.content).join('\n\n') });
 }
 
 function refusalMessage(field: string): string {
