@@ -19,6 +19,17 @@ const chunk = (content, finish) =>
 const STREAM = [chunk('Hello', null), chunk(' from', null), chunk(' the', null), chunk(' benchmark.', null), chunk('', 'stop')];
 const USAGE_CHUNK = `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1, model: 'bench-model', choices: [], usage: USAGE })}\n\n`;
 
+// Anthropic Messages (for providers with a native Messages endpoint): the documented event stream.
+const sse = (event, data) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+const MESSAGES_STREAM = [
+  sse('message_start', { type: 'message_start', message: { id: 'msg_bench', type: 'message', role: 'assistant', content: [], model: 'bench-model', stop_reason: null, stop_sequence: null, usage: { input_tokens: 9, output_tokens: 1 } } }),
+  sse('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
+  ...['Hello', ' from', ' the', ' benchmark.'].map((text) => sse('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } })),
+  sse('content_block_stop', { type: 'content_block_stop', index: 0 }),
+  sse('message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 12 } }),
+  sse('message_stop', { type: 'message_stop' }),
+];
+
 const server = createServer((req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
@@ -28,6 +39,12 @@ const server = createServer((req, res) => {
       body = JSON.parse(Buffer.concat(chunks).toString() || '{}');
     } catch {
       // benchmark bodies are valid
+    }
+    if (req.url.endsWith('/messages') && body.stream) {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      for (const event of MESSAGES_STREAM) res.write(event);
+      res.end();
+      return;
     }
     if (body.stream) {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });

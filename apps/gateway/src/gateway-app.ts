@@ -10,6 +10,7 @@ import { UsageMeter } from '@app/usage';
 import { GatewayModule } from './app.module';
 import { GatewayMetrics } from './metrics/gateway-metrics.service';
 import { CountTokensService } from './proxy/count-tokens.service';
+import { PassthroughService, passthroughEndpoint } from './proxy/passthrough.service';
 import { ProxyService } from './proxy/proxy.service';
 
 const SHUTDOWN_GRACE_MS = 30_000;
@@ -49,16 +50,17 @@ export async function createGatewayApp(config: AppConfig, databaseUrl: string, l
   // Their x-request-id is the usage event's id.
   const proxy = app.get(ProxyService);
   const countTokens = app.get(CountTokensService);
+  const passthrough = app.get(PassthroughService);
   const server = app.getHttpServer() as Server;
   const nest = server.listeners('request')[0] as (req: IncomingMessage, res: ServerResponse) => void;
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const dialect = req.method === 'POST' ? hotRoute(req.url ?? '') : undefined;
     if (!dialect) {
-      if (req.method === 'POST' && req.url?.startsWith(COUNT_TOKENS_PATH) && /^\/v1\/messages\/count_tokens(\?|$)/.test(req.url)) {
-        void countTokens.handle(req, res);
-        return;
-      }
+      const path = (req.url ?? '').split('?')[0];
+      if (req.method === 'POST' && path === COUNT_TOKENS_PATH) return void countTokens.handle(req, res);
+      const passthroughRoute = req.method === 'POST' ? passthroughEndpoint(path) : undefined;
+      if (passthroughRoute) return void passthrough.handle(passthroughRoute, req, res);
       return nest(req, res);
     }
     proxy.handle(dialect, req, res).catch((error: Error) => {
