@@ -10,7 +10,8 @@ import type { FakeProvider } from '../support/fake-provider';
  * a body mentioning CACHED reads 20 tokens from the cache, CACHE_WRITE writes 7;
  * output_tokens = the fake's completion tokens. With a `get_weather` tool and a last user turn
  * without a tool result, it calls the tool; with the result, it answers from it.
- * Every answer carries `request-id` and `anthropic-ratelimit-*` headers.
+ * Every answer carries `request-id` and `anthropic-ratelimit-*` headers. Models named
+ * `chat-only-*` are not served here (404 not_found_error), as native endpoints serve some models only.
  */
 export const FAKE_CACHE_READ = 20;
 export const FAKE_CACHE_WRITE = 7;
@@ -58,6 +59,9 @@ export function serveMessages(fake: FakeProvider, completionTokens: number, cont
   const path = messagesPathOf(fake);
   fake.on('POST', path, (_req, res, raw) => {
     const body = raw as MessagesBody;
+    if (String(body.model).startsWith('chat-only-')) {
+      return json(res, 404, { type: 'error', error: { type: 'not_found_error', message: `model: ${body.model}` }, request_id: 'req_404' });
+    }
     const usage = usageOf(body, completionTokens);
     const id = `msg_fake${Math.random().toString(16).slice(2, 10)}`;
     const blocks = answerBlocks(body, content);

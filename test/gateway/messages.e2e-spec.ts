@@ -71,6 +71,7 @@ describe('Anthropic Messages through the gateway (native and translated)', () =>
     const qwen = await seed.model('qwen-coder', dashscopeId, { input: '1', output: '2', cached: '0.5', currency: 'CNY', upstream: 'qwen3-coder-plus' });
     await seed.dataSource.query(`UPDATE models SET aliases = $2, cache_write_input_price = '3' WHERE id = $1`, [qwen, ['claude-sonnet-4-5', 'claude-haiku-4-5']]);
     const huaweiId = await seed.provider('huawei-maas', huawei.baseUrl, huawei.apiKey);
+    await seed.model('qwen-chat-only', dashscopeId, { input: '1', output: '1', currency: 'CNY', upstream: 'chat-only-qwen' });
     await seed.model('DeepSeek-V3', huaweiId, { input: '2', output: '8', currency: 'CNY' });
     const openaiId = await seed.provider('openai', openai.baseUrl, openai.apiKey);
     await seed.model('gpt-translated', openaiId, { input: '1', output: '1', currency: 'USD', upstream: 'gpt-4o-mini' });
@@ -299,6 +300,15 @@ describe('Anthropic Messages through the gateway (native and translated)', () =>
     expect(anthropicNative.requests[0].path).toBe('/v1/messages');
     expect(anthropicNative.requests[0].headers['x-api-key']).toBe(anthropicNative.apiKey);
     expect(anthropicNative.requests[0].headers.authorization).toBeUndefined();
+  });
+
+  it('falls back to translation when the native endpoint does not serve the model (404), streamed and not', async () => {
+    const res = await post('/v1/messages', { model: 'qwen-chat-only', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Json).content[0].text).toBe('Hello from the fake provider, streaming as the real one does.');
+    expect(dashscope.requests.map((r) => r.path)).toEqual(['/apps/anthropic/v1/messages', '/compatible-mode/v1/chat/completions']);
+    const stream = await sdk().messages.stream({ model: 'qwen-chat-only', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }).finalMessage();
+    expect(stream.content[0]).toMatchObject({ type: 'text', text: 'Hello from the fake provider, streaming as the real one does.' });
   });
 
   it('count_tokens: the provider counts where it serves Messages natively, else a local estimate; free, no usage event', async () => {

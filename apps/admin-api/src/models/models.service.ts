@@ -120,7 +120,7 @@ export class ModelsService {
       `SELECT name FROM models WHERE ($1::uuid IS NULL OR id <> $1::uuid) AND (name = ANY($2::text[]) OR aliases && $2::text[] OR $3 = ANY(aliases)) LIMIT 1`,
       [selfId, aliases, name],
     );
-    if (taken.length > 0) throw conflict(`aliases: a name or alias of model ${taken[0].name} is already ${aliases.length ? 'one of these' : name}`);
+    if (taken.length > 0) throw conflict(`aliases: ${[name, ...aliases].join(', ')} clashes with the name or an alias of model ${taken[0].name}`);
   }
 }
 

@@ -35,10 +35,12 @@ export function buildUpstreamRequest(
   route: ModelRoute,
   clientHeaders: IncomingHttpHeaders,
   query: string,
+  forceTranslation = false,
 ): UpstreamRequest {
-  const translate = dialect.translation && (dialect.name === 'messages' || dialect.name === 'responses')
-    ? apiModeFor(route.adapter, route.baseUrl, dialect.name, route.providerOptions, route.modelOptions) === 'translated'
-    : false;
+  const translate =
+    dialect.translation !== undefined &&
+    (dialect.name === 'messages' || dialect.name === 'responses') &&
+    (forceTranslation || apiModeFor(route.adapter, route.baseUrl, dialect.name, route.providerOptions, route.modelOptions) === 'translated');
   if (translate) {
     const translated = dialect.translation!.toChat(request);
     const body = { ...translated.body, model: route.upstreamModel };
