@@ -23,6 +23,8 @@ export interface FakeResponsesOptions {
   toolArguments?: string;
   /** false: always answer with text, even when function tools are offered (default true). */
   callTools?: boolean;
+  /** Upstream model names this endpoint does not serve: 404 `model_not_found`, as OpenAI answers. */
+  unservedModels?: string[];
   /** `incomplete`: ends as `response.incomplete` (max_output_tokens); `failed`: `response.failed` after the text. */
   ending?: 'completed' | 'incomplete' | 'failed';
 }
@@ -34,7 +36,7 @@ export class FakeResponsesApi {
   options: Required<FakeResponsesOptions>;
 
   private constructor(options: FakeResponsesOptions) {
-    this.options = { content: 'Hello from the native Responses API.', outputTokens: 11, toolArguments: '{"city":"Paris"}', callTools: true, ending: 'completed', ...options };
+    this.options = { content: 'Hello from the native Responses API.', outputTokens: 11, toolArguments: '{"city":"Paris"}', callTools: true, unservedModels: [], ending: 'completed', ...options };
   }
 
   /** Serves `POST …/responses` on the fake (the path of its kind). */
@@ -52,6 +54,9 @@ export class FakeResponsesApi {
   private respond(fake: FakeProvider, res: ServerResponse, body: Json): void {
     if (typeof body !== 'object' || body === null || typeof body.model !== 'string') {
       return json(res, 400, { error: { message: "Missing required parameter: 'model'.", type: 'invalid_request_error', param: 'model', code: 'missing_required_parameter' } });
+    }
+    if (this.options.unservedModels.includes(body.model)) {
+      return json(res, 404, { error: { message: `The model \`${body.model}\` does not exist or you do not have access to it.`, type: 'invalid_request_error', param: null, code: 'model_not_found' } });
     }
     if (body.previous_response_id && !String(body.previous_response_id).startsWith('resp_')) {
       return json(res, 400, { error: { message: `Previous response with id '${body.previous_response_id}' not found.`, type: 'invalid_request_error', param: 'previous_response_id', code: 'previous_response_not_found' } });

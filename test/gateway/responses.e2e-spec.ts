@@ -82,7 +82,7 @@ describe('POST /v1/responses (OpenAI SDK, native and translated, real PostgreSQL
       FakeProvider.start('openai', { content: 'Hello from the translated openai provider.' }),
       FakeProvider.start('openai'),
     ]);
-    FakeResponsesApi.install(dashscope);
+    FakeResponsesApi.install(dashscope, { unservedModels: ['qwen-mt-turbo'] });
     FakeResponsesApi.install(openaiNative, { content: 'Native openai Responses.' });
     for (const fake of [huawei, openaiTranslated]) installToolChat(fake);
     providerIds.dashscope = await seed.provider('dashscope', dashscope.baseUrl, dashscope.apiKey);
@@ -91,6 +91,7 @@ describe('POST /v1/responses (OpenAI SDK, native and translated, real PostgreSQL
     providerIds.openaiNative = await seed.provider('openai', openaiNative.baseUrl, openaiNative.apiKey);
     await seed.dataSource.query(`UPDATE providers SET options = '{"responsesApi":"native"}' WHERE id = $1`, [providerIds.openaiNative]);
     await seed.model('qwen-native', providerIds.dashscope, { input: '0.8', output: '2', currency: 'CNY', upstream: 'qwen3-max' });
+    await seed.model('qwen-chat-only', providerIds.dashscope, { input: '0.8', output: '2', currency: 'CNY', upstream: 'qwen-mt-turbo' });
     await seed.model('qwen-reasoner', providerIds.dashscope, { input: '0.8', output: '2', currency: 'CNY' });
     await seed.model('deepseek-maas', providerIds.huawei, { input: '2', output: '8', currency: 'CNY', upstream: 'DeepSeek-V3' });
     await seed.model('gpt-translated', providerIds.openaiTranslated, { input: '1', output: '4', currency: 'USD' });
@@ -202,6 +203,16 @@ describe('POST /v1/responses (OpenAI SDK, native and translated, real PostgreSQL
       expect(dashscope.requests[0].aborted).toBe(true);
     });
 
+    it('falls back to translation when the native endpoint does not serve the model (404), metering one call', async () => {
+      const { data, response } = await client().responses.create({ model: 'qwen-chat-only', input: 'hi', stream: true }).withResponse();
+      let text = '';
+      for await (const event of data) if (event.type === 'response.output_text.delta') text += event.delta;
+      expect(text).toBe('Hello from the fake provider, streaming as the real one does.');
+      expect(dashscope.requests.map((r) => r.path)).toEqual(['/compatible-mode/v1/responses', '/compatible-mode/v1/chat/completions']);
+      const prompt = fakePromptTokens(dashscope.requests[1].body.messages);
+      expect(await eventFor(response.headers.get('x-request-id'))).toMatchObject({ status: 200, endpoint: 'responses', stream: true, prompt_tokens: prompt, completion_tokens: 12, estimated: false });
+    });
+
     it('passes previous_response_id to a provider that keeps responses, and its 400 back unchanged', async () => {
       const ok = await post({ model: 'qwen-native', input: 'again', previous_response_id: 'resp_abc' });
       expect(ok.status).toBe(200);
@@ -220,7 +231,7 @@ describe('POST /v1/responses (OpenAI SDK, native and translated, real PostgreSQL
         expect(await eventFor(res.headers.get('x-request-id'))).toMatchObject({ status: 200, error_code: 'server_error', prompt_tokens: 5, completion_tokens: 11, estimated: false });
       } finally {
         api.reset();
-        FakeResponsesApi.install(dashscope);
+        FakeResponsesApi.install(dashscope, { unservedModels: ['qwen-mt-turbo'] });
       }
     });
   });
