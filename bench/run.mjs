@@ -25,6 +25,8 @@ const BODY = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', c
 const STREAM_BODY = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Say hello to the benchmark.' }], max_tokens: 32, stream: true });
 /** Anthropic Messages streams (Claude Code's route): translated to chat at an openai-kind provider, or native. */
 const messagesBody = (model) => JSON.stringify({ model, messages: [{ role: 'user', content: 'Say hello to the benchmark.' }], max_tokens: 32, stream: true });
+/** OpenAI Responses streams (Codex's route): translated to chat at an openai-kind provider, or native. */
+const responsesBody = (model) => JSON.stringify({ model, input: 'Say hello to the benchmark.', max_output_tokens: 32, stream: true });
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const children = [];
@@ -113,6 +115,8 @@ async function startTollgate(upstream) {
   await call('POST', '/models', token, { name: 'bench-model', providerId: provider.id, inputPrice: '0.8', outputPrice: '2', currency: 'CNY' });
   const native = await call('POST', '/providers', token, { name: 'bench-messages', kind: 'openai', baseUrl: `${upstream}/v1`, apiKey: UPSTREAM_KEY, options: { messagesApi: 'native' } });
   await call('POST', '/models', token, { name: 'bench-claude', providerId: native.id, inputPrice: '0.8', outputPrice: '2', currency: 'CNY' });
+  const nativeResponses = await call('POST', '/providers', token, { name: 'bench-responses', kind: 'openai', baseUrl: `${upstream}/v1`, apiKey: UPSTREAM_KEY, options: { responsesApi: 'native' } });
+  await call('POST', '/models', token, { name: 'bench-codex', providerId: nativeResponses.id, inputPrice: '0.8', outputPrice: '2', currency: 'CNY' });
   const department = await call('POST', '/departments', token, { name: 'Benchmark' });
   const user = await call('POST', '/users', token, { email: 'load@example.com', name: 'Load', departmentId: department.id, role: 'developer' });
   const key = (await call('POST', `/users/${user.id}/api-keys`, token, { name: 'bench' })).key;
@@ -132,6 +136,7 @@ async function startTollgate(upstream) {
     url: `${gateway}/v1/chat/completions`,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
     messages: { url: `${gateway}/v1/messages`, headers: { 'content-type': 'application/json', 'x-api-key': key, 'anthropic-version': '2023-06-01' } },
+    responses: { url: `${gateway}/v1/responses`, headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` } },
     get pids() {
       return pids();
     },
@@ -238,10 +243,17 @@ async function measure(name, target) {
     process.stderr.write(`   Messages streaming: translated TTFT p50 ${translated.ttftP50.toFixed(2)} ms, native ${native.ttftP50.toFixed(2)} ms\n`);
     messages = { translated, native };
   }
+  let responses = null;
+  if (target.responses) {
+    const translated = await streams(target.responses, responsesBody('bench-model'));
+    const native = await streams(target.responses, responsesBody('bench-codex'));
+    process.stderr.write(`   Responses streaming: translated TTFT p50 ${translated.ttftP50.toFixed(2)} ms, native ${native.ttftP50.toFixed(2)} ms\n`);
+    responses = { translated, native };
+  }
   clearInterval(sampler);
   const runs = [warmup, throughput, fixed];
-  const messageStreams = messages ? messages.translated.streams + messages.native.streams : 0;
-  const messageErrors = messages ? messages.translated.errors + messages.native.errors : 0;
+  const messageStreams = [messages, responses].reduce((sum, pair) => sum + (pair ? pair.translated.streams + pair.native.streams : 0), 0);
+  const messageErrors = [messages, responses].reduce((sum, pair) => sum + (pair ? pair.translated.errors + pair.native.errors : 0), 0);
   const served2xx = runs.reduce((sum, r) => sum + r['2xx'], 0) + stream.streams + messageStreams;
   const answered = runs.reduce((sum, r) => sum + r['2xx'] + r.non2xx, 0) + stream.streams + stream.errors + messageStreams + messageErrors;
   return {
@@ -253,6 +265,7 @@ async function measure(name, target) {
     fixedRate: { rate: RATE, p50: fixed.latency.p50, p99: fixed.latency.p99, errors: fixed.errors + fixed.non2xx },
     stream,
     messages,
+    responses,
     memoryMb: samples.length ? { start: samples[0], peak: Math.max(...samples), end: samples[samples.length - 1] } : null,
     served2xx,
     answered,
@@ -268,6 +281,7 @@ const direct =
         url: `${upstream}/v1/chat/completions`,
         headers: { 'content-type': 'application/json', authorization: `Bearer ${UPSTREAM_KEY}` },
         messages: { url: `${upstream}/v1/messages`, headers: { 'content-type': 'application/json', 'x-api-key': UPSTREAM_KEY } },
+        responses: { url: `${upstream}/v1/responses`, headers: { 'content-type': 'application/json', authorization: `Bearer ${UPSTREAM_KEY}` } },
       });
 
 let portkey = null;
@@ -323,6 +337,13 @@ for (const row of [direct, tollgate].filter((r) => r?.messages)) {
   console.log(
     `${row.name} streaming TTFT p50 / p99 (ms) — chat ${fmt(row.stream.ttftP50, 2)} / ${fmt(row.stream.ttftP99, 2)}, ` +
       `Messages translated ${fmt(translated.ttftP50, 2)} / ${fmt(translated.ttftP99, 2)}, Messages native ${fmt(native.ttftP50, 2)} / ${fmt(native.ttftP99, 2)}` +
+      (translated.errors + native.errors ? ` (${translated.errors + native.errors} errors)` : ''),
+  );
+}
+for (const row of [direct, tollgate].filter((r) => r?.responses)) {
+  const { translated, native } = row.responses;
+  console.log(
+    `${row.name} streaming TTFT p50 / p99 (ms) — Responses translated ${fmt(translated.ttftP50, 2)} / ${fmt(translated.ttftP99, 2)}, Responses native ${fmt(native.ttftP50, 2)} / ${fmt(native.ttftP99, 2)}` +
       (translated.errors + native.errors ? ` (${translated.errors + native.errors} errors)` : ''),
   );
 }
