@@ -149,6 +149,14 @@ export class UpstreamDispatcher {
     return last;
   }
 
+  /**
+   * One healthy account for a call that is not failed over (pass-through routes, token counts):
+   * the weighted choice `send` would make first. Undefined when none is available.
+   */
+  account(route: ModelRoute): UpstreamAccount | undefined {
+    return this.pick(route.accounts, new Set());
+  }
+
   /** Weighted random choice among the accounts that may be called now and were not tried for this call. */
   private pick(accounts: UpstreamAccount[], tried: Set<string>): UpstreamAccount | undefined {
     const now = Date.now();
