@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/core';
@@ -27,6 +28,7 @@ export class CountTokensService {
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.setHeader('x-request-id', randomUUID());
     try {
       const principal = await this.keys.authenticate(req.headers);
       const body = parseJsonObject(await readRawBody(req, this.config.maxBodyBytes));

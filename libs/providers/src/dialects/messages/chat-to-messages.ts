@@ -26,6 +26,11 @@ export function anthropicUsageOf(usage: TokenUsage | null): Record<string, numbe
   };
 }
 
+/** Reasoning text (`reasoning_content`) becomes thinking blocks only for a client that asked for thinking. */
+function wantsThinking(context: TranslationContext): boolean {
+  return (context.request.body.thinking as { type?: unknown } | undefined)?.type === 'enabled';
+}
+
 function messageId(id: string | undefined, context: TranslationContext): string {
   return `msg_${(id ?? context.requestId).replace(/[^A-Za-z0-9_-]/g, '')}`;
 }
@@ -43,6 +48,8 @@ function parseArguments(text: string | undefined): unknown {
 export function chatToMessage(chat: ChatCompletionLike, context: TranslationContext): Record<string, unknown> {
   const choice = chat.choices?.[0];
   const content: Array<Record<string, unknown>> = [];
+  const reasoning = choice?.message?.reasoning_content;
+  if (wantsThinking(context) && typeof reasoning === 'string' && reasoning.length > 0) content.push({ type: 'thinking', thinking: reasoning, signature: '' });
   const text = choice?.message?.content;
   if (typeof text === 'string' && text.length > 0) content.push({ type: 'text', text });
   for (const call of choice?.message?.tool_calls ?? []) {
@@ -63,14 +70,14 @@ export function chatToMessage(chat: ChatCompletionLike, context: TranslationCont
 interface ChatChunk {
   id?: string;
   choices?: Array<{
-    delta?: { content?: string | null; tool_calls?: Array<{ index?: number; id?: string; function?: { name?: string; arguments?: string } }> };
+    delta?: { content?: string | null; reasoning_content?: string | null; tool_calls?: Array<{ index?: number; id?: string; function?: { name?: string; arguments?: string } }> };
     finish_reason?: string | null;
   }>;
   usage?: unknown;
   error?: { code?: unknown; message?: unknown; type?: unknown };
 }
 
-type OpenBlock = { kind: 'text' } | { kind: 'tool'; toolIndex: number };
+type OpenBlock = { kind: 'text' } | { kind: 'thinking' } | { kind: 'tool'; toolIndex: number };
 
 /**
  * Chat-completion SSE chunks → Anthropic Messages events, as each chunk arrives:
@@ -90,7 +97,11 @@ export class ChatToMessagesStream implements StreamRelay {
   private stopReason: string | null = null;
   private text = '';
 
-  constructor(private readonly context: TranslationContext) {}
+  private readonly thinking: boolean;
+
+  constructor(private readonly context: TranslationContext) {
+    this.thinking = wantsThinking(context);
+  }
 
   push(chunk: Buffer): string {
     let out = '';
@@ -140,6 +151,7 @@ export class ChatToMessagesStream implements StreamRelay {
     if (usage) this.usage = usage;
     for (const choice of chunk.choices ?? []) {
       const delta = choice.delta;
+      if (typeof delta?.reasoning_content === 'string' && delta.reasoning_content.length > 0) out += this.thinkingDelta(delta.reasoning_content);
       if (typeof delta?.content === 'string' && delta.content.length > 0) out += this.textDelta(delta.content);
       for (const call of delta?.tool_calls ?? []) out += this.toolDelta(call);
       if (choice.finish_reason) this.stopReason = stopReasonOf(choice.finish_reason);
@@ -163,6 +175,17 @@ export class ChatToMessagesStream implements StreamRelay {
         usage: { input_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 0 },
       },
     });
+  }
+
+  private thinkingDelta(thinking: string): string {
+    this.text += thinking;
+    if (!this.thinking) return '';
+    let out = '';
+    if (this.open?.kind !== 'thinking') {
+      out += this.closeBlock();
+      out += this.openBlock({ kind: 'thinking' }, { type: 'thinking', thinking: '', signature: '' });
+    }
+    return out + sseEvent('content_block_delta', { type: 'content_block_delta', index: this.blockIndex, delta: { type: 'thinking_delta', thinking } });
   }
 
   private textDelta(text: string): string {

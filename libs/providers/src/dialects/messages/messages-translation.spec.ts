@@ -3,6 +3,7 @@ import { ChatToMessagesStream } from './chat-to-messages';
 import { messagesToChat } from './messages-to-chat';
 import { MessagesStreamTap } from './messages-stream-tap';
 
+const requestOf = (body: Record<string, unknown>) => ({ body: { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'x' }], ...body }, model: 'm', stream: true, promptTokens: 1, maxOutputTokens: 5 });
 const chunk = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`;
 const events = (text: string) =>
   text
@@ -21,7 +22,7 @@ describe('Messages ⇄ chat completions', () => {
         chunk({ id: 'c1', choices: [], usage: { prompt_tokens: 30, completion_tokens: 5, total_tokens: 35, prompt_tokens_details: { cached_tokens: 10 } } }) +
         'data: [DONE]\n\n',
     );
-    const stream = new ChatToMessagesStream({ clientModel: 'claude-x', requestId: 'r1' });
+    const stream = new ChatToMessagesStream({ clientModel: 'claude-x', requestId: 'r1', request: requestOf({}) });
     let out = '';
     let firstOutputAt = -1;
     for (let i = 0; i < upstream.length; i++) {
@@ -49,6 +50,22 @@ describe('Messages ⇄ chat completions', () => {
     expect(parsed[2]).toMatchObject({ delta: { type: 'text_delta', text: 'Grüß ' } });
     expect(parsed[9]).toMatchObject({ delta: { stop_reason: 'tool_use' }, usage: { input_tokens: 20, cache_read_input_tokens: 10, output_tokens: 5 } });
     expect(stream.usage).toEqual({ promptTokens: 30, completionTokens: 5, cachedTokens: 10, cacheWriteTokens: 0, reasoningTokens: 0, totalTokens: 35 });
+  });
+
+  it('turns reasoning_content into a thinking block only for a client that asked for thinking', () => {
+    const upstream = Buffer.from(
+      chunk({ id: 'c2', choices: [{ index: 0, delta: { reasoning_content: 'Let me think.' } }] }) +
+        chunk({ id: 'c2', choices: [{ index: 0, delta: { content: 'Answer.' }, finish_reason: 'stop' }] }),
+    );
+    const asked = new ChatToMessagesStream({ clientModel: 'm', requestId: 'r', request: requestOf({ thinking: { type: 'enabled', budget_tokens: 1024 } }) });
+    const withThinking = events(asked.push(upstream) + asked.end());
+    expect(withThinking[1]).toMatchObject({ type: 'content_block_start', index: 0, content_block: { type: 'thinking' } });
+    expect(withThinking[2]).toMatchObject({ delta: { type: 'thinking_delta', thinking: 'Let me think.' } });
+    expect(withThinking[4]).toMatchObject({ type: 'content_block_start', index: 1, content_block: { type: 'text' } });
+    const plain = new ChatToMessagesStream({ clientModel: 'm', requestId: 'r', request: requestOf({}) });
+    const withoutThinking = events(plain.push(upstream) + plain.end());
+    expect(withoutThinking.filter((e) => e.type === 'content_block_start')).toHaveLength(1);
+    expect(plain.deliveredText()).toBe('Let me think.Answer.');
   });
 
   it('reads native Messages usage: message_start input side, cumulative message_delta, cache reads and writes added to prompt', () => {
