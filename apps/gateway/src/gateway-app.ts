@@ -5,9 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
 import { AppConfig, AppLogger } from '@app/core';
-import { UsageMeter } from '@app/usage';
 import { GatewayModule } from './app.module';
-import { GatewayMetrics } from './metrics/gateway-metrics.service';
 import { ProxyService } from './proxy/proxy.service';
 
 const SHUTDOWN_GRACE_MS = 30_000;
@@ -54,10 +52,6 @@ export async function createGatewayApp(config: AppConfig, databaseUrl: string, l
     res.setHeader('x-request-id', randomUUID());
     next();
   });
-  const metrics = app.get(GatewayMetrics);
-  const meter = app.get(UsageMeter);
-  meter.writer.onBatch = (_size, ms) => metrics.batchLatency.observe(ms / 1000);
-  setInterval(() => metrics.spoolDepth.set(meter.pending), 1000).unref();
   return app;
 }
 

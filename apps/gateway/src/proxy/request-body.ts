@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { ProviderOperation } from '@app/providers';
+import { checkModelName } from '@app/usage';
 import { GatewayError, invalidRequest } from './gateway-error';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -68,9 +69,8 @@ export function parseBody(raw: Buffer, operation: ProviderOperation): ParsedBody
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidRequest('The request body must be a JSON object.');
   const record = body as Record<string, unknown>;
-  if (typeof record.model !== 'string' || record.model.length === 0 || record.model.length > 256) {
-    throw invalidRequest('`model` is required and must be a non-empty string.', 'model');
-  }
+  const model = checkModelName(record.model);
+  if (!model.ok) throw invalidRequest(model.problem, 'model');
   return operation === 'chat.completions' ? checkChat(record) : checkEmbeddings(record);
 }
 

@@ -1,4 +1,5 @@
 import {
+  appendFileSync,
   closeSync,
   existsSync,
   fsync,
@@ -17,6 +18,7 @@ import {
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { UsageRecord } from './usage-record';
+import { isUsageRecordShape } from './usage-record-cleaning';
 
 /** A heartbeat older than this means the replica that owned a spool file is gone. */
 const STALE_AFTER_MS = 15_000;
@@ -30,6 +32,14 @@ interface Segment {
   fd: number | undefined;
   written: number;
   committed: number;
+}
+
+/** A segment file of another (or a previous) process, claimed for replay. */
+export interface ClaimedSegment {
+  path: string;
+  records: UsageRecord[];
+  /** Lines that are JSON but not usage records: quarantined, never retried. */
+  malformed: string[];
 }
 
 export interface SpooledRecord {
@@ -92,8 +102,8 @@ export class UsageSpool {
   }
 
   /** Segment files left by replicas that are no longer alive (or by this replica's previous life). */
-  claimOrphans(): Array<{ path: string; records: UsageRecord[] }> {
-    const claimed: Array<{ path: string; records: UsageRecord[] }> = [];
+  claimOrphans(): ClaimedSegment[] {
+    const claimed: ClaimedSegment[] = [];
     for (const name of readdirSync(this.dir)) {
       const match = /^(.+)\.(\d+)\.ndjson$/.exec(name);
       if (!match || match[1] === this.replicaId || name.includes('.claimed-by-')) continue;
@@ -104,7 +114,7 @@ export class UsageSpool {
       } catch {
         continue;
       }
-      claimed.push({ path: target, records: parseSegment(readFileSync(target, 'utf8')) });
+      claimed.push({ path: target, ...parseSegment(readFileSync(target, 'utf8')) });
     }
     // Claims of replicas that died mid-replay.
     for (const name of readdirSync(this.dir)) {
@@ -116,9 +126,14 @@ export class UsageSpool {
       } catch {
         continue;
       }
-      claimed.push({ path: target, records: parseSegment(readFileSync(target, 'utf8')) });
+      claimed.push({ path: target, ...parseSegment(readFileSync(target, 'utf8')) });
     }
     return claimed;
+  }
+
+  /** Last resort for a refused record the quarantine table could not take either: kept on disk. */
+  keepRejected(line: string): void {
+    appendFileSync(join(this.dir, 'quarantine.ndjson'), line.replace(/\n/g, ' ') + '\n');
   }
 
   removeClaimed(path: string): void {
@@ -209,18 +224,25 @@ export class UsageSpool {
   }
 }
 
-/** A torn last line (crash mid-write) is skipped; everything before it is intact. */
-function parseSegment(text: string): UsageRecord[] {
+/**
+ * A torn last line (crash mid-write) is skipped; everything before it is intact. A line that is
+ * JSON but not a usage record is set aside for the quarantine.
+ */
+function parseSegment(text: string): { records: UsageRecord[]; malformed: string[] } {
   const records: UsageRecord[] = [];
+  const malformed: string[] = [];
   for (const line of text.split('\n')) {
     if (!line) continue;
+    let value: unknown;
     try {
-      records.push(JSON.parse(line) as UsageRecord);
+      value = JSON.parse(line);
     } catch {
-      // torn write
+      continue; // torn write
     }
+    if (isUsageRecordShape(value)) records.push(value);
+    else malformed.push(line);
   }
-  return records;
+  return { records, malformed };
 }
 
 function processExists(pid: number): boolean {

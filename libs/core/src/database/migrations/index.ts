@@ -1,8 +1,10 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { ProviderSnapshots1764000000001 } from './1764000000001-provider-snapshots';
+import { UsageQuarantine1764200000000 } from './1764200000000-usage-quarantine';
 
 /** Every migration, in order. Listed, not globbed: globs break in bundled monorepo builds. */
 export const MIGRATIONS = [
   InitialSchema1764000000000,
   ProviderSnapshots1764000000001,
+  UsageQuarantine1764200000000,
 ];
