@@ -62,4 +62,38 @@ describe('Prometheus metrics on both apps', () => {
     const res = await admin.call('GET', '/healthz');
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
+
+  describe('with METRICS_TOKEN set', () => {
+    const token = 'metrics-scrape-token-0123456789';
+    let guardedGateway: RunningGateway;
+    let guardedAdmin: RunningAdmin;
+
+    beforeAll(async () => {
+      const url = await createTestDatabase();
+      guardedGateway = await startGateway(url, { METRICS_TOKEN: token });
+      guardedAdmin = await startAdmin(url, { METRICS_TOKEN: token });
+    });
+
+    afterAll(async () => {
+      await guardedGateway?.close();
+      await guardedAdmin?.close();
+    });
+
+    it('answers /metrics on both apps only with the token as a Bearer credential', async () => {
+      for (const base of [guardedGateway.url, guardedAdmin.url]) {
+        const anonymous = await fetch(`${base}/metrics`);
+        expect(anonymous.status).toBe(401);
+        expect(await anonymous.text()).not.toContain('tollgate_');
+        const wrong = await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer not-the-token' } });
+        expect(wrong.status).toBe(401);
+        await wrong.text();
+        const scraped = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+        expect(scraped.status).toBe(200);
+        expect(scraped.headers.get('content-type')).toContain('text/plain');
+        expect(await scraped.text()).toContain('process_cpu_seconds_total');
+      }
+      // health stays open to probes
+      expect((await fetch(`${guardedGateway.url}/livez`)).status).toBe(200);
+    });
+  });
 });
