@@ -44,6 +44,9 @@ describe('Prometheus metrics on both apps', () => {
       'tollgate_gateway_refusals_total{code="invalid_api_key"} 1',
       'tollgate_usage_spool_pending_events',
       'tollgate_usage_batch_write_seconds_count',
+      'tollgate_gateway_event_loop_delay_seconds_bucket{le="0.005"}',
+      'tollgate_usage_oldest_pending_seconds',
+      'tollgate_usage_writer_stalled 0',
     ]) {
       expect(text).toContain(name);
     }

@@ -1,8 +1,9 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { UsageMeter, UsageRecord } from '@app/usage';
 import { ModelCatalogService } from '../catalog/model-catalog.service';
 import { BoundedLabel } from './bounded-label';
+import { EventLoopDelaySampler } from './event-loop-delay';
 
 /** Distinct error codes per label before the rest count as `other`. */
 const ERROR_CODE_LABELS = 100;
@@ -13,7 +14,7 @@ const ERROR_CODE_LABELS = 100;
  * a model outside the catalog is `unknown`, error codes beyond the first hundred are `other`.
  */
 @Injectable()
-export class GatewayMetrics implements OnModuleInit {
+export class GatewayMetrics implements OnModuleInit, OnModuleDestroy {
   readonly registry = new Registry();
   private readonly refusalCodes = new BoundedLabel(ERROR_CODE_LABELS);
   private readonly providerErrorCodes = new BoundedLabel(ERROR_CODE_LABELS);
@@ -83,6 +84,13 @@ export class GatewayMetrics implements OnModuleInit {
     help: 'Age of the oldest usage event not yet written to PostgreSQL',
     registers: [this.registry],
   });
+  readonly eventLoopDelay = new Histogram({
+    name: 'tollgate_gateway_event_loop_delay_seconds',
+    help: 'How late a 10 ms timer ran: stalls of the event loop, which every call in flight waits for',
+    buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
+  private readonly loopSampler = new EventLoopDelaySampler(this.eventLoopDelay);
   readonly writerStalled = new Gauge({
     name: 'tollgate_usage_writer_stalled',
     help: '1 while the oldest unwritten usage event is older than USAGE_STALL_SECONDS (health fails, an alert fires)',
@@ -97,10 +105,15 @@ export class GatewayMetrics implements OnModuleInit {
   }
 
   onModuleInit(): void {
+    this.loopSampler.start();
     this.meter.observe({
       onBatch: (_size, ms) => this.batchLatency.observe(ms / 1000),
       onQuarantine: (notice) => this.quarantined.inc({ copy: notice.cleanedCopyCommitted ? 'committed' : 'refused' }),
     });
+  }
+
+  onModuleDestroy(): void {
+    this.loopSampler.stop();
   }
 
   /** The model as a label: catalog names only, anything else is `unknown`. */

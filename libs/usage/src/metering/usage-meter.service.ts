@@ -32,9 +32,13 @@ export class UsageMeter implements OnModuleInit, OnApplicationShutdown {
     this.writer.start();
   }
 
-  /** Cleans what PostgreSQL could not store, spools durably, queues for the batch writer. */
-  record(record: UsageRecord): void {
-    this.writer.record(record);
+  /**
+   * Cleans what PostgreSQL could not store, spools durably, queues for the batch writer. Resolves
+   * once the record is in the spool file: end the response after it (group commit, one write per
+   * event-loop turn for all calls that ended in it).
+   */
+  record(record: UsageRecord): Promise<void> {
+    return this.writer.record(record);
   }
 
   /** Batches committed and records quarantined, as they happen. */

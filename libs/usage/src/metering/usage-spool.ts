@@ -50,7 +50,8 @@ export interface SpooledRecord {
 
 /**
  * The durable half of metering: every usage record is appended to an NDJSON segment file under
- * DATA_DIR/spool with one synchronous `write` before the response finishes, so a crash or a
+ * DATA_DIR/spool with a synchronous `write` before the response finishes (one write for all the
+ * records of an event-loop turn), so a crash or a
  * SIGKILL cannot lose it (an interval fsync bounds what a power cut could take). Segments are
  * deleted once the batch writer has committed every record in them; at start-up, segments of
  * replicas that are no longer alive are claimed (atomic rename) and replayed. Replicas may share
@@ -78,12 +79,22 @@ export class UsageSpool {
 
   /** Appends one record durably (one write syscall). */
   append(record: UsageRecord): SpooledRecord {
+    return { record, segment: this.appendMany([record]) };
+  }
+
+  /**
+   * Appends records durably with ONE write syscall (group commit: every call that ended in the
+   * same event-loop turn); returns the segment that holds them all.
+   */
+  appendMany(records: UsageRecord[]): number {
     const segment = this.active ?? this.rotate();
-    writeSync(segment.fd!, JSON.stringify(record) + '\n');
-    segment.written++;
+    let text = '';
+    for (const record of records) text += JSON.stringify(record) + '\n';
+    writeSync(segment.fd!, text);
+    segment.written += records.length;
     this.dirty = true;
     if (segment.written >= SEGMENT_MAX_RECORDS) this.rotate();
-    return { record, segment: segment.seq };
+    return segment.seq;
   }
 
   /** Called after a batch commits: counts records as done and deletes finished segments. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -85,6 +85,29 @@ describe('UsageWriter (real PostgreSQL)', () => {
     await recovered.stop();
     const found = await dataSource.query(`SELECT count(*)::int AS n FROM usage_events WHERE id = ANY($1)`, [records.map((r) => r.id)]);
     expect(found[0].n).toBe(2);
+  });
+
+  it('group-commits the spool: the records of one event-loop turn in one write, durable before their promises resolve', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spool-'));
+    const writer = new UsageWriter(dataSource, new UsageSpool(dir, 'grouped'), noQuotas, logger);
+    writer.start();
+    const spooled = () =>
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.ndjson'))
+        .map((f) => readFileSync(join(dir, f), 'utf8'))
+        .join('')
+        .split('\n')
+        .filter(Boolean).length;
+    const records = [record(), record(), record()];
+    const promises = records.map((r) => writer.record(r));
+    expect(new Set(promises).size).toBe(1); // one group, one write
+    expect(spooled()).toBe(0); // not written yet: the caller must not end its response before...
+    expect(writer.queued).toBe(3);
+    await promises[0];
+    expect(spooled()).toBe(3); // ...this
+    expect(await writer.drain()).toBe(true);
+    await writer.stop();
+    expect((await dataSource.query(`SELECT count(*)::int AS n FROM usage_events WHERE id = ANY($1::uuid[])`, [records.map((r) => r.id)]))[0].n).toBe(3);
   });
 
   describe('no record can stop the others', () => {

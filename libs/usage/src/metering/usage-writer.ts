@@ -74,6 +74,10 @@ interface Pending {
  */
 export class UsageWriter {
   private queue: Pending[] = [];
+  /** Recorded in this event-loop turn, not yet in the spool file (written together, see record()). */
+  private group: Array<{ record: UsageRecord; queuedAt: number }> = [];
+  private groupWritten: Promise<void> | undefined;
+  private resolveGroup: (() => void) | undefined;
   /** Replayed lines that are JSON but no usage record: quarantined as they are, never retried as events. */
   private malformed: Array<{ line: string; claimedFile: string }> = [];
   private flushing: Promise<void> | undefined;
@@ -106,35 +110,57 @@ export class UsageWriter {
   }
 
   /**
-   * Durable before it returns; written to PostgreSQL shortly after. If the spool cannot be written
-   * (disk full, permissions), the record still goes to PostgreSQL from memory and the failure is
-   * logged loudly: losing durability is bad, losing the record is worse.
+   * Cleans the record and makes it durable; the promise resolves once it is in the spool file
+   * (group commit: the records of every call that ended in this event-loop turn are written with
+   * one `write`, in the next check phase), so a response ended after it cannot lose its event to a
+   * crash. If the spool cannot be written (disk full, permissions), the record still goes to
+   * PostgreSQL from memory and the failure is logged loudly: losing durability is bad, losing the
+   * record is worse.
    */
-  record(raw: UsageRecord): void {
-    const record = sanitiseUsageRecord(raw);
-    let segment: number | undefined;
-    try {
-      segment = this.spool.append(record).segment;
-      this.stats.spooled++;
-    } catch (error) {
-      this.stats.failures++;
-      this.logger.error({ err: (error as Error).message, id: record.id }, 'usage spool write failed; record kept in memory only');
+  record(raw: UsageRecord): Promise<void> {
+    this.group.push({ record: sanitiseUsageRecord(raw), queuedAt: Date.now() });
+    if (!this.groupWritten) {
+      this.groupWritten = new Promise((resolve) => (this.resolveGroup = resolve));
+      setImmediate(() => this.writeGroup());
     }
-    this.queue.push({ record, segment, queuedAt: Date.now() });
-    if (this.queue.length >= BATCH_SIZE) void this.flush();
+    return this.groupWritten;
+  }
+
+  /** One write for every record recorded since the last one; then they are queued for PostgreSQL. */
+  private writeGroup(): void {
+    const group = this.group;
+    const resolve = this.resolveGroup;
+    this.group = [];
+    this.groupWritten = undefined;
+    this.resolveGroup = undefined;
+    if (group.length > 0) {
+      let segment: number | undefined;
+      try {
+        segment = this.spool.appendMany(group.map((g) => g.record));
+        this.stats.spooled += group.length;
+      } catch (error) {
+        this.stats.failures++;
+        this.logger.error({ err: (error as Error).message, records: group.length }, 'usage spool write failed; records kept in memory only');
+      }
+      for (const g of group) this.queue.push({ record: g.record, segment, queuedAt: g.queuedAt });
+      if (this.queue.length >= BATCH_SIZE) void this.flush();
+    }
+    resolve?.();
   }
 
   get queued(): number {
-    return this.queue.length;
+    return this.queue.length + this.group.length;
   }
 
   /** Age of the oldest event not yet in PostgreSQL (0 when all are). */
   oldestPendingMs(now = Date.now()): number {
-    return this.queue.length === 0 ? 0 : Math.max(0, now - this.queue[0].queuedAt);
+    const oldest = this.queue[0] ?? this.group[0];
+    return oldest ? Math.max(0, now - oldest.queuedAt) : 0;
   }
 
   /** Writes everything queued; resolves when the queue is empty or the deadline passes. */
   async drain(deadlineMs = 10_000): Promise<boolean> {
+    this.writeGroup();
     const until = Date.now() + deadlineMs;
     while ((this.queue.length > 0 || this.malformed.length > 0) && Date.now() < until) {
       this.retryAt = 0;
@@ -149,6 +175,7 @@ export class UsageWriter {
     this.stopped = true;
     clearInterval(this.timer);
     clearInterval(this.orphanTimer);
+    this.writeGroup();
     await this.flushing;
     const drained = await this.drain(deadlineMs);
     if (!drained) this.logger.warn({ pending: this.queue.length }, 'usage writer stopped with events still spooled; they are replayed at next start');
