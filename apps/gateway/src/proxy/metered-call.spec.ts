@@ -13,6 +13,8 @@ const route: ModelRoute = {
   credentials: { apiKey: 'x' },
   price: { inputPrice: '1', outputPrice: '2', cachedInputPrice: null, currency: 'USD' },
   createdAt: 0,
+  providerOptions: {},
+  modelOptions: {},
 };
 
 function call(): MeteredCall {
@@ -47,7 +49,7 @@ describe('MeteredCall: one usage record per call, billed by one rule', () => {
     const c = call();
     c.forwarded = true;
     c.status = 200;
-    c.usage = { promptTokens: 10, completionTokens: 5, cachedTokens: 0, reasoningTokens: 0, totalTokens: 15 };
+    c.usage = { promptTokens: 10, completionTokens: 5, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, totalTokens: 15 };
     expect(c.billing()).toBe('billed');
     expect(c.toRecord(prices, 'r')).toMatchObject({ promptTokens: 10, completionTokens: 5, totalTokens: 15, estimated: false, cost: '0.00002' });
   });

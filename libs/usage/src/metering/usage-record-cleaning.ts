@@ -9,6 +9,8 @@ const REPLICA_ID_MAX = 128;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DECIMAL = /^-?\d{1,30}(\.\d{1,30})?$/;
 const INT_FIELDS = ['status', 'latencyMs', 'promptTokens', 'completionTokens', 'cachedTokens', 'reasoningTokens', 'totalTokens'] as const;
+/** Counts that records spooled by older versions may lack. */
+const OPTIONAL_INT_FIELDS = ['cacheWriteTokens'] as const;
 
 /**
  * A usage record whose text fields PostgreSQL can store: the edge cleaning applied when a record
@@ -20,10 +22,15 @@ export function sanitiseUsageRecord(record: UsageRecord): UsageRecord {
   const errorCode = record.errorCode === null ? null : cleanText(record.errorCode, MAX_ERROR_CODE_LENGTH);
   const currency = record.currency === null ? null : cleanText(record.currency, SHORT_TEXT);
   const replicaId = cleanText(record.replicaId, REPLICA_ID_MAX);
-  let ints: Partial<Record<(typeof INT_FIELDS)[number], number>> | undefined;
+  const endpoint = cleanText(record.endpoint, SHORT_TEXT);
+  let ints: Partial<Record<(typeof INT_FIELDS)[number] | (typeof OPTIONAL_INT_FIELDS)[number], number>> | undefined;
   for (const field of INT_FIELDS) {
     const value = record[field];
     if (!Number.isInteger(value) || value < 0 || value > INT4_MAX) (ints ??= {})[field] = toInt4(value);
+  }
+  for (const field of OPTIONAL_INT_FIELDS) {
+    const value = record[field];
+    if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > INT4_MAX)) (ints ??= {})[field] = toInt4(value);
   }
   const ttftMs = record.ttftMs === null || (Number.isInteger(record.ttftMs) && record.ttftMs >= 0 && record.ttftMs <= INT4_MAX) ? record.ttftMs : toInt4(record.ttftMs);
   if (
@@ -31,12 +38,13 @@ export function sanitiseUsageRecord(record: UsageRecord): UsageRecord {
     errorCode === record.errorCode &&
     currency === record.currency &&
     replicaId === record.replicaId &&
+    endpoint === record.endpoint &&
     ttftMs === record.ttftMs &&
     !ints
   ) {
     return record;
   }
-  return { ...record, ...ints, model, errorCode, currency, replicaId, ttftMs };
+  return { ...record, ...ints, model, errorCode, currency, replicaId, endpoint, ttftMs };
 }
 
 /**
@@ -52,19 +60,20 @@ export function repairUsageRecord(raw: UsageRecord): UsageRecord {
     errorCode: typeof raw.errorCode === 'string' ? raw.errorCode : null,
     currency: typeof raw.currency === 'string' ? raw.currency : null,
     replicaId: typeof raw.replicaId === 'string' ? raw.replicaId : '',
+    endpoint: typeof raw.endpoint === 'string' ? raw.endpoint : String(raw.endpoint),
   });
   return {
     ...record,
     id: UUID.test(String(record.id)) ? record.id : uuidFrom(String(record.id)),
     departmentId: optionalUuid(record.departmentId),
     providerId: optionalUuid(record.providerId),
-    endpoint: cleanText(String(record.endpoint), SHORT_TEXT) as UsageRecord['endpoint'],
     stream: record.stream === true,
     estimated: record.estimated === true,
     cost: DECIMAL.test(String(record.cost)) ? record.cost : '0',
     inputPrice: optionalDecimal(record.inputPrice),
     outputPrice: optionalDecimal(record.outputPrice),
     cachedInputPrice: optionalDecimal(record.cachedInputPrice),
+    ...(record.cacheWriteInputPrice !== undefined ? { cacheWriteInputPrice: optionalDecimal(record.cacheWriteInputPrice) } : {}),
     quotaCharges: (Array.isArray(record.quotaCharges) ? record.quotaCharges : []).filter(isCharge),
   };
 }

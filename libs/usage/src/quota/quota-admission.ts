@@ -178,7 +178,12 @@ export function exceededError(lease: Lease, need: Amounts, now: Date): QuotaExce
   const limit = dimension === 'tokens' ? definition.maxTokens! : dimension === 'requests' ? definition.maxRequests! : definition.maxCost!;
   const roomInDimension = dimension === 'tokens' ? room.tokens : dimension === 'requests' ? room.requests : room.cost;
   const format = (v: bigint) => (dimension === 'cost' ? formatDecimal(v) : v.toString());
-  const used = limit - max0(roomInDimension);
+  // Used so far = committed + admitted in flight. The room at last contact already excludes
+  // what was committed and what other replicas hold; this replica's own calls (in flight and
+  // finished but not yet committed) are added, since its lease counted them as room.
+  const mine = add(lease.reserved, lease.pending);
+  const mineInDimension = dimension === 'tokens' ? mine.tokens : dimension === 'requests' ? mine.requests : mine.cost;
+  const used = lease.lastKnownRoom ? limit - max0(roomInDimension) + mineInDimension : limit - max0(roomInDimension);
   return new QuotaExceededError(
     definition.scope,
     definition.period,
