@@ -178,6 +178,7 @@ describe('Anthropic Messages through the gateway (native and translated)', () =>
     expect(sent.headers['anthropic-version']).toBe('2023-06-01');
     expect((await post('/v1/messages', body, { authorization: `bearer ${dev.key}` })).status).toBe(200);
     expect((await post('/v1/messages', body, { authorization: `BEARER ${dev.key}` })).status).toBe(200);
+    expect((await fetch(`${gateway.url}/`, { method: 'HEAD' })).status).toBe(200); // Claude Code's connectivity probe
   });
 
   it("answers refusals in Anthropic's error shape, naming the field", async () => {
