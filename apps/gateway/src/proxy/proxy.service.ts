@@ -106,7 +106,7 @@ export class ProxyService {
       const record = call.toRecord(this.prices, this.ledger.replicaId);
       admission?.settle({ tokens: record.totalTokens, cost: record.cost });
       // Durable before the client sees the end of the response.
-      this.meter.record(record);
+      await this.meter.record(record);
       this.metrics.observe(record);
       if (!res.writableEnded && !res.destroyed) res.end(finalBody);
     }
