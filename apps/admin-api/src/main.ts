@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createRootLogger, loadConfigOrExit, prepareDatabase } from '@app/core';
+import { createRootLogger, describeStartupError, exitWithSupervisor, loadConfigOrExit, prepareDatabase } from '@app/core';
 import { createAdminApp } from './admin-app';
 import { CLI_COMMANDS, runCli } from './cli';
 
@@ -14,6 +14,7 @@ async function bootstrap(): Promise<void> {
   if (command && CLI_COMMANDS.includes(command)) {
     process.exit(await runCli(config, process.argv.slice(2)));
   }
+  exitWithSupervisor(config.supervisorPid);
   const logger = createRootLogger(config.logLevel, 'admin-api');
   const { url } = await prepareDatabase(config, (line) => logger.debug({ postgres: line }));
   const app = await createAdminApp(config, url, logger);
@@ -22,7 +23,8 @@ async function bootstrap(): Promise<void> {
   logger.info({ url: base, docs: `${base}/api/docs` }, 'admin API listening');
 }
 
-bootstrap().catch((error: Error) => {
-  process.stderr.write(`admin API failed to start: ${error.message}\n`);
+bootstrap().catch((error: unknown) => {
+  const config = loadConfigOrExit();
+  process.stderr.write(`admin API failed to start: ${describeStartupError(error, { port: config.adminPort, host: config.host, variable: 'ADMIN_PORT' })}\n`);
   process.exit(1);
 });

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import cluster from 'node:cluster';
-import { createRootLogger, loadConfigOrExit, prepareDatabase } from '@app/core';
+import { createRootLogger, describeStartupError, exitWithSupervisor, loadConfigOrExit, prepareDatabase, SUPERVISOR_PID_VARIABLE } from '@app/core';
 import { createGatewayApp, installGracefulShutdown } from './gateway-app';
 
 /**
@@ -9,6 +9,7 @@ import { createGatewayApp, installGracefulShutdown } from './gateway-app';
  */
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
+  exitWithSupervisor(config.supervisorPid);
   const logger = createRootLogger(config.logLevel, 'gateway');
   const { url } = await prepareDatabase(config, (line) => logger.debug({ postgres: line }));
 
@@ -25,7 +26,7 @@ async function bootstrap(): Promise<void> {
 
 function superviseWorkers(count: number, databaseUrl: string, logger: ReturnType<typeof createRootLogger>): void {
   let stopping = false;
-  const fork = () => cluster.fork({ DATABASE_URL: databaseUrl });
+  const fork = () => cluster.fork({ DATABASE_URL: databaseUrl, [SUPERVISOR_PID_VARIABLE]: String(process.pid) });
   for (let i = 0; i < count; i++) fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
@@ -43,7 +44,8 @@ function superviseWorkers(count: number, databaseUrl: string, logger: ReturnType
   process.once('SIGINT', stop);
 }
 
-bootstrap().catch((error: Error) => {
-  process.stderr.write(`gateway failed to start: ${error.message}\n`);
+bootstrap().catch((error: unknown) => {
+  const config = loadConfigOrExit();
+  process.stderr.write(`gateway failed to start: ${describeStartupError(error, { port: config.gatewayPort, host: config.host, variable: 'GATEWAY_PORT' })}\n`);
   process.exit(1);
 });

@@ -42,6 +42,8 @@ export class AppConfig {
   readonly gatewayWorkers: number;
   readonly metricsEnabled: boolean;
   readonly usageRetentionMonths: number;
+  /** The supervisor that started this process, which stops when it is gone (unset: none). */
+  readonly supervisorPid: number | undefined;
   readonly bootstrapProviders: {
     dashscope?: { apiKey: string; baseUrl: string; accessKeyId?: string; accessKeySecret?: string };
     huaweiMaas?: { apiKey: string; baseUrl: string; accessKey?: string; secretKey?: string; region?: string; projectId?: string };
@@ -77,6 +79,7 @@ export class AppConfig {
     this.gatewayWorkers = env.GATEWAY_WORKERS ?? 1;
     this.metricsEnabled = env.METRICS_ENABLED ?? true;
     this.usageRetentionMonths = env.USAGE_RETENTION_MONTHS ?? 24;
+    this.supervisorPid = env.TOLLGATE_SUPERVISOR_PID;
     this.bootstrapProviders = {
       dashscope: env.DASHSCOPE_API_KEY
         ? {

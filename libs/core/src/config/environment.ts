@@ -71,6 +71,8 @@ export class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(64) GATEWAY_WORKERS?: number;
   @IsOptional() @Transform(toBool) @IsBoolean() METRICS_ENABLED?: boolean;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) USAGE_RETENTION_MONTHS?: number;
+  /** Set by a supervisor (the stack) for the apps it starts: they stop when it is gone. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) TOLLGATE_SUPERVISOR_PID?: number;
 }
 
 export class ConfigurationError extends Error {
