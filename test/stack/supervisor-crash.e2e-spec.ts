@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,7 +57,11 @@ describe('the stack supervisor dies (real processes, embedded PostgreSQL)', () =
     for (const stack of stacks) await stack.kill('SIGTERM');
     await sleep(500);
     await fake?.close();
-    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+    for (const dir of dataDirs) {
+      // as root the cluster lives outside DATA_DIR (DATA_DIR/pg links to it)
+      if (existsSync(join(dir, 'pg'))) rmSync(realpathSync(join(dir, 'pg')), { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('SIGKILL mid-load: nothing of it is left after 3 s; the next start meters every call served', async () => {

