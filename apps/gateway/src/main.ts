@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import cluster from 'node:cluster';
-import { createRootLogger, describeStartupError, exitWithSupervisor, loadConfigOrExit, prepareDatabase, SUPERVISOR_PID_VARIABLE } from '@app/core';
+import { createRootLogger, describeStartupError, StartupError, exitWithSupervisor, loadConfigOrExit, prepareDatabase, SUPERVISOR_PID_VARIABLE } from '@app/core';
 import { createGatewayApp, installGracefulShutdown } from './gateway-app';
 
 /**
@@ -8,7 +8,7 @@ import { createGatewayApp, installGracefulShutdown } from './gateway-app';
  * worker is a full replica: own key cache, quota leases and usage spool.
  */
 async function bootstrap(): Promise<void> {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit('gateway');
   exitWithSupervisor(config.supervisorPid);
   const logger = createRootLogger(config.logLevel, 'gateway');
   const { url } = await prepareDatabase(config, (line) => logger.debug({ postgres: line }));
@@ -18,7 +18,9 @@ async function bootstrap(): Promise<void> {
     return;
   }
   const app = await createGatewayApp(config, url, logger);
-  const server = await app.listen(config.gatewayPort, config.host);
+  const server = await app.listen(config.gatewayPort, config.host).catch((error: unknown) => {
+    throw new StartupError(describeStartupError(error, { port: config.gatewayPort, host: config.host, variable: 'GATEWAY_PORT' }));
+  });
   server.keepAliveTimeout = 65_000;
   installGracefulShutdown(app, logger);
   logger.info({ url: `http://${config.host}:${config.gatewayPort}`, worker: cluster.worker?.id }, 'gateway listening');
@@ -45,7 +47,6 @@ function superviseWorkers(count: number, databaseUrl: string, logger: ReturnType
 }
 
 bootstrap().catch((error: unknown) => {
-  const config = loadConfigOrExit();
-  process.stderr.write(`gateway failed to start: ${describeStartupError(error, { port: config.gatewayPort, host: config.host, variable: 'GATEWAY_PORT' })}\n`);
+  process.stderr.write(`gateway failed to start: ${describeStartupError(error)}\n`);
   process.exit(1);
 });

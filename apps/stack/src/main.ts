@@ -12,7 +12,7 @@ import { assertPortFree, createRootLogger, describeStartupError, loadConfigOrExi
  * PostgreSQL (its watchdog). A port already taken stops start-up before anything runs.
  */
 async function main(): Promise<void> {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit('stack');
   const logger = createRootLogger(config.logLevel, 'stack');
   if (!process.argv.includes('--migrate-only')) {
     await assertPortFree(config.gatewayPort, config.host, 'GATEWAY_PORT');
@@ -25,12 +25,16 @@ async function main(): Promise<void> {
     return;
   }
 
-  const env = { ...process.env, DATABASE_URL: database.url, DATA_DIR: config.dataDir, [SUPERVISOR_PID_VARIABLE]: String(process.pid) };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url, DATA_DIR: config.dataDir, [SUPERVISOR_PID_VARIABLE]: String(process.pid) };
+  delete env.DATABASE_URL_FILE; // resolved above
+  // the gateway does not get the admin API's secrets
+  const gatewayEnv = { ...env };
+  for (const name of ['JWT_SECRET', 'JWT_SECRET_FILE', 'ADMIN_PASSWORD', 'ADMIN_PASSWORD_FILE', 'ADMIN_EMAIL']) delete gatewayEnv[name];
   const children = new Map<string, ChildProcess>();
   let stopping = false;
 
   const start = (name: string) => {
-    const child = fork(join(__dirname, '..', name, 'main.js'), [], { env, stdio: 'inherit' });
+    const child = fork(join(__dirname, '..', name, 'main.js'), [], { env: name === 'gateway' ? gatewayEnv : env, stdio: 'inherit' });
     children.set(name, child);
     child.on('exit', (code, signal) => {
       children.delete(name);
