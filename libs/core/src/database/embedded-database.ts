@@ -134,7 +134,7 @@ export class EmbeddedDatabase {
       chownSync(passwordFile, layout.runAs.uid, layout.runAs.gid);
     }
     try {
-      const args = [`--pgdata=${layout.clusterDir}`, '--auth=scram-sha-256', `--username=${user}`, `--pwfile=${passwordFile}`, '--encoding=UTF8', '--no-locale'];
+      const args = [`--pgdata=${layout.clusterDir}`, '--auth=scram-sha-256', `--username=${user}`, `--pwfile=${passwordFile}`, '--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'];
       const output = await this.run(layout.bin.initdb, args, layout);
       if (output.code !== 0) throw new StartupError(`initdb of the embedded PostgreSQL in ${layout.clusterDir} failed: ${lastLine(output.text)}`);
     } finally {
