@@ -160,6 +160,14 @@ describe('the stack supervisor dies (real processes, embedded PostgreSQL)', () =
     expect(await within(10_000, () => !alive(fresh))).toBeLessThan(10_000);
   });
 
+  it('SIGHUP (the terminal closed) stops everything in order', async () => {
+    const stack = await newStack();
+    await stack.start();
+    const processes = stack.descendants();
+    expect(await stack.kill('SIGHUP')).toBe(0);
+    expect(await within(3000, () => processes.every((pid) => !alive(pid)))).toBeLessThan(3000);
+  });
+
   it('a port taken by another process: one line naming the port and the process, nothing started', async () => {
     const stack = await newStack();
     const blocker: Server = createServer();

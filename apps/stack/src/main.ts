@@ -63,6 +63,7 @@ async function main(): Promise<void> {
 
   process.once('SIGTERM', () => void stop(0));
   process.once('SIGINT', () => void stop(0));
+  process.once('SIGHUP', () => void stop(0)); // the terminal closed: stop in order rather than die
   start('gateway');
   start('admin-api');
 }

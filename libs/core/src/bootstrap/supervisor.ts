@@ -24,5 +24,7 @@ export function exitWithSupervisor(supervisorPid: number | undefined, onGone: ()
   }, 250);
   timer.unref();
   if (process.connected) process.once('disconnect', fire);
+  // a closed terminal hangs up the whole process group: stop as on SIGTERM, not by the default of dying
+  process.once('SIGHUP', fire);
   if (!processAlive(supervisorPid)) fire();
 }
