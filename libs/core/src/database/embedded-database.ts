@@ -45,7 +45,6 @@ const START_TIMEOUT_MS = 60_000;
  */
 export class EmbeddedDatabase {
   private layout: PostgresLayout | undefined;
-  private startedHere = false;
 
   constructor(private readonly options: EmbeddedDatabaseOptions) {}
 
@@ -83,7 +82,6 @@ export class EmbeddedDatabase {
       if (!existsSync(join(layout.clusterDir, 'PG_VERSION'))) await this.initialise(layout);
       writeFileSync(this.ownersFile, `${process.pid}\n`, { mode: 0o644 });
       const postmaster = await this.launch(layout);
-      this.startedHere = true;
       startWatchdog(postmaster, this.ownersFile);
     }
     await this.ensureDatabase();
@@ -97,7 +95,6 @@ export class EmbeddedDatabase {
     writeFileSync(this.ownersFile, others.map((pid) => `${pid}\n`).join(''));
     const running = runningPostmaster(this.layout.clusterDir);
     if (running && others.length === 0) await stopPostmaster(running.pid);
-    this.startedHere = false;
   }
 
   /** Stops the server and deletes the cluster (test teardown). */
@@ -105,10 +102,6 @@ export class EmbeddedDatabase {
     await this.stop();
     if (this.layout) rmSync(this.layout.clusterDir, { recursive: true, force: true });
     rmSync(join(this.options.dataDir, 'pg'), { recursive: true, force: true });
-  }
-
-  get ownsServer(): boolean {
-    return this.startedHere;
   }
 
   private liveOwners(): number[] {
