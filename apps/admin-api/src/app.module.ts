@@ -1,4 +1,4 @@
-import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -9,6 +9,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BootstrapModule } from './bootstrap/bootstrap.module';
 import { DomainExceptionFilter } from './common/domain-exception.filter';
+import { createValidationPipe } from './common/validation.pipe';
 import { DashboardAssets } from './dashboard/dashboard-assets.service';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { DepartmentsModule } from './departments/departments.module';
@@ -78,7 +79,7 @@ export class AdminApiModule {
         MeController, // GET /api/me (identity) + /api/me/usage…, /api/me/quotas (delegating to usage and quotas)
       ],
       providers: [
-        { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }) },
+        { provide: APP_PIPE, useValue: createValidationPipe() },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
         // Features registered directly (move them into a module in FEATURE_MODULES when you can):
         QuotaLedger,

@@ -11,6 +11,7 @@ import { JwtStrategy } from './jwt.strategy';
 import { PermissionsGuard } from './permissions.guard';
 import { ScopePolicy } from './scope.policy';
 import { SessionService } from './session.service';
+import { SessionStore } from './session.store';
 
 /**
  * Sign-in, sessions and the two global guards, in this order: `JwtAuthGuard` (a live session
@@ -25,10 +26,11 @@ import { SessionService } from './session.service';
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: PermissionsGuard },
     JwtStrategy,
+    SessionStore,
     SessionService,
     AuthService,
     ScopePolicy,
   ],
-  exports: [ScopePolicy, SessionService],
+  exports: [ScopePolicy, SessionService, SessionStore],
 })
 export class AuthModule {}

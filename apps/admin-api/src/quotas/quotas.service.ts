@@ -5,7 +5,7 @@ import { Department, User } from '@app/core';
 import { formatDecimal, parseDecimal, Quota, QuotaLedger, QuotaScope } from '@app/usage';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
-import { ScopePolicy } from '../auth/scope.policy';
+import { QuotaSubject, ScopePolicy } from '../auth/scope.policy';
 import { invalid, notFound } from '../common/errors';
 import { Page } from '../common/page';
 import type { PutQuotaDto, QuotaQueryDto, QuotaStatusQueryDto } from './dto/quota.dto';
@@ -106,13 +106,13 @@ export class QuotasService {
     return { items: [...own, ...department] };
   }
 
-  private async subject(scope: QuotaScope, subjectId: string): Promise<{ departmentId: string | null }> {
+  private async subject(scope: QuotaScope, subjectId: string): Promise<QuotaSubject> {
     if (scope === 'department') {
       if (!(await this.departments.exists({ where: { id: subjectId } }))) throw notFound('Department', subjectId);
-      return { departmentId: subjectId };
+      return { scope, departmentId: subjectId };
     }
     const user = await this.users.findOne({ where: { id: subjectId } });
     if (!user) throw notFound('User', subjectId);
-    return { departmentId: user.departmentId };
+    return { scope, userId: user.id, role: user.role, departmentId: user.departmentId };
   }
 }

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { UsageRecord } from '@app/usage';
 import type { Caller } from '../auth/caller';
 import { ScopePolicy } from '../auth/scope.policy';
-import { clampLimit, decodeCursor, encodeCursor, Page } from '../common/page';
+import { clampLimit, decodeTimeCursor, encodeCursor, Page } from '../common/page';
 import type { UsageEventsQueryDto } from './dto/usage-query.dto';
 
 /** A usage event as the API shows it (CONTRACT "usage event"): the metered record without its internals. */
@@ -41,9 +41,9 @@ export class UsageEventsService {
     if (query.userId) add('user_id = ?', query.userId);
     if (query.departmentId) add('department_id = ?', query.departmentId);
     if (query.model) add('model = ?', query.model);
-    const after = decodeCursor<{ t: string; id: string }>(query.cursor);
+    const after = decodeTimeCursor(query.cursor);
     if (after) {
-      params.push(new Date(after.t), after.id);
+      params.push(after.t, after.id);
       where.push(`(created_at, id) < ($${params.length - 1}, $${params.length})`);
     }
     params.push(limit + 1);
