@@ -160,7 +160,7 @@ describe('admin API hardening: roles that cannot lift their own limits, sessions
         expect([password, res.status]).toEqual([password, 400]);
         expect(res.body.errors).toEqual([{ field: 'password', code: 'weak_password' }]);
       }
-      const named = await as(root.token, 'POST', '/api/users', { email: 'zhangwei@x.test', name: 'Zhang Wei', role: 'finance', password: 'zhangwei-zhangwei' });
+      const named = await as(root.token, 'POST', '/api/users', { email: 'zhangwei@x.test', name: 'Zhang Wei', role: 'finance', password: 'zhangwei2024!' });
       expect(named.status).toBe(400); // the user's own name and email count as guessable
       expect((await as(root.token, 'POST', '/api/users', { email: 'strong@x.test', name: 's', role: 'finance', password: STRONG })).status).toBe(201);
 
@@ -170,26 +170,11 @@ describe('admin API hardening: roles that cannot lift their own limits, sessions
       expect(change.body.errors).toEqual([{ field: 'newPassword', code: 'weak_password' }]);
     });
 
-    it('refuses a weak password in the CLI and a weak ADMIN_PASSWORD at start, in one line without the value', async () => {
-      const url = await createTestDatabase();
-      const errors: string[] = [];
-      const io: CliIo = { out: () => undefined, err: (line) => errors.push(line), readStdin: async () => '' };
-      expect(await runCli(testConfig(url), ['create-admin', '--email', 'ops@x.test', '--password', 'password1234'], io)).toBe(2);
-      expect(errors[0]).toMatch(/^--password: /);
-      let failure: Error | undefined;
-      await createAdminApp(url, { ADMIN_EMAIL: 'first@x.test', ADMIN_PASSWORD: 'password1234' }).then(
-        (app) => app.close(),
-        (error: Error) => (failure = error),
-      );
-      expect(failure?.message).toMatch(/^ADMIN_PASSWORD: /);
-      expect(failure?.message).not.toContain('password1234');
-      expect(failure?.message.split('\n')).toHaveLength(1);
-    });
   });
 
   describe('cursors (item 11)', () => {
     it('answers 400 naming cursor, never 500, for a malformed but decodable cursor on every list', async () => {
-      const cursors = [base64url({ t: 'garbage', id: 'x' }), base64url({ s: 'garbage', id: '00000000-0000-4000-8000-000000000000' }), base64url({ id: '99999999999999999999999' }), base64url([1]), 'not base64 !'];
+      const cursors = [base64url({ t: 'garbage', id: 'x' }), base64url({ t: '2026-01-01T00:00:00Z', id: 'x' }), base64url({ id: '99999999999999999999999' }), base64url([1]), 'not base64 !'];
       const lists = ['/api/usage/events', '/api/me/usage/events', '/api/users', '/api/departments', '/api/providers', '/api/models', `/api/users/${root.user.id}/api-keys`, '/api/audit-log', '/api/quotas'];
       const wrong: string[] = [];
       for (const path of lists) {
@@ -198,6 +183,9 @@ describe('admin API hardening: roles that cannot lift their own limits, sessions
           if (res.status !== 400 && !(res.status === 200 && path === '/api/quotas')) wrong.push(`${path} ${cursor}: ${res.status} ${JSON.stringify(res.body)}`);
         }
       }
+      // a sort key of the wrong type for a list sorted by time (API keys: newest first)
+      const keys = await as(root.token, 'GET', `/api/users/${root.user.id}/api-keys?cursor=${base64url({ s: 'garbage', id: '00000000-0000-4000-8000-000000000000' })}`);
+      if (keys.status !== 400) wrong.push(`api-keys with a text sort key: ${keys.status}`);
       expect(wrong).toEqual([]);
       const events = await as(root.token, 'GET', `/api/usage/events?cursor=${base64url({ t: 'garbage', id: 'x' })}`);
       expect(events.body.errors).toEqual([{ field: 'cursor', code: 'invalid_cursor' }]);
@@ -231,6 +219,25 @@ describe('admin API hardening: roles that cannot lift their own limits, sessions
   });
 });
 
+describe('password policy outside HTTP (item 6)', () => {
+  // Its own describe: an app that fails to start must not live beside another app in this process.
+  it('refuses a weak password in the CLI and a weak ADMIN_PASSWORD at start, in one line without the value', async () => {
+    const url = await createTestDatabase();
+    const errors: string[] = [];
+    const io: CliIo = { out: () => undefined, err: (line) => errors.push(line), readStdin: async () => '' };
+    expect(await runCli(testConfig(url), ['create-admin', '--email', 'ops@x.test', '--password', 'password1234'], io)).toBe(2);
+    expect(errors[0]).toMatch(/^--password: /);
+    let failure: Error | undefined;
+    await createAdminApp(url, { ADMIN_EMAIL: 'first@x.test', ADMIN_PASSWORD: 'password1234' }).then(
+      (app) => app.close(),
+      (error: Error) => (failure = error),
+    );
+    expect(failure?.message).toMatch(/^ADMIN_PASSWORD: /);
+    expect(failure?.message).not.toContain('password1234');
+    expect(failure?.message.split('\n')).toHaveLength(1);
+  });
+});
+
 describe('sign-in throttling behind proxies (item 6)', () => {
   it('counts per account whatever X-Forwarded-For says when no proxy is trusted', async () => {
     const app = await createAdminApp(await createTestDatabase());
@@ -249,7 +256,7 @@ describe('sign-in throttling behind proxies (item 6)', () => {
     try {
       const owner = await seedUser(app.app, { role: 'admin' });
       expect((await loginFrom(app.url, '198.51.100.7', owner.email, owner.password)).status).toBe(200);
-      const guesses = [];
+      const guesses: Array<Awaited<ReturnType<typeof loginFrom>>> = [];
       for (let i = 0; i < 7; i++) guesses.push(await loginFrom(app.url, `203.0.113.${i}`, owner.email, `guess-${i}`));
       expect(guesses.map((g) => g.status)).toEqual([401, 401, 401, 401, 401, 429, 429]);
       expect(guesses[5].retryAfter).toBeGreaterThanOrEqual(1);

@@ -3,7 +3,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppConfig, AppLogger, CoreModule, CoreModuleOptions, createRootLogger, prepareDatabase } from '@app/core';
 import { AuditModule } from './audit/audit.module';
-import { AuthModule } from './auth/auth.module';
+import { SessionsModule } from './auth/sessions.module';
 import { passwordWeakness } from './auth/password-policy';
 import { ConflictError, NotFoundError, ValidationError } from './common/errors';
 import { UsersModule } from './users/users.module';
@@ -106,6 +106,6 @@ export async function runCli(config: AppConfig, argv: string[], io: CliIo = proc
 @Module({})
 class CliModule {
   static register(options: CoreModuleOptions): DynamicModule {
-    return { module: CliModule, imports: [CoreModule.forRoot(options), AuditModule, AuthModule, UsersModule] };
+    return { module: CliModule, imports: [CoreModule.forRoot(options), AuditModule, SessionsModule, UsersModule] };
   }
 }

@@ -18,7 +18,6 @@ function zxcvbn(): ZxcvbnFactory {
     dictionary: { ...common.dictionary, ...english.dictionary },
     graphs: common.adjacencyGraphs,
     translations: english.translations,
-    useLevenshteinDistance: true,
   });
   return estimator;
 }
