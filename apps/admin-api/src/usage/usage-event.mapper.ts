@@ -17,6 +17,7 @@ export interface UsageEventRow {
   prompt_tokens: number;
   completion_tokens: number;
   cached_tokens: number;
+  cache_write_tokens: number;
   reasoning_tokens: number;
   total_tokens: number;
   cost: string;
@@ -42,6 +43,7 @@ export function toUsageEventDto(row: UsageEventRow): UsageEventDto {
     promptTokens: row.prompt_tokens,
     completionTokens: row.completion_tokens,
     cachedTokens: row.cached_tokens,
+    cacheWriteTokens: row.cache_write_tokens,
     reasoningTokens: row.reasoning_tokens,
     totalTokens: row.total_tokens,
     cost: row.cost,

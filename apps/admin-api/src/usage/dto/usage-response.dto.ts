@@ -18,6 +18,7 @@ export class UsageEventDto {
   @ApiProperty({ type: 'integer' }) promptTokens: number;
   @ApiProperty({ type: 'integer' }) completionTokens: number;
   @ApiProperty({ type: 'integer' }) cachedTokens: number;
+  @ApiProperty({ type: 'integer', description: 'prompt tokens written to the provider’s cache' }) cacheWriteTokens: number;
   @ApiProperty({ type: 'integer' }) reasoningTokens: number;
   @ApiProperty({ type: 'integer' }) totalTokens: number;
   @ApiProperty({ example: '0.0012', description: 'exact decimal string' }) cost: string;
@@ -48,6 +49,7 @@ export class UsageSummaryRowDto extends UsageFiguresDto {
   @ApiProperty({ type: 'integer' }) promptTokens: number;
   @ApiProperty({ type: 'integer' }) completionTokens: number;
   @ApiProperty({ type: 'integer' }) cachedTokens: number;
+  @ApiProperty({ type: 'integer' }) cacheWriteTokens: number;
   @ApiProperty({ type: 'integer' }) reasoningTokens: number;
 }
 
