@@ -67,6 +67,7 @@ describe('admin API CRUD and validation (real HTTP, real PostgreSQL)', () => {
       const bad = await as('GET', '/api/users/not-a-uuid');
       expect(bad.status).toBe(400);
       expect(bad.body.message).toBe('id: must be a UUID');
+      expect(bad.body.errors).toEqual([{ field: 'id', code: 'isUuid' }]);
       for (const path of [`/api/users/${MISSING}`, `/api/departments/${MISSING}`, `/api/providers/${MISSING}`, `/api/models/${MISSING}`]) {
         const res = await as('GET', path);
         expect(res.status).toBe(404);
