@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Department, User } from '@app/core';
-import { Quota, QuotaLedger } from '@app/usage';
+import { Quota, QuotaStatusService } from '@app/usage';
 import { QuotasController } from './quotas.controller';
 import { QuotasService } from './quotas.service';
 
@@ -12,7 +12,7 @@ import { QuotasService } from './quotas.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Quota, User, Department])],
   controllers: [QuotasController],
-  providers: [QuotaLedger, QuotasService],
+  providers: [QuotaStatusService, QuotasService],
   exports: [QuotasService],
 })
 export class QuotasModule {}

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { Department, User } from '@app/core';
-import { Quota, QuotaLedger, QuotaScope } from '@app/usage';
+import { Quota, QuotaScope, QuotaStatusService } from '@app/usage';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
 import { QuotaSubject, ScopePolicy } from '../auth/scope.policy';
@@ -13,7 +13,7 @@ import type { QuotaDto, QuotaStatusDto, QuotaStatusListDto } from './dto/quota-r
 import { toQuotaDto } from './quota.mapper';
 
 /**
- * Quota definitions and their status. Enforcement is the gateway's (QuotaLedger); a change here
+ * Quota definitions and their status (read-only, QuotaStatusService). Enforcement is the gateway's (QuotaLedger); a change here
  * reaches every gateway replica within a second through the change feed.
  */
 @Injectable()
@@ -23,7 +23,7 @@ export class QuotasService {
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectRepository(Department) private readonly departments: Repository<Department>,
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(QuotaLedger) private readonly ledger: QuotaLedger,
+    @Inject(QuotaStatusService) private readonly quotaStatus: QuotaStatusService,
     @Inject(ScopePolicy) private readonly scope: ScopePolicy,
     @Inject(AuditService) private readonly audit: AuditService,
   ) {}
@@ -86,7 +86,7 @@ export class QuotasService {
 
   /** The one read of the quota read model (used, remaining, reset), for any subject. */
   private statusOf(scope: QuotaScope, subjectId: string): Promise<QuotaStatusDto[]> {
-    return this.ledger.status(scope, subjectId);
+    return this.quotaStatus.status(scope, subjectId);
   }
 
   private async subject(scope: QuotaScope, subjectId: string): Promise<QuotaSubject> {
