@@ -251,6 +251,22 @@ describe('sign-in throttling behind proxies (item 6)', () => {
     }
   });
 
+  it('with TRUST_PROXY: caps failures per client address over all accounts (spraying), other addresses unaffected', async () => {
+    const app = await createAdminApp(await createTestDatabase(), { TRUST_PROXY: 'loopback' });
+    try {
+      const bystander = await seedUser(app.app, { role: 'developer' });
+      const sprayed = await Promise.all(Array.from({ length: 100 }, (_, i) => loginFrom(app.url, '203.0.113.66', `victim-${i}@x.test`, 'Summer2026!')));
+      expect(sprayed.every((res) => res.status === 401)).toBe(true);
+      const capped = await loginFrom(app.url, '203.0.113.66', 'one-more@x.test', 'Summer2026!');
+      expect(capped.status).toBe(429);
+      expect(capped.retryAfter).toBeGreaterThan(800); // until the oldest failure leaves the 15-minute window
+      expect((await loginFrom(app.url, '203.0.113.66', bystander.email, bystander.password)).status).toBe(429);
+      expect((await loginFrom(app.url, '198.51.100.20', bystander.email, bystander.password)).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  }, 120_000);
+
   it('with TRUST_PROXY: a growing per-account delay that rotating addresses do not reset; the owner still signs in from their address; HSTS over TLS', async () => {
     const app = await createAdminApp(await createTestDatabase(), { TRUST_PROXY: 'loopback' });
     try {
