@@ -16,11 +16,7 @@ import { HealthModule } from './health/health.module';
 import { MeController } from './me/me.controller';
 import { ModelsModule } from './models/models.module';
 import { ObservabilityModule } from './observability/observability.module';
-import { ProviderAlertsService } from './provider-quota/provider-alerts.service';
-import { ProviderPollCron } from './provider-quota/provider-poll.cron';
-import { ProviderPollingService } from './provider-quota/provider-polling.service';
-import { ProviderQuotaController } from './provider-quota/provider-quota.controller';
-import { ReconciliationService } from './provider-quota/reconciliation.service';
+import { ProviderQuotaModule } from './provider-quota/provider-quota.module';
 import { ProvidersModule } from './providers/providers.module';
 import { QuotasController } from './quotas/quotas.controller';
 import { QuotasService } from './quotas/quotas.service';
@@ -48,6 +44,7 @@ import { UsersModule } from './users/users.module';
 const FEATURE_MODULES: DynamicModule['imports'] = [
   // Quotas, usage, reports, provider polling, dashboard: one line each, e.g. `QuotasModule,`
   ObservabilityModule,
+  ProviderQuotaModule,
 ];
 
 /** Identity and catalog: departments, users, API keys, providers, models (their `:id` routes come last). */
@@ -70,7 +67,6 @@ export class AdminApiModule {
       ],
       controllers: [
         // Features registered directly (move them into a module in FEATURE_MODULES when you can):
-        ProviderQuotaController,
         QuotasController,
         UsageController,
         ReportsController,
@@ -89,10 +85,6 @@ export class AdminApiModule {
         UsageReportService,
         UsagePartitionService,
         UsagePartitionsCron,
-        ProviderAlertsService,
-        ProviderPollingService,
-        ReconciliationService,
-        ProviderPollCron,
         DashboardAssets,
       ],
     };

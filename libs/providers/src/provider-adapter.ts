@@ -1,5 +1,3 @@
-import type { ProviderKind } from '@app/core';
-
 export type ProviderOperation = 'chat.completions' | 'embeddings';
 
 /** Where a call goes: the origin (one keep-alive pool per origin) and the request path. */
@@ -18,7 +16,7 @@ export interface ProviderCredentials {
  * bodies, SSE, usage objects) is shared. Adding a provider kind is adding a folder with one of these.
  */
 export interface ProviderAdapter {
-  readonly kind: ProviderKind;
+  readonly kind: string;
   /**
    * True when every stream chunk repeats the running usage total (Huawei MaaS): the last one
    * counts, never the sum.

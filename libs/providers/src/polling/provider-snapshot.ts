@@ -1,5 +1,6 @@
 /** What one poll of a provider found, normalised across kinds. */
-export type SnapshotStatus = 'ok' | 'auth' | 'limited' | 'error';
+/** `deactivated`: the provider says the account or workspace no longer exists (Codex 402). */
+export type SnapshotStatus = 'ok' | 'auth' | 'limited' | 'error' | 'deactivated';
 
 export interface ModelLimit {
   model: string;
@@ -33,19 +34,14 @@ export interface ProviderSnapshotResult {
   retryAfterSeconds?: number;
 }
 
-export interface PollTarget {
-  kind: 'dashscope' | 'huawei-maas' | 'openai';
-  baseUrl: string;
-  credentials: { apiKey: string; [secret: string]: unknown };
-  options: Record<string, unknown>;
-}
-
 /** A provider answered with an HTTP error: classified as the snapshot's status. */
 export class PollHttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
     readonly retryAfterSeconds?: number,
+    /** The provider's JSON error body, when it sent one (never a non-JSON body). */
+    readonly body?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -59,23 +55,4 @@ export function statusFor(error: unknown): { status: SnapshotStatus; message: st
   }
   const message = (error as Error)?.name === 'TimeoutError' ? 'the provider did not answer in time' : ((error as Error)?.message ?? String(error));
   return { status: 'error', message };
-}
-
-/** GET/POST JSON with a timeout; non-2xx becomes PollHttpError with the provider's own message. */
-export async function fetchJson(url: string, init: RequestInit & { timeoutMs?: number }): Promise<Record<string, unknown>> {
-  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(init.timeoutMs ?? 10_000) });
-  const text = await res.text();
-  let body: Record<string, unknown> = {};
-  try {
-    body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  } catch {
-    if (res.ok) throw new Error(`not JSON: ${text.slice(0, 200)}`);
-  }
-  if (!res.ok) {
-    const nested = body.error as { message?: string } | undefined;
-    const message = String(body.message ?? body.Message ?? body.error_msg ?? nested?.message ?? `HTTP ${res.status}`);
-    const retryAfter = Number(res.headers.get('retry-after'));
-    throw new PollHttpError(res.status, message, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
-  }
-  return body;
 }

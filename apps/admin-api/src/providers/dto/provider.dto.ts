@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsObject, IsOptional, IsString, IsUrl, MaxLength, MinLength } from 'class-validator';
-import { Provider, PROVIDER_KINDS, ProviderKind } from '@app/core';
+import { Provider, ProviderKind } from '@app/core';
+import { PROVIDER_KINDS } from '@app/providers';
 import { PageQueryDto } from '../../common/page-query.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -13,7 +14,7 @@ const OPTIONS_DOC =
 
 export class CreateProviderDto {
   @ApiProperty({ example: 'bailian-beijing' }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name: string;
-  @ApiProperty({ enum: PROVIDER_KINDS }) @IsIn(PROVIDER_KINDS) kind: ProviderKind;
+  @ApiProperty({ enum: [...PROVIDER_KINDS] }) @IsIn([...PROVIDER_KINDS]) kind: ProviderKind;
   @ApiProperty({ example: 'https://dashscope.aliyuncs.com', description: 'dashscope and huawei-maas: the host; openai: a base ending in /v1' })
   @Transform(trim) @IsUrl(HTTP_URL, { message: URL_MESSAGE }) @MaxLength(2000)
   baseUrl: string;
@@ -24,7 +25,7 @@ export class CreateProviderDto {
 
 export class UpdateProviderDto {
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name?: string;
-  @ApiPropertyOptional({ enum: PROVIDER_KINDS }) @IsOptional() @IsIn(PROVIDER_KINDS) kind?: ProviderKind;
+  @ApiPropertyOptional({ enum: [...PROVIDER_KINDS] }) @IsOptional() @IsIn([...PROVIDER_KINDS]) kind?: ProviderKind;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsUrl(HTTP_URL, { message: URL_MESSAGE }) @MaxLength(2000) baseUrl?: string;
   @ApiPropertyOptional({ writeOnly: true, description: 'replaces the stored key' }) @IsOptional() @IsString() @MinLength(1) @MaxLength(4000) apiKey?: string;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: `merged into the stored options; ${OPTIONS_DOC}` }) @IsOptional() @IsObject() options?: Record<string, unknown>;
@@ -36,7 +37,7 @@ export class ListProvidersQueryDto extends PageQueryDto {}
 export class ProviderDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
-  @ApiProperty({ enum: PROVIDER_KINDS }) kind: ProviderKind;
+  @ApiProperty({ enum: [...PROVIDER_KINDS] }) kind: ProviderKind;
   @ApiProperty() baseUrl: string;
   @ApiProperty({ description: 'the API key is write-only; this says one is stored' }) hasApiKey: boolean;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'the non-secret options' }) options: Record<string, unknown>;

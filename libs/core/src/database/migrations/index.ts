@@ -1,8 +1,10 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { ProviderSnapshots1764000000001 } from './1764000000001-provider-snapshots';
+import { ProviderPollState1764700000000 } from './1764700000000-provider-poll-state';
 
 /** Every migration, in order. Listed, not globbed: globs break in bundled monorepo builds. */
 export const MIGRATIONS = [
   InitialSchema1764000000000,
   ProviderSnapshots1764000000001,
+  ProviderPollState1764700000000,
 ];
