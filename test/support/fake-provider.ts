@@ -11,7 +11,7 @@ import type { AddressInfo, Socket } from 'node:net';
 export type FakeProviderKind = 'openai' | 'dashscope' | 'huawei-maas';
 export type FakeMode =
   | { type: 'ok' }
-  | { type: 'error'; status: number; body: unknown }
+  | { type: 'error'; status: number; body: unknown; headers?: Record<string, string> }
   | { type: 'hang' }
   | { type: 'hang-mid-stream'; afterChunks: number }
   | { type: 'die-mid-stream'; afterChunks: number }
@@ -53,6 +53,9 @@ const DEFAULT_CONTENT = 'Hello from the fake provider, streaming as the real one
 
 export class FakeProvider {
   mode: FakeMode = { type: 'ok' };
+  /** Further keys it accepts (several upstream accounts of one provider), each with its own mode if set. */
+  readonly extraKeys = new Set<string>();
+  readonly modeByKey = new Map<string, FakeMode>();
   requests: RecordedRequest[] = [];
   readonly baseUrl: string;
   private readonly routes = new Map<string, Handler>();
@@ -133,9 +136,10 @@ export class FakeProvider {
       });
       const handler = this.routes.get(`${req.method} ${path}`);
       if (!handler) return this.error(res, 404, 'not found');
-      if (req.headers.authorization !== `Bearer ${this.apiKey}`) return this.unauthorized(res);
-      const mode = this.mode;
-      if (mode.type === 'error') return json(res, mode.status, mode.body);
+      const key = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+      if (key !== this.apiKey && !this.extraKeys.has(key)) return this.unauthorized(res);
+      const mode = this.modeByKey.get(key) ?? this.mode;
+      if (mode.type === 'error') return json(res, mode.status, mode.body, mode.headers);
       if (mode.type === 'hang') return; // never answer
       handler(req, res, body);
     });
@@ -281,8 +285,8 @@ function split(text: string, parts: number): string[] {
   return Array.from({ length: parts }, (_, i) => text.slice(i * size, (i + 1) * size)).filter(Boolean);
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const payload = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
+  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
   res.end(payload);
 }

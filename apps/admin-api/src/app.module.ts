@@ -17,6 +17,7 @@ import { MeController } from './me/me.controller';
 import { ModelsModule } from './models/models.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { ProviderQuotaModule } from './provider-quota/provider-quota.module';
+import { ProviderAccountsModule } from './provider-accounts';
 import { ProvidersModule } from './providers/providers.module';
 import { QuotasController } from './quotas/quotas.controller';
 import { QuotasService } from './quotas/quotas.service';
@@ -45,6 +46,7 @@ const FEATURE_MODULES: DynamicModule['imports'] = [
   // Quotas, usage, reports, provider polling, dashboard: one line each, e.g. `QuotasModule,`
   ObservabilityModule,
   ProviderQuotaModule,
+  ProviderAccountsModule,
 ];
 
 /** Identity and catalog: departments, users, API keys, providers, models (their `:id` routes come last). */

@@ -12,6 +12,7 @@ import { ModelsController } from './models/models.controller';
 import { GatewayExceptionFilter } from './proxy/gateway-exception.filter';
 import { ProxyService } from './proxy/proxy.service';
 import { UpstreamPoolsService } from './proxy/upstream-pools.service';
+import { UPSTREAM_ACCOUNT_PROVIDERS } from './upstream';
 
 /** The OpenAI-compatible gateway process. */
 @Module({})
@@ -23,7 +24,8 @@ export class GatewayModule {
       controllers: [ModelsController, HealthController],
       providers: [
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
-        KeyCacheService, ModelCatalogService, UpstreamPoolsService, ProxyService, ModelListService, HealthService, GatewayMetrics],
+        KeyCacheService, ModelCatalogService, UpstreamPoolsService, ProxyService, ModelListService, HealthService, GatewayMetrics,
+        ...UPSTREAM_ACCOUNT_PROVIDERS],
     };
   }
 }

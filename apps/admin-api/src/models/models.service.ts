@@ -35,6 +35,7 @@ export class ModelsService {
     return this.dataSource.transaction(async (manager) => {
       await this.assertProvider(manager, dto.providerId);
       await this.assertNameFree(manager, dto.name);
+      await assertFallbacks(manager, dto.name, dto.fallbacks);
       const repository = manager.getRepository(Model);
       const saved = await repository.save(
         manager.create(Model, {
@@ -46,6 +47,7 @@ export class ModelsService {
           cachedInputPrice: dto.cachedInputPrice ?? null,
           currency: dto.currency,
           priceTiers: plainTiers(dto.priceTiers),
+          fallbacks: dto.fallbacks?.length ? dto.fallbacks : null,
           enabled: dto.enabled ?? true,
         }),
       );
@@ -71,6 +73,10 @@ export class ModelsService {
       if (dto.cachedInputPrice !== undefined) model.cachedInputPrice = dto.cachedInputPrice;
       if (dto.currency !== undefined) model.currency = dto.currency;
       if (dto.priceTiers !== undefined) model.priceTiers = plainTiers(dto.priceTiers);
+      if (dto.fallbacks !== undefined) {
+        await assertFallbacks(manager, model.name, dto.fallbacks);
+        model.fallbacks = dto.fallbacks?.length ? dto.fallbacks : null;
+      }
       if (dto.enabled !== undefined) model.enabled = dto.enabled;
       await repository.save(model);
       const after = ModelDto.from(await repository.findOneByOrFail({ id }));
@@ -102,6 +108,18 @@ export class ModelsService {
 
   private async assertNameFree(manager: EntityManager, name: string): Promise<void> {
     if (await manager.getRepository(Model).exists({ where: { name } })) throw conflict(`name: a model named ${name} already exists`);
+  }
+}
+
+/** Fallbacks name other existing models, once each. */
+async function assertFallbacks(manager: EntityManager, name: string, fallbacks: string[] | null | undefined): Promise<void> {
+  if (!fallbacks) return;
+  const seen = new Set<string>();
+  for (const [index, fallback] of fallbacks.entries()) {
+    if (fallback === name) throw invalid(`fallbacks.${index}: a model cannot fall back to itself`);
+    if (seen.has(fallback)) throw invalid(`fallbacks.${index}: ${fallback} appears twice`);
+    seen.add(fallback);
+    if (!(await manager.getRepository(Model).exists({ where: { name: fallback } }))) throw invalid(`fallbacks.${index}: model ${fallback} does not exist`);
   }
 }
 

@@ -6,6 +6,7 @@ import { Provider, ProviderKind, ROOT_LOGGER, SecretBox } from '@app/core';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
 import { conflict, invalid, notFound } from '../common/errors';
+import { ProviderAccountsService } from '../provider-accounts';
 import { keysetPage, Page } from '../common/page';
 import { CreateProviderDto, ListProvidersQueryDto, ProviderDto, UpdateProviderDto } from './dto/provider.dto';
 import { urlOptionNames } from '@app/providers';
@@ -26,6 +27,7 @@ export class ProvidersService {
     @Inject(SecretBox) private readonly secretBox: SecretBox,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
+    @Inject(ProviderAccountsService) private readonly accounts: ProviderAccountsService,
   ) {}
 
   list(query: ListProvidersQueryDto): Promise<Page<ProviderDto>> {
@@ -55,6 +57,7 @@ export class ProvidersService {
       );
       const view = this.view(saved);
       await this.audit.record(caller, 'provider.create', 'provider', saved.id, null, view, tx);
+      if (dto.apiKey) await this.accounts.createFirst(caller, saved.id, dto.apiKey, tx);
       return view;
     };
     return manager ? run(manager) : this.dataSource.transaction(run);
@@ -79,7 +82,9 @@ export class ProvidersService {
       provider.kind = kind;
       provider.options = options;
       provider.encryptedCredentials = this.secretBox.sealJson(withoutNulls(credentials));
+      const urlChanged = provider.baseUrl !== before.baseUrl;
       const after = this.view(await repository.save(provider));
+      await this.accounts.afterProviderUpdate(manager, id, { urlChanged, apiKey: dto.apiKey });
       await this.audit.record(caller, 'provider.update', 'provider', id, before, { ...after, ...(dto.apiKey ? { apiKeyChanged: true } : {}) }, manager);
       return after;
     });

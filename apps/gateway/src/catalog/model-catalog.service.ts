@@ -1,13 +1,16 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { ChangeFeed, ChangedTable, ProviderKind, ROOT_LOGGER, SecretBox } from '@app/core';
+import { AccountStatus, ChangeFeed, ChangedTable, ProviderKind, ROOT_LOGGER, SecretBox } from '@app/core';
 import { adapterFor, ProviderAdapter, ProviderCredentials } from '@app/providers';
 import type { ModelPrice } from '@app/usage';
+import { AccountHealthService } from '../upstream/account-health.service';
+import type { UpstreamAccount } from '../upstream/upstream-account';
 
 const RELOAD_SAFETY_NET_MS = 60_000;
-const CATALOG_TABLES: ReadonlySet<ChangedTable> = new Set(['models', 'providers']);
+const CATALOG_TABLES: ReadonlySet<ChangedTable> = new Set(['models', 'providers', 'provider_accounts']);
 
 /** Everything needed to forward and price a call to one model, resolved once per catalog load. */
 export interface ModelRoute {
@@ -18,7 +21,14 @@ export interface ModelRoute {
   providerKind: ProviderKind;
   baseUrl: string;
   adapter: ProviderAdapter;
-  credentials: ProviderCredentials;
+  /** The provider's enabled accounts (calls are spread over the healthy ones by weight). */
+  accounts: UpstreamAccount[];
+  /** Models (by name) to try when every account of this provider is limited or down. */
+  fallbacks: string[];
+  /** Non-secret provider options (e.g. `messagesApi`, `responsesApi`). */
+  providerOptions: Record<string, unknown>;
+  /** The model's own options, overriding the provider's (e.g. `messagesApi`). */
+  modelOptions: Record<string, unknown>;
   price: ModelPrice;
   createdAt: number;
 }
@@ -33,18 +43,35 @@ interface CatalogRow {
   currency: string;
   price_tiers: ModelPrice['priceTiers'];
   created_at: Date;
+  fallbacks: string[] | null;
   provider_id: string;
   kind: ProviderKind;
   base_url: string;
+  provider_options: Record<string, unknown> | null;
+}
+
+interface AccountRow {
+  id: string;
+  provider_id: string;
+  name: string;
   encrypted_credentials: string;
+  weight: number;
+  limit_group: string | null;
+  status: AccountStatus;
 }
 
 const CATALOG_SQL = `
   SELECT m.id AS model_id, m.name, m.upstream_model, m.input_price::text, m.output_price::text,
-         m.cached_input_price::text, m.currency, m.price_tiers, m.created_at,
-         p.id AS provider_id, p.kind, p.base_url, p.encrypted_credentials
+         m.cached_input_price::text, m.currency, m.price_tiers, m.created_at, m.fallbacks,
+         p.id AS provider_id, p.kind, p.base_url, p.options AS provider_options
   FROM models m JOIN providers p ON p.id = m.provider_id
   WHERE m.enabled AND p.enabled`;
+
+const ACCOUNTS_SQL = `
+  SELECT a.id, a.provider_id, a.name, a.encrypted_credentials, a.weight, a.limit_group, a.status
+  FROM provider_accounts a JOIN providers p ON p.id = a.provider_id
+  WHERE a.enabled AND p.enabled
+  ORDER BY a.provider_id, a.id`;
 
 /**
  * Models and their providers, held in memory with decrypted credentials (they never leave this
@@ -54,6 +81,7 @@ const CATALOG_SQL = `
 @Injectable()
 export class ModelCatalogService implements OnModuleInit {
   private routes = new Map<string, ModelRoute>();
+  private accountList: UpstreamAccount[] = [];
   private reloading: Promise<void> | undefined;
   private reloadAgain = false;
 
@@ -62,6 +90,7 @@ export class ModelCatalogService implements OnModuleInit {
     @Inject(ChangeFeed) private readonly changeFeed: ChangeFeed,
     @Inject(SecretBox) private readonly secretBox: SecretBox,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
+    @Inject(AccountHealthService) private readonly health: AccountHealthService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -79,6 +108,11 @@ export class ModelCatalogService implements OnModuleInit {
 
   all(): ModelRoute[] {
     return [...this.routes.values()];
+  }
+
+  /** Every enabled upstream account (metrics). */
+  accounts(): UpstreamAccount[] {
+    return this.accountList;
   }
 
   /** Coalesces bursts of change notifications into at most one reload at a time (plus one after). */
@@ -100,16 +134,12 @@ export class ModelCatalogService implements OnModuleInit {
   }
 
   private async load(): Promise<void> {
-    const rows: CatalogRow[] = await this.dataSource.query(CATALOG_SQL);
+    const [rows, accountRows]: [CatalogRow[], AccountRow[]] = await Promise.all([this.dataSource.query(CATALOG_SQL), this.dataSource.query(ACCOUNTS_SQL)]);
+    const accounts = this.openAccounts(accountRows);
+    const byProvider = new Map<string, UpstreamAccount[]>();
+    for (const account of accounts) byProvider.set(account.providerId, [...(byProvider.get(account.providerId) ?? []), account]);
     const routes = new Map<string, ModelRoute>();
     for (const row of rows) {
-      let credentials: ProviderCredentials;
-      try {
-        credentials = this.secretBox.openJson<ProviderCredentials>(row.encrypted_credentials);
-      } catch (error) {
-        this.logger.error({ providerId: row.provider_id, err: (error as Error).message }, 'provider credentials cannot be decrypted; its models are unavailable');
-        continue;
-      }
       routes.set(row.name, {
         modelId: row.model_id,
         name: row.name,
@@ -118,7 +148,10 @@ export class ModelCatalogService implements OnModuleInit {
         providerKind: row.kind,
         baseUrl: row.base_url,
         adapter: adapterFor(row.kind),
-        credentials,
+        accounts: byProvider.get(row.provider_id) ?? [],
+        fallbacks: row.fallbacks ?? [],
+        providerOptions: row.provider_options ?? {},
+        modelOptions: {},
         price: {
           inputPrice: row.input_price,
           outputPrice: row.output_price,
@@ -129,6 +162,33 @@ export class ModelCatalogService implements OnModuleInit {
         createdAt: Math.floor(new Date(row.created_at).getTime() / 1000),
       });
     }
+    this.health.sync(accounts);
+    this.accountList = accounts;
     this.routes = routes;
+  }
+
+  /** Decrypts each account's credentials; an account that cannot be opened is left out, the others serve. */
+  private openAccounts(rows: AccountRow[]): UpstreamAccount[] {
+    const accounts: UpstreamAccount[] = [];
+    for (const row of rows) {
+      let credentials: ProviderCredentials;
+      try {
+        credentials = this.secretBox.openJson<ProviderCredentials>(row.encrypted_credentials);
+      } catch (error) {
+        this.logger.error({ providerId: row.provider_id, accountId: row.id, err: (error as Error).message }, 'account credentials cannot be decrypted; the account is unavailable');
+        continue;
+      }
+      accounts.push({
+        id: row.id,
+        providerId: row.provider_id,
+        name: row.name,
+        weight: row.weight,
+        limitGroup: row.limit_group,
+        credentials,
+        credentialsVersion: createHash('sha256').update(row.encrypted_credentials).digest('base64url').slice(0, 16),
+        storedStatus: row.status,
+      });
+    }
+    return accounts;
   }
 }

@@ -4,6 +4,7 @@ import type { TokenUsage } from '@app/providers';
 import { PriceCalculator, QuotaCharge, UsageRecord } from '@app/usage';
 import type { ModelRoute } from '../catalog/model-catalog.service';
 import type { Principal } from '../key-auth/principal';
+import type { UpstreamAccount } from '../upstream/upstream-account';
 
 /**
  * Everything learnt about one call while it runs; becomes exactly one usage record at the end,
@@ -15,6 +16,8 @@ export class MeteredCall {
   private readonly t0 = performance.now();
   principal: Principal | undefined;
   route: ModelRoute | undefined;
+  /** The upstream account that answered (or was tried last). */
+  account: UpstreamAccount | null = null;
   model: string | null = null;
   stream = false;
   status = 0;
@@ -48,6 +51,7 @@ export class MeteredCall {
       departmentId: principal.departmentId,
       apiKeyId: principal.apiKeyId,
       providerId: this.route?.providerId ?? null,
+      accountId: this.account?.id ?? null,
       model: this.route?.name ?? this.model,
       endpoint: this.endpoint,
       stream: this.stream,
@@ -79,7 +83,7 @@ export class MeteredCall {
     const completionTokens = this.estimateCompletion?.() ?? 0;
     const promptTokens = this.estimatedPromptTokens;
     return {
-      usage: { promptTokens, completionTokens, cachedTokens: 0, reasoningTokens: 0, totalTokens: promptTokens + completionTokens },
+      usage: { promptTokens, completionTokens, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, totalTokens: promptTokens + completionTokens },
       estimated: true,
       estimatedOrReal: true,
     };
@@ -87,5 +91,5 @@ export class MeteredCall {
 }
 
 function zeroUsage(): TokenUsage {
-  return { promptTokens: 0, completionTokens: 0, cachedTokens: 0, reasoningTokens: 0, totalTokens: 0 };
+  return { promptTokens: 0, completionTokens: 0, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, totalTokens: 0 };
 }

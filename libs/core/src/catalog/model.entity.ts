@@ -28,6 +28,8 @@ export class Model {
   @Column({ name: 'cached_input_price', type: 'numeric', nullable: true }) cachedInputPrice: string | null;
   @Column({ type: 'text' }) currency: Currency;
   @Column({ name: 'price_tiers', type: 'jsonb', nullable: true }) priceTiers: PriceTier[] | null;
+  /** Models (by name) tried in order, before the first byte, when every account of this model's provider is limited or down. */
+  @Column({ type: 'text', array: true, nullable: true }) fallbacks: string[] | null;
   @Column({ type: 'boolean', default: true }) enabled: boolean;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;

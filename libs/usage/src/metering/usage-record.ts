@@ -12,8 +12,11 @@ export interface UsageRecord {
   departmentId: string | null;
   apiKeyId: string;
   providerId: string | null;
+  /** The upstream account that answered (absent in records spooled before accounts existed). */
+  accountId?: string | null;
   model: string | null;
-  endpoint: 'chat.completions' | 'embeddings';
+  /** `chat.completions`, `embeddings`, `completions`, `messages`, `responses`, or a passed-through route. */
+  endpoint: string;
   stream: boolean;
   status: number;
   latencyMs: number;

@@ -1,10 +1,14 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { ProviderSnapshots1764000000001 } from './1764000000001-provider-snapshots';
+import { ProviderAccounts1764600000000 } from './1764600000000-provider-accounts';
+import { ModelFallbacks1764600000001 } from './1764600000001-model-fallbacks';
 import { ProviderPollState1764700000000 } from './1764700000000-provider-poll-state';
 
 /** Every migration, in order. Listed, not globbed: globs break in bundled monorepo builds. */
 export const MIGRATIONS = [
   InitialSchema1764000000000,
   ProviderSnapshots1764000000001,
+  ProviderAccounts1764600000000,
+  ModelFallbacks1764600000001,
   ProviderPollState1764700000000,
 ];
