@@ -14,3 +14,5 @@ export * from './huawei-maas/sdk-hmac-sha256.signer';
 export * from './huawei-maas/huawei-maas.poller';
 export * from './dialects';
 export * from './streaming/sse-events';
+export * from './chatgpt-codex/wham-usage';
+export * from './chatgpt-codex/codex-token-refresh';

@@ -32,6 +32,8 @@ export interface ProviderKindDefinition {
   readonly poller: ProviderPoller;
   /** `options` this kind takes (CONTRACT "Provider options"); anything else is refused. */
   readonly options: Readonly<Record<string, OptionSpec>>;
+  /** `options` of this kind's accounts (none when absent: each account is an API key). */
+  readonly accountOptions?: Readonly<Record<string, OptionSpec>>;
   /** Whether a provider of this kind needs an `apiKey` (false: its accounts hold other credentials). */
   readonly requiresApiKey: boolean;
   /** The provider to create at start-up when the environment names one (and none of this kind exists). */

@@ -1,3 +1,4 @@
+import { CHATGPT_CODEX } from './chatgpt-codex/chatgpt-codex.kind';
 import { DASHSCOPE } from './dashscope/dashscope.kind';
 import { HUAWEI_MAAS } from './huawei-maas/huawei-maas.kind';
 import { OPENAI } from './openai/openai.kind';
@@ -8,7 +9,7 @@ import type { OptionSpec, ProviderKindDefinition } from './provider-kind';
  * Every provider kind, one line each. Everything kind-specific (adapter, poller, option specs,
  * start-up bootstrap) lives in the kind's folder; nothing outside libs/providers switches on a kind.
  */
-const KINDS: readonly ProviderKindDefinition[] = [OPENAI, DASHSCOPE, HUAWEI_MAAS];
+const KINDS: readonly ProviderKindDefinition[] = [OPENAI, DASHSCOPE, HUAWEI_MAAS, CHATGPT_CODEX];
 
 const BY_KIND: ReadonlyMap<string, ProviderKindDefinition> = new Map(KINDS.map((definition) => [definition.kind, definition]));
 
@@ -37,11 +38,18 @@ export function adapterFor(kind: string): ProviderAdapter {
   return adapter;
 }
 
-/** Every option name that is a credential, whatever the kind. */
-export const SECRET_OPTIONS: ReadonlySet<string> = new Set(KINDS.flatMap((definition) => Object.entries(definition.options).filter(([, spec]) => spec.secret).map(([name]) => name)));
+/** Every option name that is a credential, whatever the kind (provider and account options). */
+export const SECRET_OPTIONS: ReadonlySet<string> = new Set(
+  KINDS.flatMap((definition) => [...Object.entries(definition.options), ...Object.entries(definition.accountOptions ?? {})].filter(([, spec]) => spec.secret).map(([name]) => name)),
+);
 
 /** Every option name some kind takes. */
 export const KNOWN_OPTIONS: ReadonlySet<string> = new Set(KINDS.flatMap((definition) => Object.keys(definition.options)));
+
+/** `options` a kind's accounts take (none for kinds whose accounts are an API key each). */
+export function accountOptionSpecs(kind: string): Readonly<Record<string, OptionSpec>> {
+  return providerKind(kind).accountOptions ?? {};
+}
 
 /** Options of a kind that hold URLs (checked against forbidden addresses, and whose change needs the credentials again). */
 export function urlOptionNames(kind: string): string[] {

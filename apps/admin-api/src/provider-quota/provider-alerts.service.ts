@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { AppConfig, ROOT_LOGGER } from '@app/core';
 
 export interface ProviderAlert {
-  type: 'low_balance' | 'provider_auth' | 'provider_limited' | 'reconciliation_drift';
+  type: 'low_balance' | 'provider_auth' | 'provider_limited' | 'reconciliation_drift' | 'account_auth' | 'account_deactivated' | 'window_threshold';
   providerId: string;
   providerName: string;
   message: string;

@@ -3,11 +3,12 @@ import { hostname } from 'node:os';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AppConfig, ROOT_LOGGER, SecretBox } from '@app/core';
-import { PollContext, PollTarget, providerKind, ProviderSnapshotResult, ReportedUsage, statusFor } from '@app/providers';
+import { AccountSnapshotResult, PollContext, PollTarget, providerKind, ProviderSnapshotResult, ReportedUsage, statusFor } from '@app/providers';
 import { parseDecimal } from '@app/usage';
 import { notFound } from '../common/errors';
 import { AdminMetrics } from '../observability/admin-metrics.service';
 import { ProviderAlertsService } from './provider-alerts.service';
+import { ProviderPollAccountsRepository } from './provider-poll-accounts.repository';
 import { ProviderPollStateRepository } from './provider-poll-state.repository';
 import { PolledProviderRow, ProviderSnapshotsRepository, SnapshotRow } from './provider-snapshots.repository';
 
@@ -26,6 +27,7 @@ export class ProviderPollingService {
   constructor(
     @Inject(ProviderPollStateRepository) private readonly state: ProviderPollStateRepository,
     @Inject(ProviderSnapshotsRepository) private readonly snapshots: ProviderSnapshotsRepository,
+    @Inject(ProviderPollAccountsRepository) private readonly accounts: ProviderPollAccountsRepository,
     @Inject(SecretBox) private readonly secretBox: SecretBox,
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(ProviderAlertsService) private readonly alerts: ProviderAlertsService,
@@ -67,7 +69,7 @@ export class ProviderPollingService {
     const poller = providerKind(provider.kind).poller;
     if (!poller.reportedUsage) return { usage: null, status: 'ok', message: `${provider.kind} offers no usage-statistics API; only Tollgate's figures are shown` };
     try {
-      const result = await poller.reportedUsage(this.target(provider), from, to, this.context());
+      const result = await poller.reportedUsage(await this.target(provider), from, to, this.context());
       return { usage: result.usage, status: result.status, message: result.message };
     } catch (error) {
       const { status, message } = statusFor(error);
@@ -79,7 +81,7 @@ export class ProviderPollingService {
     const previous = await this.snapshots.latestStatus(provider.id);
     let result: ProviderSnapshotResult;
     try {
-      result = await providerKind(provider.kind).poller.poll(this.target(provider), this.context());
+      result = await providerKind(provider.kind).poller.poll(await this.target(provider), this.context());
     } catch (error) {
       const { status, message, retryAfterSeconds } = statusFor(error);
       result = { status, message, balance: null, limits: [], usage: null, raw: {} };
@@ -88,6 +90,34 @@ export class ProviderPollingService {
     await this.snapshots.record(provider.id, result);
     this.metrics.providerPolls.inc({ kind: provider.kind, status: result.status });
     await this.alertOn(provider, result, previous);
+    for (const account of result.accounts ?? []) {
+      await this.recordAccount(provider, account).catch((error: Error) => this.logger.error({ providerId: provider.id, accountId: account.accountId, err: error.message }, 'account snapshot failed'));
+    }
+  }
+
+  /** One account's snapshot, the status it puts the account in, and alerts on what changed. */
+  private async recordAccount(provider: PolledProviderRow, account: AccountSnapshotResult): Promise<void> {
+    const previous = await this.snapshots.latestOfAccount(account.accountId);
+    await this.snapshots.recordAccount(provider.id, account);
+    const base = { providerId: provider.id, providerName: provider.name, details: { accountId: account.accountId } };
+    if (account.status === 'auth' || account.status === 'deactivated') {
+      await this.accounts.markRefused(account.accountId, account.status, account.message ?? account.status);
+      if (previous?.status !== account.status) {
+        await this.alerts.raise({ ...base, type: account.status === 'auth' ? 'account_auth' : 'account_deactivated', message: `provider ${provider.name}, account ${account.accountId}: ${account.status} (${account.message ?? ''})` });
+      }
+    }
+    const threshold = Number(provider.options.windowAlertPercent ?? 90);
+    for (const window of Object.values(account.windows)) {
+      const before = previous?.windows[window.name]?.usedPercent ?? 0;
+      if (window.usedPercent >= threshold && before < threshold) {
+        await this.alerts.raise({
+          ...base,
+          type: 'window_threshold',
+          message: `provider ${provider.name}, account ${account.accountId}: ${window.name} window ${window.usedPercent}% used (alert at ${threshold}%), resets ${window.resetAt ?? 'unknown'}`,
+          details: { accountId: account.accountId, window },
+        });
+      }
+    }
   }
 
   private context(): PollContext {
@@ -95,18 +125,18 @@ export class ProviderPollingService {
       now: new Date(),
       timezone: this.config.timezone,
       timeoutMs: 10_000,
-      storeAccountCredentials: () => Promise.reject(new Error('this provider has no accounts to store credentials for')),
+      refreshAccount: (accountId, refresh) => this.accounts.withCredentialsLocked(accountId, refresh),
     };
   }
 
-  private target(provider: PolledProviderRow): PollTarget {
+  private async target(provider: PolledProviderRow): Promise<PollTarget> {
     return {
       providerId: provider.id,
       kind: provider.kind,
       baseUrl: provider.base_url,
       credentials: this.secretBox.openJson<PollTarget['credentials']>(provider.encrypted_credentials),
       options: provider.options,
-      accounts: [],
+      accounts: await this.accounts.accountsToPoll(provider.id),
     };
   }
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ProviderAlertsService } from './provider-alerts.service';
+import { ProviderPollAccountsRepository } from './provider-poll-accounts.repository';
 import { ProviderPollCron } from './provider-poll.cron';
 import { ProviderPollStateRepository } from './provider-poll-state.repository';
 import { ProviderPollingService } from './provider-polling.service';
@@ -10,7 +11,7 @@ import { ReconciliationService } from './reconciliation.service';
 /** Provider quota, balance and usage polling, its snapshots and alerts, and reconciliation. */
 @Module({
   controllers: [ProviderQuotaController],
-  providers: [ProviderPollStateRepository, ProviderSnapshotsRepository, ProviderPollingService, ProviderAlertsService, ReconciliationService, ProviderPollCron],
+  providers: [ProviderPollStateRepository, ProviderPollAccountsRepository, ProviderSnapshotsRepository, ProviderPollingService, ProviderAlertsService, ReconciliationService, ProviderPollCron],
   exports: [ProviderPollingService],
 })
 export class ProviderQuotaModule {}

@@ -33,7 +33,7 @@ export function splitProviderOptions(kind: string, options: Record<string, unkno
     }
     const spec = specs[name];
     if (!spec) throw invalid(`options.${name}: not an option of a ${kind} provider (known: ${Object.keys(specs).join(', ')})`);
-    const checked = check(`options.${name}`, spec.type, value);
+    const checked = checkOption(`options.${name}`, spec.type, value);
     if (spec.secret) split.secrets[name] = String(checked);
     else split.plain[name] = checked;
   }
@@ -54,7 +54,8 @@ export function assertOutboundUrl(field: string, url: string): void {
   if (problem) throw invalid(`${field}: ${problem}`);
 }
 
-function check(field: string, type: OptionType, value: unknown): string | number | boolean {
+/** Checks one option value against its type (400 naming `field`); URLs also against forbidden addresses. */
+export function checkOption(field: string, type: OptionType, value: unknown): string | number | boolean {
   switch (type) {
     case 'string':
       if (typeof value !== 'string' || value.trim() === '' || value.length > 8000) throw invalid(`${field}: must be a non-empty string`);

@@ -9,7 +9,7 @@ import { conflict, invalid, notFound } from '../common/errors';
 import { ProviderAccountsService } from '../provider-accounts';
 import { keysetPage, Page } from '../common/page';
 import { CreateProviderDto, ListProvidersQueryDto, ProviderDto, UpdateProviderDto } from './dto/provider.dto';
-import { urlOptionNames } from '@app/providers';
+import { providerKind, urlOptionNames } from '@app/providers';
 import { assertOptionsFitKind, assertOutboundUrl, maskCredential, maskedOptionNames, splitProviderOptions } from './provider-options';
 
 /** What `encrypted_credentials` holds: the API key and the credential options. */
@@ -43,6 +43,7 @@ export class ProvidersService {
   create(caller: Caller | null, dto: CreateProviderDto, manager?: EntityManager): Promise<ProviderDto> {
     const { secrets, plain } = splitProviderOptions(dto.kind, dto.options);
     assertOutboundUrl('baseUrl', dto.baseUrl);
+    if (providerKind(dto.kind).requiresApiKey && !dto.apiKey) throw invalid(`apiKey: required for a provider of kind ${dto.kind}`);
     const run = async (tx: EntityManager) => {
       await this.assertNameFree(tx, dto.name);
       const saved = await tx.getRepository(Provider).save(
@@ -50,7 +51,7 @@ export class ProvidersService {
           name: dto.name,
           kind: dto.kind,
           baseUrl: dto.baseUrl.replace(/\/+$/, ''),
-          encryptedCredentials: this.secretBox.sealJson(withoutNulls({ ...secrets, apiKey: dto.apiKey })),
+          encryptedCredentials: this.secretBox.sealJson(withoutNulls({ ...secrets, apiKey: dto.apiKey ?? null })),
           options: withoutNulls(plain),
           enabled: dto.enabled ?? true,
         }),

@@ -24,10 +24,12 @@ export interface PollContext {
   timezone: string;
   timeoutMs: number;
   /**
-   * Stores an account's rotated credentials (merged into what is stored, sealed). A poller that
-   * refreshes tokens calls it before it uses them, so a rotation is never lost.
+   * Runs a token refresh for one account, one at a time across replicas: `refresh` gets the
+   * account's credentials as stored now (another poll may have rotated them already) and a
+   * `store` that seals rotated credentials (merged into what is stored). What `store` wrote is
+   * kept even when `refresh` fails afterwards, so a rotation is never lost.
    */
-  storeAccountCredentials(accountId: string, credentials: Record<string, string>): Promise<void>;
+  refreshAccount<T>(accountId: string, refresh: (current: Record<string, unknown>, store: (credentials: Record<string, string>) => Promise<void>) => Promise<T>): Promise<T>;
 }
 
 /**

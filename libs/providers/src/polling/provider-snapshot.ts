@@ -32,6 +32,33 @@ export interface ProviderSnapshotResult {
   raw: Record<string, unknown>;
   /** Seconds a 429 asked us to wait. */
   retryAfterSeconds?: number;
+  /** Per-account results, for kinds polled per account (ChatGPT/Codex seats). */
+  accounts?: AccountSnapshotResult[];
+}
+
+/** One usage window of an account (e.g. a Codex seat's 5 h and 7 d windows). */
+export interface AccountWindow {
+  name: string;
+  limitWindowSeconds: number;
+  usedPercent: number;
+  remainingPercent: number;
+  resetAt: string | null;
+  resetAfterSeconds: number | null;
+  notStarted: boolean;
+}
+
+/** What one poll found for one account; never credentials. */
+export interface AccountSnapshotResult {
+  accountId: string;
+  status: SnapshotStatus;
+  message: string | null;
+  plan: string | null;
+  /** By window name (`5h`, `7d`, ...). */
+  windows: Record<string, AccountWindow>;
+  credits: { hasCredits: boolean; unlimited: boolean; balance: string | null } | null;
+  /** True when the access token was refreshed (and the rotated tokens stored) during this poll. */
+  refreshed: boolean;
+  raw: Record<string, unknown>;
 }
 
 /** A provider answered with an HTTP error: classified as the snapshot's status. */

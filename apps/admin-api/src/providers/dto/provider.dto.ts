@@ -18,7 +18,9 @@ export class CreateProviderDto {
   @ApiProperty({ example: 'https://dashscope.aliyuncs.com', description: 'dashscope and huawei-maas: the host; openai: a base ending in /v1' })
   @Transform(trim) @IsUrl(HTTP_URL, { message: URL_MESSAGE }) @MaxLength(2000)
   baseUrl: string;
-  @ApiProperty({ writeOnly: true, description: 'stored encrypted; never returned' }) @IsString() @MinLength(1) @MaxLength(4000) apiKey: string;
+  @ApiPropertyOptional({ writeOnly: true, description: 'stored encrypted; never returned; the provider’s first account. Required unless the kind’s accounts hold other credentials (chatgpt-codex)' })
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(4000)
+  apiKey?: string;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: OPTIONS_DOC }) @IsOptional() @IsObject() options?: Record<string, unknown>;
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
 }
