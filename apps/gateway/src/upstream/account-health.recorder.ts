@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AccountStatus, ROOT_LOGGER } from '@app/core';
 import { quarterHourStart } from '@app/usage';
 import type { UpstreamAccount } from './upstream-account';
@@ -94,21 +94,7 @@ export class AccountHealthRecorder implements OnModuleInit, OnApplicationShutdow
           [counted, counted.map((id) => batch.get(id)!.failed), counted.map((id) => batch.get(id)!.lastError), counted.map((id) => batch.get(id)!.lastErrorAt)],
         );
       }
-      if (transitions.length > 0) {
-        // `disabled` is the admin's to set: a transition never overrides it, nor an account switched off meanwhile.
-        await manager.query(
-          `UPDATE provider_accounts a SET status = u.status, cooling_until = u.until, updated_at = now(),
-             last_error = coalesce(u.error, a.last_error)
-           FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[]) AS u(id, status, until, error)
-           WHERE a.id = u.id AND a.enabled AND a.status <> 'disabled'`,
-          [
-            transitions,
-            transitions.map((id) => batch.get(id)!.status!.status),
-            transitions.map((id) => batch.get(id)!.status!.coolingUntil),
-            transitions.map((id) => batch.get(id)!.status!.error),
-          ],
-        );
-      }
+      if (transitions.length > 0) await this.writeTransitions(manager, transitions.map((id) => [id, batch.get(id)!.status!] as const));
       if (attempts.length > 0) {
         attempts.sort((a, b) => (a.bucket === b.bucket ? (a.id < b.id ? -1 : 1) : a.bucket < b.bucket ? -1 : 1));
         await manager.query(
@@ -119,6 +105,35 @@ export class AccountHealthRecorder implements OnModuleInit, OnApplicationShutdow
         );
       }
     });
+  }
+
+  /**
+   * Status transitions. A statement that sets `status` notifies every replica (their catalogs
+   * reload), so it runs only for rows whose status really changes; a cool-down merely extended
+   * updates `cooling_until` alone. `disabled` is the admin's: a transition never overrides it.
+   */
+  private async writeTransitions(manager: EntityManager, transitions: ReadonlyArray<readonly [string, NonNullable<Pending['status']>]>): Promise<void> {
+    const stored: Array<{ id: string; status: AccountStatus }> = await manager.query(
+      `SELECT id, status FROM provider_accounts WHERE id = ANY($1::uuid[]) AND enabled AND status <> 'disabled' ORDER BY id FOR UPDATE`,
+      [transitions.map(([id]) => id)],
+    );
+    const current = new Map(stored.map((row) => [row.id, row.status]));
+    const present = transitions.filter(([id]) => current.has(id));
+    const extended = present.filter(([id, next]) => current.get(id) === next.status);
+    const changed = present.filter(([id, next]) => current.get(id) !== next.status);
+    if (extended.length > 0) {
+      await manager.query(
+        `UPDATE provider_accounts a SET cooling_until = u.until FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, until) WHERE a.id = u.id`,
+        [extended.map(([id]) => id), extended.map(([, next]) => next.coolingUntil)],
+      );
+    }
+    if (changed.length > 0) {
+      await manager.query(
+        `UPDATE provider_accounts a SET status = u.status, cooling_until = u.until, updated_at = now(), last_error = coalesce(u.error, a.last_error)
+         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[]) AS u(id, status, until, error) WHERE a.id = u.id`,
+        [changed.map(([id]) => id), changed.map(([, next]) => next.status), changed.map(([, next]) => next.coolingUntil), changed.map(([, next]) => next.error)],
+      );
+    }
   }
 
   private requeue(batch: Map<string, Pending>): void {

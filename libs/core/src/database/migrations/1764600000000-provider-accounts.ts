@@ -44,14 +44,14 @@ export class ProviderAccounts1764600000000 implements MigrationInterface {
       SELECT id, 'default', encrypted_credentials, created_at, now() FROM providers`);
 
     // The gateway's catalog follows accounts like providers. Health columns the gateway itself
-    // writes on every failed attempt (failed_attempts, last_error*) do not notify: only
-    // configuration and status transitions do, so failures never cause a reload storm.
+    // writes while an account keeps failing (failed_attempts, last_error*, cooling_until) do not
+    // notify: only configuration and status transitions do, so failures never cause a reload storm.
     await q.query(`
       CREATE TRIGGER provider_accounts_notify AFTER INSERT OR DELETE OR TRUNCATE ON provider_accounts
       FOR EACH STATEMENT EXECUTE FUNCTION tollgate_notify_change()`);
     await q.query(`
       CREATE TRIGGER provider_accounts_notify_update
-      AFTER UPDATE OF provider_id, name, encrypted_credentials, options, weight, enabled, limit_group, status, cooling_until
+      AFTER UPDATE OF provider_id, name, encrypted_credentials, options, weight, enabled, limit_group, status
       ON provider_accounts FOR EACH STATEMENT EXECUTE FUNCTION tollgate_notify_change()`);
 
     await q.query(`ALTER TABLE usage_events ADD COLUMN account_id uuid NULL`);
