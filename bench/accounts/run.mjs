@@ -91,9 +91,18 @@ async function startTollgate() {
   const user = await call('POST', '/users', token, { email: 'load@example.com', name: 'Load', departmentId: department.id, role: 'developer' });
   const key = (await call('POST', `/users/${user.id}/api-keys`, token, { name: 'bench' })).key;
   await call('PUT', '/quotas', token, { scope: 'user', subjectId: user.id, period: 'day', maxTokens: 1e12, maxRequests: 1e9 });
-  return { gateway, key, call, token, stop: () => stack.kill('SIGTERM') };
+  // The stack stops its database and apps on SIGTERM: wait for it, so nothing is left behind.
+  const stop = () =>
+    new Promise((resolve) => {
+      if (stack.exitCode !== null) return resolve();
+      stack.once('exit', resolve);
+      stack.kill('SIGTERM');
+      setTimeout(resolve, 20_000).unref();
+    });
+  return { gateway, key, call, token, stop };
 }
 
+/** Sets up one provider with its accounts and a model; returns how to load it. */
 async function scenario(tollgate, name, upstream, accounts) {
   const { call, token } = tollgate;
   const provider = await call('POST', '/providers', token, { name, kind: 'openai', baseUrl: `${upstream}/v1`, apiKey: accounts[0].apiKey });
@@ -102,7 +111,6 @@ async function scenario(tollgate, name, upstream, accounts) {
   for (const account of accounts.slice(1)) await call('POST', `/providers/${provider.id}/accounts`, token, account);
   const model = `bench-${name}`;
   await call('POST', '/models', token, { name: model, providerId: provider.id, inputPrice: '0.8', outputPrice: '2', currency: 'CNY' });
-  await sleep(1500); // the catalog follows the change feed
   const body = BODY.replace('bench-model', model);
   const run = (duration) =>
     new Promise((resolve, reject) =>
@@ -111,32 +119,41 @@ async function scenario(tollgate, name, upstream, accounts) {
         (error, result) => (error ? reject(error) : resolve(result)),
       ),
     );
-  await run(2); // warm-up
-  const result = await run(SECONDS);
-  const after = (await call('GET', `/providers/${provider.id}/accounts`, token)).items;
-  return {
-    name,
-    reqPerSec: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx + result.errors,
-    failedAttempts: after.reduce((sum, a) => sum + a.failedAttempts, 0),
-  };
+  const failedAttempts = async () => (await call('GET', `/providers/${provider.id}/accounts`, token)).items.reduce((sum, a) => sum + a.failedAttempts, 0);
+  return { name, run, failedAttempts, samples: [] };
 }
 
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const tollgate = await startTollgate();
-const results = [];
+const scenarios = [];
 try {
   const plain = await startUpstream('1');
-  results.push(await scenario(tollgate, 'healthy', plain, [{ name: 'default', apiKey: 'sk-bench-upstream', weight: 1 }]));
-  results.push(await scenario(tollgate, 'limited+healthy', plain, [{ name: 'default', apiKey: 'sk-bench-limited', weight: 1 }, { name: 'healthy', apiKey: 'sk-bench-upstream', weight: 1 }]));
   const fast = await startUpstream('0.001');
-  results.push(await scenario(tollgate, 'failover-every', fast, [{ name: 'default', apiKey: 'sk-bench-limited', weight: 1000 }, { name: 'healthy', apiKey: 'sk-bench-upstream', weight: 1 }]));
+  scenarios.push(await scenario(tollgate, 'healthy', plain, [{ name: 'default', apiKey: 'sk-bench-upstream', weight: 1 }]));
+  scenarios.push(await scenario(tollgate, 'limited+healthy', plain, [{ name: 'default', apiKey: 'sk-bench-limited', weight: 1 }, { name: 'healthy', apiKey: 'sk-bench-upstream', weight: 1 }]));
+  scenarios.push(await scenario(tollgate, 'failover-every', fast, [{ name: 'default', apiKey: 'sk-bench-limited', weight: 1000 }, { name: 'healthy', apiKey: 'sk-bench-upstream', weight: 1 }]));
+  await sleep(1500); // the catalog follows the change feed
+  for (const s of scenarios) await s.run(2); // warm-up
+  // Rounds interleave the scenarios, so a neighbour's load on a shared machine hits them alike.
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const s of scenarios) {
+      const result = await s.run(SECONDS);
+      s.samples.push({ reqPerSec: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx + result.errors, requests: result.requests.total });
+      process.stderr.write(`${s.name} round ${round + 1}: ${result.requests.average} req/s, p50 ${result.latency.p50} ms\n`);
+    }
+  }
+  for (const s of scenarios) s.failed = await s.failedAttempts();
 } finally {
-  tollgate.stop();
+  await tollgate.stop();
 }
-console.log('\nscenario          req/s    p50 ms  p99 ms  non-2xx  failed attempts');
-for (const r of results) {
-  console.log(`${r.name.padEnd(17)} ${r.reqPerSec.toFixed(0).padStart(6)}  ${String(r.p50).padStart(6)}  ${String(r.p99).padStart(6)}  ${String(r.non2xx).padStart(7)}  ${String(r.failedAttempts).padStart(15)}`);
+console.log(`\nmedian of ${ROUNDS} interleaved ${SECONDS}-s runs, ${CONNECTIONS} connections`);
+console.log('scenario          req/s    p50 ms  p99 ms  non-2xx  calls   failed attempts');
+for (const s of scenarios) {
+  const total = s.samples.reduce((sum, x) => sum + x.requests, 0);
+  const non2xx = s.samples.reduce((sum, x) => sum + x.non2xx, 0);
+  console.log(
+    `${s.name.padEnd(17)} ${median(s.samples.map((x) => x.reqPerSec)).toFixed(0).padStart(6)}  ${String(median(s.samples.map((x) => x.p50))).padStart(6)}  ${String(median(s.samples.map((x) => x.p99))).padStart(6)}  ${String(non2xx).padStart(7)}  ${String(total).padStart(6)}  ${String(s.failed).padStart(15)}`,
+  );
 }
 process.exit(0);

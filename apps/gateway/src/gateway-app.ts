@@ -9,6 +9,8 @@ import { ApiDialect, dialectFor } from '@app/providers';
 import { UsageMeter } from '@app/usage';
 import { GatewayModule } from './app.module';
 import { GatewayMetrics } from './metrics/gateway-metrics.service';
+import { CountTokensService } from './proxy/count-tokens.service';
+import { PassthroughService, passthroughEndpoint } from './proxy/passthrough.service';
 import { ProxyService } from './proxy/proxy.service';
 
 const SHUTDOWN_GRACE_MS = 30_000;
@@ -21,6 +23,8 @@ const HOT_ROUTES = new Map<string, ApiDialect>([
   ['/v1/messages', dialectFor('messages')],
   ['/v1/responses', dialectFor('responses')],
 ]);
+
+const COUNT_TOKENS_PATH = '/v1/messages/count_tokens';
 
 function hotRoute(url: string): ApiDialect | undefined {
   const query = url.indexOf('?');
@@ -45,12 +49,20 @@ export async function createGatewayApp(config: AppConfig, databaseUrl: string, l
   // gateway's own overhead. Everything else (/v1/models, health, metrics) goes through Nest.
   // Their x-request-id is the usage event's id.
   const proxy = app.get(ProxyService);
+  const countTokens = app.get(CountTokensService);
+  const passthrough = app.get(PassthroughService);
   const server = app.getHttpServer() as Server;
   const nest = server.listeners('request')[0] as (req: IncomingMessage, res: ServerResponse) => void;
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const dialect = req.method === 'POST' ? hotRoute(req.url ?? '') : undefined;
-    if (!dialect) return nest(req, res);
+    if (!dialect) {
+      const path = (req.url ?? '').split('?')[0];
+      if (req.method === 'POST' && path === COUNT_TOKENS_PATH) return void countTokens.handle(req, res);
+      const passthroughRoute = req.method === 'POST' ? passthroughEndpoint(path) : undefined;
+      if (passthroughRoute) return void passthrough.handle(passthroughRoute, req, res);
+      return nest(req, res);
+    }
     proxy.handle(dialect, req, res).catch((error: Error) => {
       // handle() answers every failure itself; this is the last line against a crash
       logger.error({ err: error.message, stack: error.stack }, 'unhandled error on the proxy path');

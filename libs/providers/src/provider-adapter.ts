@@ -26,6 +26,11 @@ export interface ProviderAdapter {
    * counts, never the sum.
    */
   readonly cumulativeStreamUsage: boolean;
+  /**
+   * Where another OpenAI-style route (`/v1/audio/speech`, `/v1/images/generations`,
+   * `/v1/rerank`, `/v1/moderations`, …) lives at this provider; `route` starts with `/v1/`.
+   */
+  passthroughTarget(baseUrl: string, route: string): UpstreamTarget;
   /** The provider's native endpoint for an operation, or null when it has none. */
   target(baseUrl: string, operation: ProviderOperation): UpstreamTarget | null;
   /**

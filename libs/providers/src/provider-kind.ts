@@ -2,7 +2,8 @@ import type { AppConfig } from '@app/core';
 import type { ProviderAdapter } from './provider-adapter';
 import type { ProviderPoller } from './polling/provider-poller';
 
-export type OptionType = 'string' | 'url' | 'integer' | 'decimal' | 'boolean';
+/** `apiMode`: `native` or `translated` (Messages / Responses at a provider). */
+export type OptionType = 'string' | 'url' | 'integer' | 'decimal' | 'boolean' | 'apiMode';
 
 export interface OptionSpec {
   type: OptionType;
@@ -44,6 +45,12 @@ export interface ProviderKindDefinition {
 export const COMMON_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   /** Raise a low-balance alert under this amount (provider polling). */
   balanceAlertBelow: { type: 'decimal' },
+};
+
+/** Options of kinds the gateway serves: Anthropic Messages / OpenAI Responses at the provider's native endpoint, or translated to chat completions. */
+export const SERVED_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  messagesApi: { type: 'apiMode' },
+  responsesApi: { type: 'apiMode' },
 };
 
 /** Drops undefined values (optional environment variables). */

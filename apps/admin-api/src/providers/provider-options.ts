@@ -75,6 +75,9 @@ export function checkOption(field: string, type: OptionType, value: unknown): st
     case 'boolean':
       if (typeof value !== 'boolean') throw invalid(`${field}: must be true or false`);
       return value;
+    case 'apiMode':
+      if (value !== 'native' && value !== 'translated') throw invalid(`${field}: must be native or translated`);
+      return value;
     default:
       return assertNever(type);
   }

@@ -13,6 +13,10 @@ const RELOAD_SAFETY_NET_MS = 60_000;
 const CATALOG_TABLES: ReadonlySet<ChangedTable> = new Set(['models', 'providers', 'provider_accounts']);
 
 /** Everything needed to forward and price a call to one model, resolved once per catalog load. */
+function names(routes: Map<string, ModelRoute>): ModelRoute[] {
+  return [...new Set(routes.values())];
+}
+
 export interface ModelRoute {
   modelId: string;
   name: string;
@@ -40,6 +44,9 @@ interface CatalogRow {
   input_price: string;
   output_price: string;
   cached_input_price: string | null;
+  cache_write_input_price: string | null;
+  aliases: string[] | null;
+  model_options: Record<string, unknown> | null;
   currency: string;
   price_tiers: ModelPrice['priceTiers'];
   created_at: Date;
@@ -62,8 +69,8 @@ interface AccountRow {
 
 const CATALOG_SQL = `
   SELECT m.id AS model_id, m.name, m.upstream_model, m.input_price::text, m.output_price::text,
-         m.cached_input_price::text, m.currency, m.price_tiers, m.created_at, m.fallbacks,
-         p.id AS provider_id, p.kind, p.base_url, p.options AS provider_options
+         m.cached_input_price::text, m.cache_write_input_price::text, m.aliases, m.options AS model_options, m.currency, m.price_tiers, m.created_at,
+         m.fallbacks, p.id AS provider_id, p.kind, p.base_url, p.options AS provider_options
   FROM models m JOIN providers p ON p.id = m.provider_id
   WHERE m.enabled AND p.enabled`;
 
@@ -82,6 +89,7 @@ const ACCOUNTS_SQL = `
 export class ModelCatalogService implements OnModuleInit {
   private routes = new Map<string, ModelRoute>();
   private accountList: UpstreamAccount[] = [];
+  private names: ModelRoute[] = [];
   private reloading: Promise<void> | undefined;
   private reloadAgain = false;
 
@@ -102,12 +110,14 @@ export class ModelCatalogService implements OnModuleInit {
     await this.reload();
   }
 
+  /** The model a name or an alias resolves to (an alias is metered under the model's name). */
   route(model: string): ModelRoute | undefined {
     return this.routes.get(model);
   }
 
+  /** Every model once (aliases not repeated). */
   all(): ModelRoute[] {
-    return [...this.routes.values()];
+    return this.names;
   }
 
   /** Every enabled upstream account (metrics). */
@@ -139,8 +149,9 @@ export class ModelCatalogService implements OnModuleInit {
     const byProvider = new Map<string, UpstreamAccount[]>();
     for (const account of accounts) byProvider.set(account.providerId, [...(byProvider.get(account.providerId) ?? []), account]);
     const routes = new Map<string, ModelRoute>();
+    const aliases = new Map<string, ModelRoute>();
     for (const row of rows) {
-      routes.set(row.name, {
+      const route: ModelRoute = {
         modelId: row.model_id,
         name: row.name,
         upstreamModel: row.upstream_model ?? row.name,
@@ -151,20 +162,26 @@ export class ModelCatalogService implements OnModuleInit {
         accounts: byProvider.get(row.provider_id) ?? [],
         fallbacks: row.fallbacks ?? [],
         providerOptions: row.provider_options ?? {},
-        modelOptions: {},
+        modelOptions: row.model_options ?? {},
         price: {
           inputPrice: row.input_price,
           outputPrice: row.output_price,
           cachedInputPrice: row.cached_input_price,
+          cacheWriteInputPrice: row.cache_write_input_price,
           currency: row.currency,
           priceTiers: row.price_tiers,
         },
         createdAt: Math.floor(new Date(row.created_at).getTime() / 1000),
-      });
+      };
+      routes.set(row.name, route);
+      for (const alias of row.aliases ?? []) aliases.set(alias, route);
     }
+    // A model's own name wins over another model's alias (the admin API refuses such clashes).
+    for (const [alias, route] of aliases) if (!routes.has(alias)) routes.set(alias, route);
     this.health.sync(accounts);
     this.accountList = accounts;
     this.routes = routes;
+    this.names = names(routes);
   }
 
   /** Decrypts each account's credentials; an account that cannot be opened is left out, the others serve. */

@@ -64,6 +64,7 @@ export class MeteredCall {
       inputPrice: priced?.inputPrice ?? null,
       outputPrice: priced?.outputPrice ?? null,
       cachedInputPrice: priced?.cachedInputPrice ?? null,
+      cacheWriteInputPrice: priced?.cacheWriteInputPrice ?? null,
       estimated: tokens.estimated,
       errorCode: this.errorCode,
       quotaCharges: this.quotaCharges,

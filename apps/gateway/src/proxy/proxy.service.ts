@@ -30,6 +30,16 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 type Headers = Record<string, string | string[]>;
 
+/** One client call on its way: its dialect and parsed body, and the provider request it became. */
+interface CallPlan {
+  dialect: ApiDialect;
+  request: ParsedRequest;
+  upstreamRequest: UpstreamRequest;
+  context: TranslationContext;
+  /** The same call translated to chat completions (fallback when a native endpoint lacks the model). */
+  translate(): UpstreamRequest;
+}
+
 /**
  * The gateway's hot path, the same for every API dialect (chat completions, embeddings,
  * completions, Messages, Responses): key (memory) → body (parsed once, by the dialect) → model
@@ -78,13 +88,14 @@ export class ProxyService {
       call.stream = request.stream;
       call.estimatedPromptTokens = request.promptTokens;
       const route = this.routeFor(call, request.model);
-      const upstreamRequest = this.toUpstream(() => buildUpstreamRequest(dialect, request, route, req.headers, queryOf(req.url)));
-      if (upstreamRequest.ignored.length > 0) res.setHeader('x-tollgate-ignored', upstreamRequest.ignored.join(', '));
+      const build = (forceTranslation = false) => {
+        const built = this.toUpstream(() => buildUpstreamRequest(dialect, request, route, req.headers, queryOf(req.url), forceTranslation));
+        if (built.ignored.length > 0) res.setHeader('x-tollgate-ignored', built.ignored.join(', '));
+        return built;
+      };
+      const plan: CallPlan = { dialect, request, upstreamRequest: build(), context: { clientModel: request.model, requestId: call.id, request }, translate: () => build(true) };
       admission = await this.admit(call, request, route);
-      const context: TranslationContext = { clientModel: request.model, requestId: call.id };
-      finalBody = request.stream
-        ? await this.relayStream(call, dialect, request, upstreamRequest, context, res)
-        : await this.relayOnce(call, dialect, upstreamRequest, context, res);
+      finalBody = request.stream ? await this.relayStream(call, plan, res) : await this.relayOnce(call, plan, res);
     } catch (error) {
       const failure = this.toGatewayError(error);
       call.status = failure.status;
@@ -171,35 +182,38 @@ export class ProxyService {
     }
   }
 
-  private async relayOnce(
-    call: MeteredCall,
-    dialect: ApiDialect,
-    upstreamRequest: UpstreamRequest,
-    context: TranslationContext,
-    res: ServerResponse,
-  ): Promise<Buffer | string> {
-    const { upstream, abort, answered } = await this.sendUpstream(call, upstreamRequest, res);
+  /**
+   * Native endpoints serve only some models: a native call the provider answers 404 is tried
+   * once more, translated to chat completions (nothing has reached the client yet).
+   */
+  private async send(call: MeteredCall, plan: CallPlan, res: ServerResponse): Promise<{ upstream: UpstreamResponse; abort: AbortController }> {
+    const sent = await this.sendUpstream(call, plan.upstreamRequest, res);
+    plan.upstreamRequest = sent.answered; // a fallback model's request, if one answered
+    if (sent.upstream.statusCode !== 404 || plan.upstreamRequest.translation || !plan.dialect.translation) return sent;
+    if (plan.dialect.name !== 'messages' && plan.dialect.name !== 'responses') return sent;
+    await sent.upstream.body.dump().catch(() => undefined);
+    plan.upstreamRequest = plan.translate();
+    const translated = await this.sendUpstream(call, plan.upstreamRequest, res);
+    plan.upstreamRequest = translated.answered;
+    return translated;
+  }
+
+  private async relayOnce(call: MeteredCall, plan: CallPlan, res: ServerResponse): Promise<Buffer | string> {
+    const { upstream, abort } = await this.send(call, plan, res);
     let payload: Buffer;
     try {
       payload = Buffer.from(await upstream.body.arrayBuffer());
     } catch (error) {
       throw this.upstreamFailure(error, abort, res);
     }
-    return this.answerWhole(call, dialect, answered, context, upstream, payload, res);
+    return this.answerWhole(call, plan, upstream, payload, res);
   }
 
   /** A whole (non-stream) provider answer → the client: passed through, or translated back. */
-  private answerWhole(
-    call: MeteredCall,
-    dialect: ApiDialect,
-    upstreamRequest: UpstreamRequest,
-    context: TranslationContext,
-    upstream: UpstreamResponse,
-    payload: Buffer,
-    res: ServerResponse,
-  ): Buffer | string {
+  private answerWhole(call: MeteredCall, plan: CallPlan, upstream: UpstreamResponse, payload: Buffer, res: ServerResponse): Buffer | string {
+    const { dialect, context } = plan;
     const headers: Headers = relayedHeaders(upstream.headers);
-    const translation = upstreamRequest.translation;
+    const translation = plan.upstreamRequest.translation;
     call.status = upstream.statusCode;
     if (upstream.statusCode >= 300) {
       const error = safeJson(payload.subarray(0, MAX_ERROR_BODY_BYTES));
@@ -232,22 +246,16 @@ export class ProxyService {
     call.estimateCompletion = () => countTextTokens(text);
   }
 
-  private async relayStream(
-    call: MeteredCall,
-    dialect: ApiDialect,
-    request: ParsedRequest,
-    upstreamRequest: UpstreamRequest,
-    context: TranslationContext,
-    res: ServerResponse,
-  ): Promise<Buffer | string> {
-    const { upstream, abort, answered } = await this.sendUpstream(call, upstreamRequest, res);
+  private async relayStream(call: MeteredCall, plan: CallPlan, res: ServerResponse): Promise<Buffer | string> {
+    const { upstream, abort } = await this.send(call, plan, res);
+    const translation = plan.upstreamRequest.translation;
     const contentType = header(upstream.headers['content-type']) ?? '';
     if (upstream.statusCode >= 300 || !contentType.includes('text/event-stream')) {
       // An error (or a provider that ignored `stream`): answered whole.
       const payload = Buffer.from(await upstream.body.arrayBuffer().catch(() => new ArrayBuffer(0)));
-      return this.answerWhole(call, dialect, answered, context, upstream, payload, res);
+      return this.answerWhole(call, plan, upstream, payload, res);
     }
-    const relay: StreamRelay = answered.translation ? answered.translation.streamFromChat(context) : dialect.streamTap(request);
+    const relay: StreamRelay = translation ? translation.streamFromChat(plan.context) : plan.dialect.streamTap(plan.request);
     res.writeHead(200, {
       ...relayedHeaders(upstream.headers),
       'content-type': 'text/event-stream; charset=utf-8',

@@ -37,11 +37,13 @@ export function buildUpstreamRequest(
   route: ModelRoute,
   clientHeaders: IncomingHttpHeaders,
   query: string,
+  forceTranslation = false,
 ): UpstreamRequest {
-  const translate = dialect.translation && (dialect.name === 'messages' || dialect.name === 'responses')
-    ? apiModeFor(route.adapter, route.baseUrl, dialect.name, route.providerOptions, route.modelOptions) === 'translated'
-    : false;
-  const forRoute = (other: ModelRoute) => buildUpstreamRequest(dialect, request, other, clientHeaders, query);
+  const translate =
+    dialect.translation !== undefined &&
+    (dialect.name === 'messages' || dialect.name === 'responses') &&
+    (forceTranslation || apiModeFor(route.adapter, route.baseUrl, dialect.name, route.providerOptions, route.modelOptions) === 'translated');
+  const forRoute = (other: ModelRoute) => buildUpstreamRequest(dialect, request, other, clientHeaders, query, forceTranslation);
   if (translate) {
     const translated = dialect.translation!.toChat(request);
     const body = { ...translated.body, model: route.upstreamModel };

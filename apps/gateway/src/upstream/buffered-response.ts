@@ -4,7 +4,7 @@ import type { Dispatcher } from 'undici';
 export interface UpstreamResponse {
   statusCode: number;
   headers: Dispatcher.ResponseData['headers'];
-  body: { arrayBuffer(): Promise<ArrayBuffer>; [Symbol.asyncIterator](): AsyncIterator<Buffer> };
+  body: { arrayBuffer(): Promise<ArrayBuffer>; dump(): Promise<void>; [Symbol.asyncIterator](): AsyncIterator<Buffer> };
 }
 
 /** Reads at most `limit` bytes of a body and discards the rest (error answers only). */
@@ -27,6 +27,7 @@ export function bufferedResponse(response: Pick<Dispatcher.ResponseData, 'status
     headers: response.headers,
     body: {
       arrayBuffer: () => Promise.resolve(payload.buffer.slice(payload.byteOffset, payload.byteOffset + payload.byteLength) as ArrayBuffer),
+      dump: () => Promise.resolve(),
       async *[Symbol.asyncIterator]() {
         if (payload.length > 0) yield payload;
       },

@@ -84,6 +84,8 @@ export class UpstreamDispatcher {
       last = outcome;
       if (signal.aborted) break;
     }
+    // The client went away between attempts: nothing to answer, nobody to fail over for.
+    if (signal.aborted) throw new UpstreamCallError(new Error('the client closed the request'), last?.account ?? null, last?.route ?? route);
     return this.exhausted(route, last);
   }
 
@@ -145,6 +147,14 @@ export class UpstreamDispatcher {
       if (signal.aborted) break;
     }
     return last;
+  }
+
+  /**
+   * One healthy account for a call that is not failed over (pass-through routes, token counts):
+   * the weighted choice `send` would make first. Undefined when none is available.
+   */
+  account(route: ModelRoute): UpstreamAccount | undefined {
+    return this.pick(route.accounts, new Set());
   }
 
   /** Weighted random choice among the accounts that may be called now and were not tried for this call. */

@@ -23,6 +23,10 @@ export class DashScopeAdapter implements ProviderAdapter {
     return joinBaseUrl(baseUrl, PATHS[operation]);
   }
 
+  passthroughTarget(baseUrl: string, route: string): UpstreamTarget {
+    return joinBaseUrl(baseUrl, `/compatible-mode${route}`);
+  }
+
   defaultMode(): ApiMode {
     return 'native';
   }

@@ -1,4 +1,4 @@
-import { COMMON_OPTIONS, definedOptions, ProviderKindDefinition } from '../provider-kind';
+import { COMMON_OPTIONS, SERVED_OPTIONS, definedOptions, ProviderKindDefinition } from '../provider-kind';
 import { DashScopeAdapter } from './dashscope.adapter';
 import { DashScopePoller } from './dashscope.poller';
 
@@ -14,6 +14,7 @@ export const DASHSCOPE: ProviderKindDefinition = {
   requiresApiKey: true,
   options: {
     ...COMMON_OPTIONS,
+    ...SERVED_OPTIONS,
     accessKeyId: { type: 'string', secret: true, masked: true },
     accessKeySecret: { type: 'string', secret: true },
     bssEndpoint: { type: 'url' },

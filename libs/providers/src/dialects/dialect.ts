@@ -85,6 +85,8 @@ export interface TranslationContext {
   clientModel: string;
   /** The gateway's id for this call (the usage event's id). */
   requestId: string;
+  /** The client's request (e.g. to echo its tools or instructions, or to know it asked for thinking). */
+  request: ParsedRequest;
 }
 
 /** A request translated to chat completions. */

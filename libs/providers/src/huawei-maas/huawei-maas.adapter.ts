@@ -23,6 +23,10 @@ export class HuaweiMaasAdapter implements ProviderAdapter {
     return path ? joinBaseUrl(baseUrl, path) : null;
   }
 
+  passthroughTarget(baseUrl: string, route: string): UpstreamTarget {
+    return joinBaseUrl(baseUrl, route);
+  }
+
   defaultMode(operation: 'messages' | 'responses'): ApiMode {
     return operation === 'messages' ? 'native' : 'translated';
   }

@@ -1,4 +1,4 @@
-import { COMMON_OPTIONS, definedOptions, ProviderKindDefinition } from '../provider-kind';
+import { COMMON_OPTIONS, SERVED_OPTIONS, definedOptions, ProviderKindDefinition } from '../provider-kind';
 import { HuaweiMaasAdapter } from './huawei-maas.adapter';
 import { HuaweiMaasPoller } from './huawei-maas.poller';
 
@@ -14,6 +14,7 @@ export const HUAWEI_MAAS: ProviderKindDefinition = {
   requiresApiKey: true,
   options: {
     ...COMMON_OPTIONS,
+    ...SERVED_OPTIONS,
     accessKey: { type: 'string', secret: true, masked: true },
     secretKey: { type: 'string', secret: true },
     region: { type: 'string' },

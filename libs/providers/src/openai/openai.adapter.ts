@@ -21,6 +21,10 @@ export class OpenAiAdapter implements ProviderAdapter {
     return joinBaseUrl(baseUrl, PATHS[operation]);
   }
 
+  passthroughTarget(baseUrl: string, route: string): UpstreamTarget {
+    return joinBaseUrl(baseUrl, route.slice(3));
+  }
+
   defaultMode(): ApiMode {
     return 'translated';
   }

@@ -24,6 +24,8 @@ export interface UsageRecord {
   promptTokens: number;
   completionTokens: number;
   cachedTokens: number;
+  /** Prompt tokens written to the provider's cache (absent in records spooled before it existed). */
+  cacheWriteTokens?: number;
   reasoningTokens: number;
   totalTokens: number;
   /** Decimal string, exact. */
@@ -32,6 +34,7 @@ export interface UsageRecord {
   inputPrice: string | null;
   outputPrice: string | null;
   cachedInputPrice: string | null;
+  cacheWriteInputPrice?: string | null;
   /** True when the counts are the gateway's estimate rather than the provider's own. */
   estimated: boolean;
   errorCode: string | null;

@@ -10,8 +10,8 @@ const HTTP_URL = { require_tld: false, protocols: ['http', 'https'], require_pro
 const URL_MESSAGE = '$property must be an http(s) URL';
 const OPTIONS_DOC =
   'by kind — dashscope: accessKeyId, accessKeySecret (secret), bssEndpoint; huawei-maas: accessKey, secretKey (secret), region, projectId, ' +
-  'iamEndpoint, modelartsEndpoint, serviceType; chatgpt-codex: windowAlertPercent; any: balanceAlertBelow. Credentials are write-only; on PATCH, null removes an option. ' +
-  'URLs on link-local or cloud-metadata addresses are refused; changing a URL needs the credentials again.';
+  'iamEndpoint, modelartsEndpoint, serviceType; chatgpt-codex: windowAlertPercent; any: balanceAlertBelow; any served kind: messagesApi and responsesApi (native | translated). ' +
+  'Credentials are write-only; on PATCH, null removes an option. URLs on link-local or cloud-metadata addresses are refused; changing a URL needs the credentials again.';
 
 export class CreateProviderDto {
   @ApiProperty({ example: 'bailian-beijing' }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name: string;

@@ -1,19 +1,20 @@
 import type { ChatCompletionLike, ChatTranslation, ParsedRequest, StreamRelay, TranslatedRequest, TranslationContext } from '../dialect';
-import { DialectRequestError } from '../dialect';
+import { ChatToMessagesStream, chatToMessage } from './chat-to-messages';
 import { anthropicErrorFromChat } from './messages-errors';
+import { messagesToChat } from './messages-to-chat';
 
-/** Messages ⇄ chat completions. */
+/** Messages ⇄ chat completions, for providers without a native Messages endpoint. */
 export class MessagesTranslation implements ChatTranslation {
-  toChat(_request: ParsedRequest): TranslatedRequest {
-    throw new DialectRequestError('Translation of Messages to chat completions is not available yet.', null);
+  toChat(request: ParsedRequest): TranslatedRequest {
+    return messagesToChat(request);
   }
 
-  fromChat(_chat: ChatCompletionLike, _context: TranslationContext): unknown {
-    throw new Error('not yet');
+  fromChat(chat: ChatCompletionLike, context: TranslationContext): unknown {
+    return chatToMessage(chat, context);
   }
 
-  streamFromChat(_context: TranslationContext): StreamRelay {
-    throw new Error('not yet');
+  streamFromChat(context: TranslationContext): StreamRelay {
+    return new ChatToMessagesStream(context);
   }
 
   errorFromChat(status: number, body: unknown): string {

@@ -1,34 +1,37 @@
 import type { ChatCompletionLike, ChatTranslation, ParsedRequest, StreamRelay, TranslatedRequest, TranslationContext } from '../dialect';
-import { DialectRequestError } from '../dialect';
 import { openAiErrorBody } from '../openai-errors';
+import { chatToResponse } from './chat-to-response';
+import { ChatToResponsesStream } from './chat-to-responses-stream';
+import { responsesToChat } from './responses-to-chat';
+import type { ResponsesBody } from './responses-wire';
+
+/** The response id of a translated call: derived from the gateway's request id (the usage event's id). */
+const responseIdFor = (context: TranslationContext) => `resp_${context.requestId.replace(/-/g, '')}`;
 
 /**
- * Responses ⇄ chat completions.
- *
- * TODO(responses): this whole file — `input` items (messages, function_call,
- * function_call_output, reasoning items sent back), `instructions`, tools and tool_choice,
- * text/JSON formats, the ignored hints (`store`, `include`, `prompt_cache_key`,
- * `client_metadata`) returned in `ignored`, the non-stream response object, and the streaming
- * translator (`response.created`, `response.output_item.added`, `response.output_text.delta`,
- * function-call argument deltas, `response.output_item.done`, `response.completed` with usage).
+ * Responses ⇄ chat completions, for providers without a native Responses endpoint. What is
+ * translated, ignored (named in `x-tollgate-ignored`) or refused is listed in
+ * `responses-field-lists.ts`.
  */
 export class ResponsesTranslation implements ChatTranslation {
-  toChat(_request: ParsedRequest): TranslatedRequest {
-    throw new DialectRequestError('This model does not serve the Responses API natively and translation is not available yet.', null);
+  toChat(request: ParsedRequest): TranslatedRequest {
+    const { chat, ignored } = responsesToChat(request.body as ResponsesBody);
+    return { body: chat, ignored };
   }
 
-  fromChat(_chat: ChatCompletionLike, _context: TranslationContext): unknown {
-    throw new Error('TODO(responses): fromChat');
+  fromChat(chat: ChatCompletionLike, context: TranslationContext): unknown {
+    return chatToResponse(chat, { model: context.clientModel }, responseIdFor(context));
   }
 
-  streamFromChat(_context: TranslationContext): StreamRelay {
-    throw new Error('TODO(responses): streamFromChat');
+  streamFromChat(context: TranslationContext): StreamRelay {
+    return new ChatToResponsesStream({ model: context.clientModel }, responseIdFor(context));
   }
 
   errorFromChat(status: number, body: unknown): string {
-    const record = (body ?? {}) as { error?: { message?: unknown; code?: unknown }; error_msg?: unknown; error_code?: unknown };
+    const record = (body ?? {}) as { error?: { message?: unknown; code?: unknown; param?: unknown }; error_msg?: unknown; error_code?: unknown };
     const message = String(record.error?.message ?? record.error_msg ?? `The provider answered ${status}.`);
     const code = String(record.error?.code ?? record.error_code ?? `upstream_${status}`);
-    return openAiErrorBody({ status, code, message, param: null });
+    const param = typeof record.error?.param === 'string' ? record.error.param : null;
+    return openAiErrorBody({ status, code, message, param });
   }
 }
