@@ -169,6 +169,28 @@ describe('upstream accounts: failover, cool-down, limit groups, fallbacks (real 
     expect(recovered.default.status).toBe('ok');
   });
 
+  it('never refuses a call on a cool-down alone: with no other account, the cooling one still gets it and the provider answers', async () => {
+    const { fake, providerId } = await provider(['sk-only']);
+    await seed.model('qwen-only', providerId, { input: '1', output: '1' });
+    await catalogHas();
+    fake.mode = { ...RATE_LIMITED, headers: { 'retry-after': '30' } } as FakeMode;
+    const ask = () =>
+      fetch(`${gateway.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${dev.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'qwen-only', messages: [{ role: 'user', content: 'x' }] }),
+      });
+    const first = await ask();
+    expect([first.status, first.headers.get('retry-after')]).toEqual([429, '30']);
+    const second = await ask(); // the account is cooling for 30 s, but it is the only one
+    expect(second.status).toBe(429);
+    expect(fake.requests).toHaveLength(2);
+    fake.mode = { type: 'ok' }; // the provider recovered before its Retry-After
+    expect((await ask()).status).toBe(200);
+    const recovered = await until(() => accounts(providerId), (rows) => rows.default.status === 'ok');
+    expect(recovered.default.status).toBe('ok');
+  });
+
   it('cools every account of a limit group on one 429 and fails over to another group', async () => {
     const { fake, providerId } = await provider(['sk-g1-a', 'sk-g1-b', 'sk-other']);
     fake.modeByKey.set('sk-g1-a', RATE_LIMITED);
@@ -264,6 +286,32 @@ describe('upstream accounts: failover, cool-down, limit groups, fallbacks (real 
     });
     expect(again.status).toBe(503);
     expect(refused.fake.requests).toHaveLength(1);
+  });
+
+  it('keeps an account the database holds in auth (a provider URL change) out of rotation until its credentials change', async () => {
+    const { fake, providerId } = await provider(['sk-moved']);
+    await seed.model('qwen-moved', providerId, { input: '1', output: '1' });
+    await seed.dataSource.query(`UPDATE provider_accounts SET status = 'auth', last_error = 'provider URL changed' WHERE provider_id = $1`, [providerId]);
+    await catalogHas();
+    const refused = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${dev.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'qwen-moved', messages: [{ role: 'user', content: 'x' }] }),
+    });
+    expect(refused.status).toBe(503);
+    expect(fake.requests).toHaveLength(0); // the stored key never went to the new URL
+
+    // The admin sends the credentials again (a new ciphertext, status ok): the account serves.
+    const [{ id }] = await seed.dataSource.query(`SELECT id FROM provider_accounts WHERE provider_id = $1`, [providerId]);
+    const newKey = await seed.account(providerId, 'sk-moved', { name: 'tmp', enabled: false }); // only to seal the key afresh
+    await seed.dataSource.query(
+      `UPDATE provider_accounts SET encrypted_credentials = (SELECT encrypted_credentials FROM provider_accounts WHERE id = $2), status = 'ok' WHERE id = $1`,
+      [id, newKey],
+    );
+    await seed.dataSource.query(`DELETE FROM provider_accounts WHERE id = $1`, [newKey]);
+    await catalogHas();
+    const served = await chat('qwen-moved', false);
+    expect((await eventsFor([served.id]))[0]).toMatchObject({ status: 200, account_id: id });
   });
 
   describe('per-account usage over the admin API', () => {

@@ -6,9 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
 import { AppConfig, AppLogger } from '@app/core';
 import { ApiDialect, dialectFor } from '@app/providers';
-import { UsageMeter } from '@app/usage';
 import { GatewayModule } from './app.module';
-import { GatewayMetrics } from './metrics/gateway-metrics.service';
 import { CountTokensService } from './proxy/count-tokens.service';
 import { PassthroughService, passthroughEndpoint } from './proxy/passthrough.service';
 import { ProxyService } from './proxy/proxy.service';
@@ -58,6 +56,8 @@ export async function createGatewayApp(config: AppConfig, databaseUrl: string, l
     const dialect = req.method === 'POST' ? hotRoute(req.url ?? '') : undefined;
     if (!dialect) {
       const path = (req.url ?? '').split('?')[0];
+      // Claude Code probes its base URL with `HEAD /` before the first call.
+      if (req.method === 'HEAD' && path === '/') return void res.writeHead(200).end();
       if (req.method === 'POST' && path === COUNT_TOKENS_PATH) return void countTokens.handle(req, res);
       const passthroughRoute = req.method === 'POST' ? passthroughEndpoint(path) : undefined;
       if (passthroughRoute) return void passthrough.handle(passthroughRoute, req, res);
@@ -74,10 +74,6 @@ export async function createGatewayApp(config: AppConfig, databaseUrl: string, l
     res.setHeader('x-request-id', randomUUID());
     next();
   });
-  const metrics = app.get(GatewayMetrics);
-  const meter = app.get(UsageMeter);
-  meter.writer.onBatch = (_size, ms) => metrics.batchLatency.observe(ms / 1000);
-  setInterval(() => metrics.spoolDepth.set(meter.pending), 1000).unref();
   return app;
 }
 

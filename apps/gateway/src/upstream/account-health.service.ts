@@ -83,6 +83,22 @@ export class AccountHealthService {
     return next;
   }
 
+  /**
+   * The account whose cool-down ends first (never one in `auth` or `deactivated`): the last resort
+   * when none is available, so a cool-down orders accounts but never refuses a call on its own.
+   */
+  soonest(accounts: UpstreamAccount[], now = Date.now()): UpstreamAccount | undefined {
+    let best: UpstreamAccount | undefined;
+    let bestAt = Infinity;
+    for (const account of accounts) {
+      const health = this.health.get(account.id);
+      if (health && (health.status === 'auth' || health.status === 'deactivated')) continue;
+      const at = Math.max(health?.status === 'cooling' ? health.coolingUntil : 0, this.groupCoolingUntil(account), now);
+      if (at < bestAt) [best, bestAt] = [account, at];
+    }
+    return best;
+  }
+
   succeeded(account: UpstreamAccount): void {
     const health = this.entry(account);
     if (health.streak === 0 && health.status === 'ok') return;

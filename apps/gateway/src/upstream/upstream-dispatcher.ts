@@ -86,6 +86,17 @@ export class UpstreamDispatcher {
     }
     // The client went away between attempts: nothing to answer, nobody to fail over for.
     if (signal.aborted) throw new UpstreamCallError(new Error('the client closed the request'), last?.account ?? null, last?.route ?? route);
+    // Nothing could be tried (every account cooling, no fallback with room): the account whose
+    // cool-down ends first gets the call after all. The provider may have recovered before its
+    // Retry-After, and if not, the client gets the provider's own 429 and headers, as without accounts.
+    if (!last?.answer && last?.error === undefined) {
+      const soonest = this.health.soonest(route.accounts);
+      if (soonest) {
+        const outcome = await this.tryRoute(route, request, signal, soonest);
+        if (outcome.done) return outcome.answer;
+        last = outcome;
+      }
+    }
     return this.exhausted(route, last);
   }
 
@@ -108,11 +119,12 @@ export class UpstreamDispatcher {
     }
   }
 
-  private async tryRoute(route: ModelRoute, request: UpstreamRequest, signal: AbortSignal): Promise<RouteOutcome> {
+  /** Up to MAX_ATTEMPTS accounts of one model; `only`: just that account, once. */
+  private async tryRoute(route: ModelRoute, request: UpstreamRequest, signal: AbortSignal, only?: UpstreamAccount): Promise<RouteOutcome> {
     const tried = new Set<string>();
     let last: Exhausted = { done: false, route };
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const account = this.pick(route.accounts, tried);
+      const account = only ? (attempt === 0 ? only : undefined) : this.pick(route.accounts, tried);
       if (!account) break;
       if (attempt > 0) this.metrics.failovers.inc({ provider: route.providerId });
       tried.add(account.id);
@@ -154,7 +166,7 @@ export class UpstreamDispatcher {
    * the weighted choice `send` would make first. Undefined when none is available.
    */
   account(route: ModelRoute): UpstreamAccount | undefined {
-    return this.pick(route.accounts, new Set());
+    return this.pick(route.accounts, new Set()) ?? this.health.soonest(route.accounts);
   }
 
   /** Weighted random choice among the accounts that may be called now and were not tried for this call. */

@@ -1,5 +1,6 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { ProviderSnapshots1764000000001 } from './1764000000001-provider-snapshots';
+import { UsageQuarantine1764200000000 } from './1764200000000-usage-quarantine';
 import { ModelAliasesCacheWrites1764400000000 } from './1764400000000-model-aliases-cache-writes';
 import { ProviderAccounts1764600000000 } from './1764600000000-provider-accounts';
 import { ModelFallbacks1764600000001 } from './1764600000001-model-fallbacks';
@@ -10,6 +11,7 @@ import { AccountSnapshots1764700000001 } from './1764700000001-account-snapshots
 export const MIGRATIONS = [
   InitialSchema1764000000000,
   ProviderSnapshots1764000000001,
+  UsageQuarantine1764200000000,
   ModelAliasesCacheWrites1764400000000,
   ProviderAccounts1764600000000,
   ModelFallbacks1764600000001,
