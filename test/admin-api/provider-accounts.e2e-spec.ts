@@ -114,7 +114,9 @@ describe('admin API: upstream accounts of a provider (/api/providers/:id/account
   it('puts every account in auth when the provider URL changes, until its credentials are sent again; clears auth on new credentials', async () => {
     const providerId = await newProvider('sk-old-url-key');
     const second = (await as('POST', `/api/providers/${providerId}/accounts`, { name: 'second', apiKey: 'sk-second' })).body;
-    const moved = await as<{ id: string }>('PATCH', `/api/providers/${providerId}`, { baseUrl: 'https://dashscope-intl.aliyuncs.com' });
+    // a new URL needs the provider's key again (400 naming apiKey otherwise); accounts not re-keyed go to auth
+    expect((await as('PATCH', `/api/providers/${providerId}`, { baseUrl: 'https://dashscope-intl.aliyuncs.com' })).status).toBe(400);
+    const moved = await as<{ id: string }>('PATCH', `/api/providers/${providerId}`, { baseUrl: 'https://dashscope-intl.aliyuncs.com', apiKey: 'sk-provider-new-url' });
     expect(moved.status).toBe(200);
     let items = (await as<{ items: Account[] }>('GET', `/api/providers/${providerId}/accounts`)).body.items;
     expect(items.map((a) => [a.name, a.status])).toEqual([['default', 'auth'], ['second', 'auth']]);

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { Model, Provider } from '@app/core';
+import { providerKind } from '@app/providers';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
 import { conflict, invalid, notFound } from '../common/errors';
@@ -111,7 +112,9 @@ export class ModelsService {
   }
 
   private async assertProvider(manager: EntityManager, providerId: string): Promise<void> {
-    if (!(await manager.getRepository(Provider).exists({ where: { id: providerId } }))) throw invalid(`providerId: provider ${providerId} does not exist`);
+    const provider = await manager.getRepository(Provider).findOne({ where: { id: providerId }, select: { id: true, kind: true } });
+    if (!provider) throw invalid(`providerId: provider ${providerId} does not exist`);
+    if (!providerKind(provider.kind).adapter) throw invalid(`providerId: a ${provider.kind} provider is polled, not served: it cannot serve models`);
   }
 
   private async assertNameFree(manager: EntityManager, name: string): Promise<void> {

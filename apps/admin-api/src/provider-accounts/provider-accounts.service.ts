@@ -7,7 +7,7 @@ import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
 import { conflict, notFound } from '../common/errors';
 import type { Page } from '../common/page';
-import { splitAccountOptions } from './account-options';
+import { assertCredentialsResentOnUrlChange, splitAccountOptions } from './account-options';
 import { CreateProviderAccountDto, ProviderAccountDto, UpdateProviderAccountDto } from './dto/provider-account.dto';
 
 /** What an account's `encrypted_credentials` holds. */
@@ -78,6 +78,7 @@ export class ProviderAccountsService {
       const account = await this.find(tx, providerId, accountId, true);
       const before = this.view(account);
       const { secrets, plain } = splitAccountOptions(provider.kind, dto.options);
+      assertCredentialsResentOnUrlChange(provider.kind, { options: account.options ?? {}, credentials: this.openOrEmpty(account) }, { plain, secrets, apiKey: dto.apiKey });
       const credentialsEdited = dto.apiKey !== undefined || Object.keys(secrets).length > 0;
       if (dto.name !== undefined && dto.name.toLowerCase() !== account.name.toLowerCase()) await this.assertNameFree(tx, providerId, dto.name);
       if (dto.name !== undefined) account.name = dto.name;

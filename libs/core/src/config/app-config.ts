@@ -46,8 +46,8 @@ export class AppConfig {
   /** Reconciliation drift, in percent of the provider's figure, that raises an alert. */
   readonly alertDriftPercent: number;
   readonly logLevel: string;
-  /** Express `trust proxy` setting for the admin API; loopback by default. */
-  readonly trustProxy: string | number;
+  /** Express `trust proxy` setting for the admin API: unset trusts no proxy (`X-Forwarded-For` is ignored). */
+  readonly trustProxy: string | number | boolean;
   readonly maxBodyBytes: number;
   readonly defaultMaxTokens: number;
   readonly upstreamConnectTimeoutMs: number;
@@ -98,7 +98,7 @@ export class AppConfig {
     this.alertBalanceBelow = env.ALERT_BALANCE_BELOW;
     this.alertDriftPercent = env.ALERT_DRIFT_PERCENT ?? 5;
     this.logLevel = env.LOG_LEVEL ?? 'info';
-    this.trustProxy = env.TRUST_PROXY && /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : (env.TRUST_PROXY ?? 'loopback');
+    this.trustProxy = parseTrustProxy(env.TRUST_PROXY);
     this.maxBodyBytes = env.MAX_BODY_BYTES ?? 10 * 1024 * 1024;
     this.defaultMaxTokens = env.DEFAULT_MAX_TOKENS ?? 4096;
     this.upstreamConnectTimeoutMs = env.UPSTREAM_CONNECT_TIMEOUT_MS ?? 10_000;
@@ -176,6 +176,13 @@ export class AppConfig {
 export type GatewayConfig = Omit<AppConfig, (typeof ADMIN_ONLY_SECRETS)[number]>;
 /** The admin API's view: everything. */
 export type AdminConfig = AppConfig;
+
+/** `TRUST_PROXY` in Express's syntax: a hop count, `true`/`false`, or addresses and subnets (`loopback, 10.0.0.0/8`). */
+function parseTrustProxy(value: string | undefined): string | number | boolean {
+  if (!value || value === 'false') return false;
+  if (value === 'true') return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
 
 interface PersistedSecrets {
   jwtSecret: string;
