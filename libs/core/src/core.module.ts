@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { DynamicModule, Global, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { AppConfig } from './config/app-config';
@@ -24,7 +24,7 @@ export interface CoreModuleOptions {
 @Global()
 @Module({})
 export class CoreModule implements OnModuleInit, OnApplicationShutdown {
-  constructor(@Inject(ChangeFeed) private readonly changeFeed: ChangeFeed) {}
+  constructor(private readonly changeFeed: ChangeFeed) {}
 
   static forRoot(options: CoreModuleOptions): DynamicModule {
     return {

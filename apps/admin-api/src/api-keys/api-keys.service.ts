@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { ApiKey, mintApiKey, User } from '@app/core';
@@ -16,8 +16,8 @@ export class ApiKeysService {
     @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(ScopePolicy) private readonly scope: ScopePolicy,
-    @Inject(AuditService) private readonly audit: AuditService,
+    private readonly scope: ScopePolicy,
+    private readonly audit: AuditService,
   ) {}
 
   /** Newest first, revoked and expired ones included (with their dates). */

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { Department } from '@app/core';
@@ -14,8 +14,8 @@ export class DepartmentsService {
   constructor(
     @InjectRepository(Department) private readonly departments: Repository<Department>,
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(ScopePolicy) private readonly scope: ScopePolicy,
-    @Inject(AuditService) private readonly audit: AuditService,
+    private readonly scope: ScopePolicy,
+    private readonly audit: AuditService,
   ) {}
 
   /** By name; a team lead sees only their own. */

@@ -8,7 +8,7 @@ import { UsagePartitionService } from '@app/usage';
 @Injectable()
 export class UsagePartitionsCron implements OnApplicationBootstrap {
   constructor(
-    @Inject(UsagePartitionService) private readonly partitions: UsagePartitionService,
+    private readonly partitions: UsagePartitionService,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 

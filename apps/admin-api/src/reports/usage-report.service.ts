@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
@@ -45,8 +45,8 @@ export function neutraliseFormula(value: string): string {
 export class UsageReportService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(AppConfig) private readonly config: AppConfig,
-    @Inject(ScopePolicy) private readonly scope: ScopePolicy,
+    private readonly config: AppConfig,
+    private readonly scope: ScopePolicy,
   ) {}
 
   plan(caller: Caller, query: UsageReportQueryDto) {

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Caller } from '../auth/caller';
@@ -13,7 +13,7 @@ import { toUsageEventDto, UsageEventRow } from './usage-event.mapper';
 export class UsageEventsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(ScopePolicy) private readonly scope: ScopePolicy,
+    private readonly scope: ScopePolicy,
   ) {}
 
   async list(caller: Caller, query: UsageEventsQueryDto): Promise<Page<UsageEventDto>> {

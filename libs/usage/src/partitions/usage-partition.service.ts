@@ -17,7 +17,7 @@ const MONTHS_AHEAD = 3;
 export class UsagePartitionService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly config: AppConfig,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 

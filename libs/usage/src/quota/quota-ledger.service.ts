@@ -57,8 +57,8 @@ export class QuotaLedger implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     @InjectDataSource() dataSource: DataSource,
-    @Inject(AppConfig) private readonly config: AppConfig,
-    @Inject(ChangeFeed) changeFeed: ChangeFeed,
+    private readonly config: AppConfig,
+    changeFeed: ChangeFeed,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {
     this.store = new QuotaLeaseStore(dataSource);
