@@ -24,7 +24,7 @@ export class ApiKeysService {
   async list(caller: Caller, userId: string, query: ListApiKeysQueryDto): Promise<Page<ApiKeyDto>> {
     this.scope.assertCanManageKeysOf(caller, await this.owner(userId));
     const qb = this.keys.createQueryBuilder('k').where('k.userId = :userId', { userId });
-    return keysetPage(qb, query, { sort: 'k.createdAt', id: 'k.id', direction: 'DESC' }, ApiKeyDto.from);
+    return keysetPage(qb, query, { sort: 'k.createdAt', id: 'k.id', direction: 'DESC' }, (key) => ApiKeyDto.from(key));
   }
 
   /** The key is returned once; only its SHA-256 is stored. */

@@ -23,7 +23,7 @@ export class DepartmentsService {
     const only = this.scope.readableDepartment(caller);
     const qb = this.departments.createQueryBuilder('d');
     if (only) qb.where('d.id = :only', { only });
-    return keysetPage(qb, query, { sort: 'lower(d.name)', id: 'd.id', direction: 'ASC' }, DepartmentDto.from);
+    return keysetPage(qb, query, { sort: 'lower(d.name)', id: 'd.id', direction: 'ASC' }, (department) => DepartmentDto.from(department));
   }
 
   async get(caller: Caller, id: string): Promise<DepartmentDto> {
@@ -59,7 +59,7 @@ export class DepartmentsService {
   async remove(caller: Caller, id: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const department = await this.find(id, manager.getRepository(Department));
-      const [{ n }] = (await manager.query(`SELECT count(*)::int AS n FROM users WHERE department_id = $1`, [id])) as Array<{ n: number }>;
+      const [{ n }] = await manager.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM users WHERE department_id = $1`, [id]);
       if (n > 0) throw conflict(`Department ${id} still has ${n} user(s), active or deactivated; move them to another department first`);
       await manager.getRepository(Department).delete(id);
       await this.audit.record(caller, 'department.delete', 'department', id, DepartmentDto.from(department), null, manager);

@@ -35,7 +35,7 @@ export class UsersService {
     if (department) qb.andWhere('u.departmentId = :department', { department });
     if (query.role) qb.andWhere('u.role = :role', { role: query.role });
     if (query.active !== undefined) qb.andWhere('u.active = :active', { active: query.active });
-    return keysetPage(qb, query, { sort: 'lower(u.email)', id: 'u.id', direction: 'ASC' }, UserDto.from);
+    return keysetPage(qb, query, { sort: 'lower(u.email)', id: 'u.id', direction: 'ASC' }, (user) => UserDto.from(user));
   }
 
   async get(caller: Caller, id: string): Promise<UserDto> {

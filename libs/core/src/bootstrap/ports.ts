@@ -86,7 +86,7 @@ function commandLine(pid: string): string {
 
 /** The one-line message for any start-up error: ours as is, a failed listen per `portProblem`. */
 export function describeStartupError(error: unknown, listen?: { port: number; host: string; variable: string }): string {
-  const failure = error as NodeJS.ErrnoException;
+  const failure = error as NodeJS.ErrnoException | null | undefined;
   if (listen && failure?.syscall === 'listen' && failure.code) return portProblem(listen.port, listen.host, listen.variable, failure.code);
   const message = failure instanceof Error ? failure.message : String(error);
   return message.split('\n')[0];

@@ -34,11 +34,11 @@ export const FILE_VARIABLES = ['SECRET_KEY', 'JWT_SECRET', 'ADMIN_PASSWORD', 'DA
  * removed). Problems name the variable and the path, never the content.
  */
 export function readFileVariables(raw: NodeJS.ProcessEnv): { env: NodeJS.ProcessEnv; problems: string[] } {
-  const env: NodeJS.ProcessEnv = { ...raw };
+  const fileNames = new Set<string>(FILE_VARIABLES.map((name) => `${name}_FILE`));
+  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(raw).filter(([name]) => !fileNames.has(name)));
   const problems: string[] = [];
   for (const name of FILE_VARIABLES) {
     const path = raw[`${name}_FILE`];
-    delete env[`${name}_FILE`];
     if (path === undefined || path === '') continue;
     if (raw[name] !== undefined && raw[name] !== '') {
       problems.push(`${name}_FILE: set ${name} or ${name}_FILE, not both`);
