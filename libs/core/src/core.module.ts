@@ -6,7 +6,7 @@ import { ChangeFeed } from './change-feed/change-feed';
 import { SecretBox } from './crypto/secret-box';
 import { AppLogger } from './logging/app-logger';
 
-export const DATABASE_URL = Symbol('DATABASE_URL');
+const DATABASE_URL = Symbol('DATABASE_URL');
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 
 export interface CoreModuleOptions {

@@ -14,7 +14,7 @@ import { SessionService } from './session.service';
 import { SessionStore } from './session.store';
 
 /** The one answer to every failed sign-in: no telling unknown, wrong and deactivated apart. */
-export const LOGIN_FAILED = 'Invalid email or password';
+const LOGIN_FAILED = 'Invalid email or password';
 
 @Injectable()
 export class AuthService {

@@ -32,7 +32,7 @@ const METRIC_COLUMNS = ['requests', 'failed_requests', 'prompt_tokens', 'complet
  * A spreadsheet would run a cell starting with one of these as a formula (CSV injection). Only
  * text columns (names) can hold one; they get a leading apostrophe. Numbers are left alone.
  */
-export function neutraliseFormula(value: string): string {
+function neutraliseFormula(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 

@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { errorMessage } from '../logging/error-message';
 
-export const CHANGE_CHANNEL = 'tollgate_changes';
+const CHANGE_CHANNEL = 'tollgate_changes';
 export type ChangedTable = 'departments' | 'users' | 'api_keys' | 'providers' | 'models' | 'quotas' | 'admin_sessions';
 
 /**

@@ -19,7 +19,7 @@ type AdminOnlySecret = 'jwtSecret' | 'adminPassword';
 /**
  * The validated, typed configuration. Built once per process by `AppConfig.load(raw, scope)` and
  * provided to Nest under its own class token. Loaded for the gateway, it does not hold the JWT
- * secret or the admin password (reading them throws); see the `GatewayConfig` view.
+ * secret or the admin password (reading them throws).
  */
 export class AppConfig {
   readonly nodeEnv: string;
@@ -175,11 +175,6 @@ export class AppConfig {
     return join(this.dataDir, 'spool');
   }
 }
-
-/** The gateway's view: no JWT secret, no admin password. */
-export type GatewayConfig = Omit<AppConfig, AdminOnlySecret>;
-/** The admin API's view: everything. */
-export type AdminConfig = AppConfig;
 
 /** `TRUST_PROXY` in Express's syntax: a hop count, `true`/`false`, or addresses and subnets (`loopback, 10.0.0.0/8`). */
 function parseTrustProxy(value: string | undefined): string | number | boolean {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
  * Variables whose values are secrets (or may embed one: a password in a URL, a token in a
  * webhook). Their values never appear in an error line or a log line.
  */
-export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
+const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   'SECRET_KEY',
   'JWT_SECRET',
   'ADMIN_PASSWORD',
@@ -27,7 +27,7 @@ export function isSecretVariable(name: string): boolean {
 }
 
 /** Secrets that may be given as `<NAME>_FILE` (a path, e.g. a Docker or Kubernetes secret) instead. */
-export const FILE_VARIABLES = ['SECRET_KEY', 'JWT_SECRET', 'ADMIN_PASSWORD', 'DATABASE_URL', 'METRICS_TOKEN'] as const;
+const FILE_VARIABLES = ['SECRET_KEY', 'JWT_SECRET', 'ADMIN_PASSWORD', 'DATABASE_URL', 'METRICS_TOKEN'] as const;
 
 /**
  * Replaces each `<NAME>_FILE` by `<NAME>` holding the file's content (one trailing newline

@@ -123,7 +123,7 @@ export function admit(leases: Lease[], need: Amounts, now = Date.now()): Admissi
   };
 }
 
-export function limitsOf(definition: QuotaDefinition): Amounts {
+function limitsOf(definition: QuotaDefinition): Amounts {
   return { tokens: definition.maxTokens ?? 0n, requests: definition.maxRequests ?? 0n, cost: definition.maxCost ?? 0n };
 }
 

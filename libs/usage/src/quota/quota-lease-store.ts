@@ -25,7 +25,7 @@ export interface QuotaRow {
 
 const QUOTA_COLUMNS = `id, scope, subject_id, period, max_tokens::text, max_requests::text, max_cost::text`;
 
-export function toDefinition(row: QuotaRow): QuotaDefinition {
+function toDefinition(row: QuotaRow): QuotaDefinition {
   return {
     id: row.id,
     scope: row.scope,
