@@ -3,13 +3,8 @@ import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { errorMessage } from '../logging/error-message';
 
-<<<<<<< HEAD
 const CHANGE_CHANNEL = 'tollgate_changes';
-export type ChangedTable = 'departments' | 'users' | 'api_keys' | 'providers' | 'models' | 'quotas' | 'admin_sessions';
-=======
-export const CHANGE_CHANNEL = 'tollgate_changes';
 export type ChangedTable = 'departments' | 'users' | 'api_keys' | 'providers' | 'provider_accounts' | 'models' | 'quotas' | 'admin_sessions';
->>>>>>> main
 
 /**
  * Listens to the change notifications raised by table triggers (see the initial migration) and

@@ -18,13 +18,10 @@ import {
 import { isSecretVariable, readFileVariables } from './secret-variables';
 
 /** Keeps what was given when it is not a number, so the error line can show it (unless it is a secret). */
-<<<<<<< HEAD
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : (typeof value === 'string' || typeof value === 'number') && /^-?\d+$/.test(String(value).trim()) ? Number(value) : value;
-=======
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value).trim()) ? Number(value) : value);
-const toNumber = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : /^\d+(\.\d+)?$/.test(String(value).trim()) ? Number(value) : value);
->>>>>>> main
+const toNumber = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : (typeof value === 'string' || typeof value === 'number') && /^\d+(\.\d+)?$/.test(String(value).trim()) ? Number(value) : value;
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : typeof value === 'boolean' ? value : (typeof value === 'string' || typeof value === 'number') && ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);

@@ -8,7 +8,7 @@ const QUARTER_HOUR_MS = 15 * 60 * 1000;
  * Quarter-hour buckets aligned to UTC. Every real time-zone offset is a multiple of 15 minutes,
  * so a day (or hour) in any APP_TIMEZONE is an exact union of these buckets.
  */
-function quarterHourStart(instant: string | Date): Date {
+export function quarterHourStart(instant: string | Date): Date {
   const ms = new Date(instant).getTime();
   return new Date(ms - (((ms % QUARTER_HOUR_MS) + QUARTER_HOUR_MS) % QUARTER_HOUR_MS));
 }
