@@ -16,7 +16,7 @@ const REQUEST_ID = /^[\w.-]{8,128}$/;
 @Injectable()
 export class RequestMetricsMiddleware implements NestMiddleware {
   constructor(
-    @Inject(AdminMetrics) private readonly metrics: AdminMetrics,
+    private readonly metrics: AdminMetrics,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 

@@ -2,7 +2,7 @@ import { LoggerService } from '@nestjs/common';
 import pino, { Logger } from 'pino';
 
 /** Paths that must never reach a log line, wherever they appear. */
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   'authorization',
   'req.headers.authorization',
   'headers.authorization',
