@@ -9,8 +9,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BootstrapModule } from './bootstrap/bootstrap.module';
 import { DomainExceptionFilter } from './common/domain-exception.filter';
-import { DashboardAssets } from './dashboard/dashboard-assets.service';
-import { DashboardController } from './dashboard/dashboard.controller';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { DepartmentsModule } from './departments/departments.module';
 import { HealthModule } from './health/health.module';
 import { MeController } from './me/me.controller';
@@ -48,6 +47,7 @@ import { UsersModule } from './users/users.module';
 const FEATURE_MODULES: DynamicModule['imports'] = [
   // Quotas, usage, reports, provider polling, dashboard: one line each, e.g. `QuotasModule,`
   ObservabilityModule,
+  DashboardModule,
 ];
 
 /** Identity and catalog: departments, users, API keys, providers, models (their `:id` routes come last). */
@@ -74,7 +74,6 @@ export class AdminApiModule {
         QuotasController,
         UsageController,
         ReportsController,
-        DashboardController,
         MeController, // GET /api/me (identity) + /api/me/usage…, /api/me/quotas (delegating to usage and quotas)
       ],
       providers: [
@@ -93,7 +92,6 @@ export class AdminApiModule {
         ProviderPollingService,
         ReconciliationService,
         ProviderPollCron,
-        DashboardAssets,
       ],
     };
   }
