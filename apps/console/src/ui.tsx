@@ -115,6 +115,8 @@ export function useFormErrors(fields: readonly string[]) {
       setByField({});
       setGeneral([]);
     },
+    /** The person is fixing this field: its complaint goes (while typing, so nothing moves under the pointer on blur). */
+    drop: (field: string) => setByField((previous) => (field in previous ? Object.fromEntries(Object.entries(previous).filter(([name]) => name !== field)) : previous)),
     show: (error: unknown) => {
       if (error instanceof ApiError) {
         const split = error.split(fields);
@@ -197,7 +199,9 @@ export function FormDialog(props: {
                     }}
                   >
                     <ErrorMessages messages={errors.general} />
-                    {props.children(errors.byField)}
+                    <div className="form-body" onInput={(event) => errors.drop((event.target as HTMLInputElement).name)}>
+                      {props.children(errors.byField)}
+                    </div>
                     <div className="actions">
                       <Button className="button" onPress={close}>
                         {t('common.cancel')}

@@ -25,14 +25,6 @@ export class ConsoleConfigController {
   @ApiOkResponse({ type: ConsoleConfigDto })
   async get(): Promise<ConsoleConfigDto> {
     const [row] = await this.dataSource.query(`SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin' AND active) AS found`);
-    return { gatewayUrl: this.gatewayUrl(), needsFirstAdmin: !row?.found, firstAdminCommand: 'npm run cli -- create-admin --email <email> --password-stdin' };
-  }
-
-  private gatewayUrl(): string {
-    // GATEWAY_PUBLIC_URL (the contract's name); AppConfig may carry it as gatewayPublicUrl
-    const configured = (this.config as { gatewayPublicUrl?: string }).gatewayPublicUrl ?? process.env.GATEWAY_PUBLIC_URL;
-    if (configured) return configured.replace(/\/+$/, '');
-    const host = this.config.host.includes(':') ? `[${this.config.host}]` : this.config.host;
-    return `http://${host}:${this.config.gatewayPort}`;
+    return { gatewayUrl: this.config.gatewayPublicUrl, needsFirstAdmin: !row?.found, firstAdminCommand: 'npm run cli -- create-admin --email <email> --password-stdin' };
   }
 }

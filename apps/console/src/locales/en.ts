@@ -138,7 +138,7 @@ export const en = {
     csv: 'Usage report (CSV)',
     intro: 'Requests, tokens and cost per group; one currency per row. Opens in Excel and WPS.',
     period: 'Period',
-    month: 'Month',
+    month: 'By month',
     custom: 'Custom range',
     monthLabel: 'Month',
     from: 'From',

@@ -71,7 +71,7 @@ function DepartmentDialog({ department, models, onSaved }: { department?: Depart
       {(errors) => (
         <>
           <TextInput name="name" label={t('departments.name')} defaultValue={department?.name} isRequired />
-          <Checkbox className="check" isSelected={every} onChange={setEvery}>
+          <Checkbox className="react-aria-Checkbox check" isSelected={every} onChange={setEvery}>
             <span className="box" aria-hidden="true" />
             {t('departments.everyModel')}
           </Checkbox>

@@ -1,0 +1,321 @@
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { FakeProvider } from '../support/fake-provider';
+import { RunningGateway, startGateway } from '../support/gateway-harness';
+import { RunningAdmin, startAdmin } from '../support/admin-harness';
+import { Seed } from '../support/seed';
+import { createTestDatabase } from '../support/test-database';
+import { usageRecord, writeUsage } from '../support/usage-records';
+import { BrowserContextFactory, launchChromium, screenshot, seriousViolations, signIn, watch } from './console-browser';
+
+/**
+ * The console in a real Chromium: each role's main task done in the browser and checked through
+ * the API and the gateway; Chinese for a zh-CN browser; axe-core on each main page.
+ */
+describe('console in a browser', () => {
+  const password = 'a-long-password-for-tests';
+  let seed: Seed;
+  let admin: RunningAdmin;
+  let gateway: RunningGateway;
+  let fake: FakeProvider;
+  let browser: BrowserContextFactory;
+  let mine: string;
+  let other: string;
+  let providerId: string;
+  const pages: Page[] = [];
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    const url = await createTestDatabase();
+    seed = await Seed.connect(url);
+    fake = await FakeProvider.start('openai');
+    mine = await seed.department('研发部');
+    other = await seed.department('Other Department');
+    await seed.user({ departmentId: mine, role: 'team_lead', email: 'lead@x.test', password });
+    const dev = await seed.user({ departmentId: mine, email: 'dev@x.test', password });
+    await seed.user({ departmentId: null, role: 'finance', email: 'finance@x.test', password });
+    const stranger = await seed.user({ departmentId: other, email: 'stranger@x.test', password });
+    providerId = await seed.provider('openai', fake.baseUrl, fake.apiKey, 'fake-openai');
+    await seed.model('fake-model', providerId, { input: '1', output: '2', currency: 'CNY' });
+    const now = Date.now();
+    const event = (userId: string, departmentId: string, minutesAgo: number, tokens: number, status = 200) =>
+      usageRecord({ userId, departmentId, providerId, model: 'fake-model', createdAt: new Date(now - minutesAgo * 60_000).toISOString(), promptTokens: tokens, completionTokens: 0, totalTokens: tokens, cost: '0.001', status, latencyMs: 20 });
+    await writeUsage(seed.dataSource, [...Array.from({ length: 6 }, (_, i) => event(dev, mine, i * 7, 100 + i, i === 3 ? 502 : 200)), event(stranger, other, 2, 99_999)]);
+    admin = await startAdmin(url, { GATEWAY_PUBLIC_URL: 'https://llm.example.test' });
+    gateway = await startGateway(url);
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.close();
+    await admin?.close();
+    await fake?.close();
+    await seed?.close();
+  });
+
+  afterEach(() => {
+    expect(problems).toEqual([]);
+    problems.length = 0;
+  });
+
+  async function open(locale = 'en-US'): Promise<Page> {
+    const context = await browser.newContext(locale);
+    const page = await context.newPage();
+    const seen = watch(page);
+    pages.push(page);
+    page.on('close', () => problems.push(...seen));
+    return page;
+  }
+
+  async function done(page: Page): Promise<void> {
+    await page.context().close();
+  }
+
+  async function expectAccessible(page: Page): Promise<void> {
+    expect(await seriousViolations(page)).toEqual([]);
+  }
+
+  const chat = (key: string) =>
+    fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'fake-model', max_tokens: 16, messages: [{ role: 'user', content: 'hello' }] }),
+    });
+
+  /** Polls until the gateway answers `status` (its caches follow changes within moments). */
+  async function eventually(key: string, status: number): Promise<number> {
+    let last = 0;
+    for (let i = 0; i < 60; i++) {
+      last = (await chat(key)).status;
+      if (last === status) return last;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return last;
+  }
+
+  it('says on the sign-in page how to create the first admin while there is none', async () => {
+    const page = await open();
+    await page.goto(`${admin.url}/`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await page.getByRole('note').innerText()).toContain('npm run cli -- create-admin');
+    const res = await fetch(`${admin.url}/`);
+    expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self';/);
+    expect(res.headers.get('content-security-policy')).not.toMatch(/unsafe-(eval|inline)/);
+    await expectAccessible(page);
+    await seed.user({ departmentId: null, role: 'admin', email: 'admin@x.test', password });
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await page.getByRole('note').count()).toBe(0);
+    await done(page);
+  });
+
+  it('developer: mints a key that works at the gateway (shown once, with how to use it), then revokes it', async () => {
+    const page = await open();
+    await signIn(page, admin.url, 'dev@x.test', password);
+    await expect(page.getByRole('heading', { name: /My quotas/ }).count()).resolves.toBe(1);
+    await expectAccessible(page);
+    await page.getByRole('link', { name: 'API keys' }).click();
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create an API key' });
+    await dialog.getByLabel('Name').fill('laptop');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    const keyField = dialog.getByLabel('Your new API key');
+    await keyField.waitFor();
+    const key = await keyField.inputValue();
+    expect(key).toMatch(/^tg_/);
+    const snippets = await dialog.locator('pre').allInnerTexts();
+    expect(snippets.join('\n')).toContain('https://llm.example.test/v1');
+    expect(snippets.join('\n')).toContain(`ANTHROPIC_BASE_URL=https://llm.example.test ANTHROPIC_AUTH_TOKEN=${key}`);
+    await dialog.getByRole('button', { name: 'Copy key' }).click();
+    await dialog.getByRole('status').filter({ hasText: 'Copied' }).first().waitFor();
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(key);
+    await expectAccessible(page);
+    await screenshot(page, 'developer-new-key-en');
+
+    expect((await chat(key)).status).toBe(200);
+
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    const row = page.getByRole('row', { name: /laptop/ });
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('alertdialog', { name: /Revoke the key/ }).getByRole('button', { name: 'Revoke key' }).click();
+    await row.getByRole('cell', { name: 'Revoked' }).waitFor();
+    expect(await eventually(key, 401)).toBe(401);
+    await done(page);
+  });
+
+  it('team lead: adds a developer and sets a quota the gateway enforces; sees only their department', async () => {
+    const page = await open();
+    await signIn(page, admin.url, 'lead@x.test', password);
+    await page.getByRole('row', { name: /dev@x\.test/ }).waitFor();
+    const usageText = await page.getByRole('main').innerText();
+    expect(usageText).toContain('研发部');
+    expect(usageText).not.toContain('Other Department');
+    expect(usageText).not.toContain('stranger@x.test');
+
+    await page.getByRole('link', { name: 'People' }).click();
+    await page.getByRole('row', { name: /dev@x\.test/ }).waitFor();
+    expect(await page.getByRole('main').innerText()).not.toContain('stranger@x.test');
+    await page.getByRole('button', { name: 'Add person' }).click();
+    const add = page.getByRole('dialog', { name: 'Add a person' });
+    await add.getByLabel('Name').fill('New Dev');
+    await add.getByLabel('Email').fill('new.dev@x.test');
+    await add.getByRole('button', { name: 'Add' }).click();
+    await page.getByRole('row', { name: /new\.dev@x\.test/ }).waitFor();
+    await expectAccessible(page);
+    const token = await admin.login('lead@x.test', password);
+    const users = await admin.call('GET', '/api/users?limit=100', token);
+    const created = users.body.items.find((u: { email: string }) => u.email === 'new.dev@x.test');
+    expect(created).toMatchObject({ role: 'developer', departmentId: mine, active: true });
+
+    await page.getByRole('link', { name: 'New Dev' }).click();
+    await page.getByRole('button', { name: 'Set a quota' }).click();
+    const quota = page.getByRole('dialog', { name: 'Set a quota' });
+    await quota.getByLabel('Period').selectOption('day');
+    await quota.getByLabel('Maximum requests').fill('-1');
+    await quota.getByRole('button', { name: 'Save' }).click();
+    // the API's complaint is shown beside the field it names
+    const requestsField = quota.getByLabel('Maximum requests');
+    await quota.getByText(/maxRequests/).waitFor();
+    expect(await requestsField.getAttribute('aria-invalid')).toBe('true');
+    expect(await requestsField.getAttribute('aria-describedby')).toBeTruthy();
+    await requestsField.fill('1');
+    expect(await requestsField.getAttribute('aria-invalid')).toBeNull(); // the complaint goes as the person types
+    await quota.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('row', { name: /Per day/ }).waitFor({ timeout: 5000 }).catch(async (error: Error) => {
+      throw new Error(`${error.message}\n${await page.getByRole('main').innerText()}\n${await quota.innerText().catch(() => '')}`);
+    });
+    await expectAccessible(page);
+    await screenshot(page, 'team-lead-person-en');
+
+    const minted = await admin.call('POST', `/api/users/${created.id}/api-keys`, token, { name: 'ci' });
+    expect(minted.status).toBe(201);
+    expect((await chat(minted.body.key)).status).toBe(200);
+    expect(await eventually(minted.body.key, 429)).toBe(429);
+    const status = await admin.call('GET', `/api/quotas/status?scope=user&subjectId=${created.id}`, token);
+    expect(status.body.items[0]).toMatchObject({ period: 'day', limit: { requests: '1' } });
+    await done(page);
+  });
+
+  it('finance: downloads the month as CSV (BOM, the chosen department\'s rows), sees balances and reconciliation', async () => {
+    const page = await open();
+    await signIn(page, admin.url, 'finance@x.test', password);
+    await page.getByRole('link', { name: 'Reports' }).click();
+    const month = new Date().toISOString().slice(0, 7);
+    await page.getByLabel('Month', { exact: true }).fill(month);
+    await page.getByRole('combobox', { name: 'Department' }).selectOption({ label: '研发部' });
+    await expectAccessible(page);
+    await screenshot(page, 'finance-reports-en');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+    const csv = readFileSync((await download.path())!);
+    expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = csv.toString('utf8').slice(1);
+    const [header, ...rows] = text.trim().split(/\r?\n/);
+    expect(header).toMatch(/^department,user,model,requests,failed_requests,prompt_tokens,completion_tokens,.*,total_tokens,cost,currency$/);
+    expect(rows.length).toBeGreaterThanOrEqual(1);
+    expect(rows.every((row) => row.startsWith('研发部,'))).toBe(true);
+    expect(rows.find((row) => row.startsWith('研发部,dev@x.test,fake-model,'))).toMatch(/^研发部,dev@x\.test,fake-model,[67],1,/); // 6 seeded (+1 by the developer test)
+    expect(text).not.toContain('Other Department');
+    expect(text).not.toContain('stranger@x.test');
+    // the same bytes the API gives for the same question
+    const token = await admin.login('finance@x.test', password);
+    const last = new Date(Number(month.slice(0, 4)), Number(month.slice(5)), 0).getDate();
+    const api = await fetch(`${admin.url}/api/reports/usage.csv?from=${month}-01&to=${month}-${last}&groupBy=department,user,model&departmentId=${mine}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(Buffer.from(await api.arrayBuffer()).equals(csv)).toBe(true);
+
+    await page.getByRole('link', { name: 'Providers' }).click();
+    await page.getByRole('heading', { name: 'Reconciliation' }).waitFor();
+    const metered = page.getByRole('row', { name: /Requests/ }).first();
+    await metered.waitFor();
+    const from = `${month}-01`;
+    const reconciled = await admin.call('GET', `/api/providers/${providerId}/reconciliation?from=${from}&to=${new Date().toISOString().slice(0, 10)}`, token);
+    expect(reconciled.body.gateway.requests).toBeGreaterThanOrEqual(7);
+    expect((await metered.innerText()).split('\t')[1]).toBe(String(reconciled.body.gateway.requests));
+    expect(await page.getByRole('button', { name: 'Add provider' }).count()).toBe(0);
+    await expectAccessible(page);
+    await done(page);
+  });
+
+  it('admin: creates a department with a model allow-list (audited); provider credentials are never prefilled', async () => {
+    const page = await open();
+    await signIn(page, admin.url, 'admin@x.test', password);
+    await page.getByRole('link', { name: 'Departments' }).click();
+    await page.getByRole('button', { name: 'Add department' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add department' });
+    await dialog.getByLabel('Name').fill('Platform');
+    // by keyboard: focus each box and press Space
+    await dialog.getByRole('checkbox', { name: 'Allow every model' }).focus();
+    await page.keyboard.press('Space');
+    await dialog.getByRole('checkbox', { name: 'fake-model' }).focus();
+    await page.keyboard.press('Space');
+    expect(await dialog.getByRole('checkbox', { name: 'Allow every model' }).isChecked()).toBe(false);
+    expect(await dialog.getByRole('checkbox', { name: 'fake-model' }).isChecked()).toBe(true);
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('row', { name: /Platform/ }).waitFor();
+    await expectAccessible(page);
+    const token = await admin.login('admin@x.test', password);
+    const departments = await admin.call('GET', '/api/departments?limit=100', token);
+    expect(departments.body.items.find((d: { name: string }) => d.name === 'Platform')).toMatchObject({ allowedModels: ['fake-model'] });
+
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByLabel('Action').fill('department.create');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.getByRole('row', { name: /department\.create/ }).waitFor();
+    expect(page.url()).toContain('action=department.create');
+    await expectAccessible(page);
+
+    await page.getByRole('link', { name: 'Providers' }).click();
+    await page.getByRole('row', { name: /fake-openai/ }).getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit fake-openai' });
+    expect(await edit.getByLabel('API key').inputValue()).toBe('');
+    await edit.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('link', { name: 'Models & prices' }).click();
+    await page.getByRole('row', { name: /fake-model/ }).waitFor();
+    expect(await page.getByRole('row', { name: /fake-model/ }).innerText()).toContain('¥');
+    await expectAccessible(page);
+    await done(page);
+  });
+
+  it('a zh-CN browser sees Chinese, can switch to English, and the address keeps the view (back works)', async () => {
+    const page = await open('zh-CN');
+    await page.goto(`${admin.url}/`);
+    await page.getByRole('heading', { name: '登录' }).waitFor();
+    await signIn(page, admin.url, 'lead@x.test', password, { email: '邮箱', password: '密码', submit: '登录' });
+    await page.getByRole('heading', { name: /用量/ }).waitFor();
+    expect(await page.getByRole('navigation').innerText()).toContain('成员');
+    await page.getByRole('radiogroup', { name: '时间范围' }).getByText('7 天').click();
+    await page.waitForURL(/range=7d/);
+    await page.getByRole('radio', { name: '今天' }).focus();
+    await page.keyboard.press('ArrowRight'); // keyboard: the range group moves with the arrows
+    await page.waitForURL(/range=1h/);
+    await page.goBack();
+    await page.waitForURL(/range=7d/);
+    expect(await page.getByRole('radio', { name: '7 天' }).isChecked()).toBe(true);
+    await expectAccessible(page);
+    await page.getByLabel('语言').selectOption('en');
+    await page.getByRole('heading', { name: /Usage/ }).waitFor();
+    expect(await page.evaluate('document.documentElement.lang')).toBe('en');
+    await done(page);
+  });
+
+  it('screenshots of each role\'s main page in both languages', async () => {
+    const views: Array<[string, string, string]> = [
+      ['developer', 'dev@x.test', '#/keys'],
+      ['team-lead', 'lead@x.test', '#/people'],
+      ['finance', 'finance@x.test', '#/providers'],
+      ['admin', 'admin@x.test', '#/usage?range=today&groupBy=department'],
+    ];
+    for (const locale of ['en-US', 'zh-CN']) {
+      for (const [role, email, hash] of views) {
+        const page = await open(locale);
+        const zh = locale === 'zh-CN';
+        await signIn(page, admin.url, email, password, zh ? { email: '邮箱', password: '密码', submit: '登录' } : undefined);
+        await page.goto(`${admin.url}/${hash}`);
+        await page.getByRole('table').first().waitFor();
+        await page.waitForLoadState('networkidle');
+        await screenshot(page, `${role}-${zh ? 'zh' : 'en'}`);
+        await done(page);
+      }
+    }
+  });
+});
