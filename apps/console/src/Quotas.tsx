@@ -16,37 +16,31 @@ export function QuotaManager({ scope, subjectId, title, editable = true }: { sco
   const status = useLoad(() => get<{ items: QuotaStatus[] }>(`/api/quotas/status${query({ scope, subjectId })}`), [scope, subjectId]);
   const canWrite = editable && session.can('quotas:write');
   return (
-    <>
-      <QuotaTable
-        title={title}
-        items={status.data?.items ?? []}
-        format={format}
-        actions={
-          canWrite
-            ? (quota) => (
-                <div className="row-actions">
-                  <QuotaDialog scope={scope} subjectId={subjectId} existing={quota} onSaved={status.reload} />
-                  <ConfirmButton
-                    label={t('quotas.remove')}
-                    title={t('quotas.removeTitle', { period: t(`periods.${quota.period}`) })}
-                    body={t('quotas.removeBody')}
-                    confirm={t('quotas.remove')}
-                    onConfirm={async () => {
-                      await api('DELETE', `/api/quotas/${quota.quotaId}`);
-                      status.reload();
-                    }}
-                  />
-                </div>
-              )
-            : undefined
-        }
-      />
-      {canWrite ? (
-        <div className="toolbar">
-          <QuotaDialog scope={scope} subjectId={subjectId} onSaved={status.reload} />
-        </div>
-      ) : null}
-    </>
+    <QuotaTable
+      toolbar={canWrite ? <QuotaDialog scope={scope} subjectId={subjectId} onSaved={status.reload} /> : undefined}
+      title={title}
+      items={status.data?.items ?? []}
+      format={format}
+      actions={
+        canWrite
+          ? (quota) => (
+              <div className="row-actions">
+                <QuotaDialog scope={scope} subjectId={subjectId} existing={quota} onSaved={status.reload} />
+                <ConfirmButton
+                  label={t('quotas.remove')}
+                  title={t('quotas.removeTitle', { period: t(`periods.${quota.period}`) })}
+                  body={t('quotas.removeBody')}
+                  confirm={t('quotas.remove')}
+                  onConfirm={async () => {
+                    await api('DELETE', `/api/quotas/${quota.quotaId}`);
+                    status.reload();
+                  }}
+                />
+              </div>
+            )
+          : undefined
+      }
+    />
   );
 }
 

@@ -67,7 +67,12 @@ export function UsageChart({ series }: { series: Timeseries }) {
             type: 'linear',
             min: buckets[0]?.at,
             max: buckets.length ? buckets[buckets.length - 1].at + step : undefined,
-            ticks: { maxTicksLimit: 12, callback: (value) => format.axisTime(Number(value), unit) },
+            ticks: { autoSkip: false, callback: (value) => format.axisTime(Number(value), unit) },
+            // ticks on bucket edges (whole hours, or midnights in APP_TIMEZONE), at most about 12 of them
+            afterBuildTicks: (axis) => {
+              const every = Math.max(1, Math.ceil(buckets.length / 12));
+              axis.ticks = buckets.filter((_, i) => i % every === 0).map((b) => ({ value: b.at }));
+            },
             grid: { display: false },
           },
           tokens: { type: 'linear', position: 'left', beginAtZero: true, ticks: { callback: (value) => format.number(Number(value)) }, title: { display: true, text: t('usage.tokens') } },

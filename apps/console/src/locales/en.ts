@@ -132,6 +132,8 @@ export const en = {
     back: '← People',
     keysOf: 'Keys of {{name}}',
     quotasOf: 'Quotas of {{name}}',
+    ofDepartment: 'People of {{name}}',
+    departmentBudget: 'Department budget (set by an administrator)',
   },
   reports: {
     title: 'Reports',

@@ -134,6 +134,8 @@ export const zh: Resources = {
     back: '← 成员',
     keysOf: '{{name}} 的密钥',
     quotasOf: '{{name}} 的配额',
+    ofDepartment: '{{name}} 的成员',
+    departmentBudget: '部门预算（由管理员设置）',
   },
   reports: {
     title: '报表',

@@ -3,7 +3,8 @@ import { api, get, query } from '../api';
 import { href, Route, useViewParams } from '../router';
 import { Session, useLoad, useSession } from '../session';
 import { Department, Page, Role, ROLES, User } from '../types';
-import { Button, ConfirmButton, DataTable, ErrorMessages, FormDialog, SelectInput, TextInput } from '../ui';
+import { QuotaManager } from '../Quotas';
+import { Button, ConfirmButton, DataTable, ErrorMessages, FormDialog, Section, SelectInput, TextInput } from '../ui';
 
 const USER_FIELDS = ['name', 'email', 'role', 'departmentId', 'password'] as const;
 
@@ -25,8 +26,8 @@ export function PeoplePage({ route }: { route: Route }) {
       <h1>
         {t('people.title')} {lead ? <span className="scope">{session.me.departmentName}</span> : null}
       </h1>
-      <div className="toolbar">
-        {!lead ? (
+      {!lead ? (
+        <div className="toolbar">
           <SelectInput
             name="department"
             label={t('people.department')}
@@ -34,48 +35,53 @@ export function PeoplePage({ route }: { route: Route }) {
             onChange={(value) => set({ department: value })}
             options={[{ value: '', label: t('usage.allDepartments') }, ...(departments.data?.items ?? []).map((d) => ({ value: d.id, label: d.name }))]}
           />
-        ) : null}
-        {canWrite ? <UserDialog session={session} departments={departments.data?.items ?? []} onSaved={users.reload} /> : null}
-      </div>
+        </div>
+      ) : null}
       <ErrorMessages messages={users.error ? [(users.error as Error).message] : []} />
-      <DataTable
-        caption={t('people.title')}
-        columns={[{ label: t('people.name') }, { label: t('people.email') }, { label: t('people.role') }, { label: t('people.department') }, { label: t('people.status') }, ...(canWrite ? [{ label: t('common.actions') }] : [])]}
-        rows={users.data?.items ?? []}
-        rowKey={(user) => user.id}
-        rowClass={(user) => (user.active ? undefined : 'muted')}
-        cells={(user) => [
-          <a href={href(`/people/${user.id}`)}>{user.name}</a>,
-          user.email,
-          t(`roles.${user.role}`),
-          departmentName(user.departmentId),
-          user.active ? t('people.active') : t('people.inactive'),
-          ...(canWrite
-            ? [
-                <div className="row-actions">
-                  {admin || user.role === 'developer' ? <UserDialog session={session} departments={departments.data?.items ?? []} user={user} onSaved={users.reload} /> : null}
-                  {user.active && user.id !== session.me.id && (admin || user.role === 'developer') ? (
-                    <ConfirmButton
-                      label={t('people.deactivate')}
-                      title={t('people.deactivateTitle', { name: user.name })}
-                      body={t('people.deactivateBody')}
-                      confirm={t('people.deactivate')}
-                      onConfirm={async () => {
-                        await api('DELETE', `/api/users/${user.id}`);
-                        users.reload();
-                      }}
-                    />
-                  ) : null}
-                  {!user.active && admin ? (
-                    <Button className="button small" onPress={() => void api('PATCH', `/api/users/${user.id}`, { active: true }).then(users.reload)}>
-                      {t('people.reactivate')}
-                    </Button>
-                  ) : null}
-                </div>,
-              ]
-            : []),
-        ]}
-      />
+      <Section
+        title={lead ? t('people.ofDepartment', { name: session.me.departmentName }) : t('people.title')}
+        actions={canWrite ? <UserDialog session={session} departments={departments.data?.items ?? []} onSaved={users.reload} /> : null}
+      >
+        <DataTable
+          caption={t('people.title')}
+          columns={[{ label: t('people.name') }, { label: t('people.email') }, { label: t('people.role') }, { label: t('people.department') }, { label: t('people.status') }, ...(canWrite ? [{ label: t('common.actions') }] : [])]}
+          rows={users.data?.items ?? []}
+          rowKey={(user) => user.id}
+          rowClass={(user) => (user.active ? undefined : 'muted')}
+          cells={(user) => [
+            <a href={href(`/people/${user.id}`)}>{user.name}</a>,
+            user.email,
+            t(`roles.${user.role}`),
+            departmentName(user.departmentId),
+            user.active ? t('people.active') : t('people.inactive'),
+            ...(canWrite
+              ? [
+                  <div className="row-actions">
+                    {admin || user.role === 'developer' ? <UserDialog session={session} departments={departments.data?.items ?? []} user={user} onSaved={users.reload} /> : null}
+                    {user.active && user.id !== session.me.id && (admin || user.role === 'developer') ? (
+                      <ConfirmButton
+                        label={t('people.deactivate')}
+                        title={t('people.deactivateTitle', { name: user.name })}
+                        body={t('people.deactivateBody')}
+                        confirm={t('people.deactivate')}
+                        onConfirm={async () => {
+                          await api('DELETE', `/api/users/${user.id}`);
+                          users.reload();
+                        }}
+                      />
+                    ) : null}
+                    {!user.active && admin ? (
+                      <Button className="button small" onPress={() => void api('PATCH', `/api/users/${user.id}`, { active: true }).then(users.reload)}>
+                        {t('people.reactivate')}
+                      </Button>
+                    ) : null}
+                  </div>,
+                ]
+              : []),
+          ]}
+        />
+      </Section>
+      {lead && session.me.departmentId ? <QuotaManager scope="department" subjectId={session.me.departmentId} title={t('people.departmentBudget')} editable={false} /> : null}
     </>
   );
 }

@@ -124,7 +124,7 @@ export function TopTable({ rows, dimension, format }: { rows: SummaryRow[]; dime
 }
 
 /** Quotas with what is used, what is left and when it resets. */
-export function QuotaTable({ title, items, format, actions }: { title: string; items: QuotaStatus[]; format: Format; actions?: (quota: QuotaStatus) => React.ReactNode }) {
+export function QuotaTable({ title, items, format, actions, toolbar }: { title: string; items: QuotaStatus[]; format: Format; actions?: (quota: QuotaStatus) => React.ReactNode; toolbar?: React.ReactNode }) {
   const { t } = useTranslation();
   const cell = (quota: QuotaStatus, key: 'tokens' | 'requests' | 'cost') =>
     quota.limit[key] === null ? '—' : key === 'cost' ? `${format.money(quota.used.cost, null)} / ${format.money(quota.limit.cost, null)} (${t('quotas.left', { value: format.money(quota.remaining.cost, null) })})` : `${format.number(quota.used[key])} / ${format.number(quota.limit[key])} (${t('quotas.left', { value: format.number(quota.remaining[key]) })})`;
@@ -138,7 +138,7 @@ export function QuotaTable({ title, items, format, actions }: { title: string; i
     ...(actions ? [{ label: t('common.actions') }] : []),
   ];
   return (
-    <Section title={title}>
+    <Section title={title} actions={toolbar}>
       <DataTable
         caption={title}
         columns={columns}
