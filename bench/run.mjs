@@ -23,6 +23,10 @@ const STREAM_CONCURRENCY = Number(process.env.BENCH_STREAM_CONCURRENCY ?? 4);
 const UPSTREAM_KEY = 'sk-bench-upstream';
 const BODY = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Say hello to the benchmark.' }], max_tokens: 32 });
 const STREAM_BODY = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Say hello to the benchmark.' }], max_tokens: 32, stream: true });
+/** Anthropic Messages streams (Claude Code's route): translated to chat at an openai-kind provider, or native. */
+const messagesBody = (model) => JSON.stringify({ model, messages: [{ role: 'user', content: 'Say hello to the benchmark.' }], max_tokens: 32, stream: true });
+/** OpenAI Responses streams (Codex's route): translated to chat at an openai-kind provider, or native. */
+const responsesBody = (model) => JSON.stringify({ model, input: 'Say hello to the benchmark.', max_output_tokens: 32, stream: true });
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const children = [];
@@ -109,6 +113,10 @@ async function startTollgate(upstream) {
   }
   const provider = await call('POST', '/providers', token, { name: 'bench', kind: 'openai', baseUrl: `${upstream}/v1`, apiKey: UPSTREAM_KEY });
   await call('POST', '/models', token, { name: 'bench-model', providerId: provider.id, inputPrice: '0.8', outputPrice: '2', currency: 'CNY' });
+  const native = await call('POST', '/providers', token, { name: 'bench-messages', kind: 'openai', baseUrl: `${upstream}/v1`, apiKey: UPSTREAM_KEY, options: { messagesApi: 'native' } });
+  await call('POST', '/models', token, { name: 'bench-claude', providerId: native.id, inputPrice: '0.8', outputPrice: '2', currency: 'CNY' });
+  const nativeResponses = await call('POST', '/providers', token, { name: 'bench-responses', kind: 'openai', baseUrl: `${upstream}/v1`, apiKey: UPSTREAM_KEY, options: { responsesApi: 'native' } });
+  await call('POST', '/models', token, { name: 'bench-codex', providerId: nativeResponses.id, inputPrice: '0.8', outputPrice: '2', currency: 'CNY' });
   const department = await call('POST', '/departments', token, { name: 'Benchmark' });
   const user = await call('POST', '/users', token, { email: 'load@example.com', name: 'Load', departmentId: department.id, role: 'developer' });
   const key = (await call('POST', `/users/${user.id}/api-keys`, token, { name: 'bench' })).key;
@@ -127,6 +135,8 @@ async function startTollgate(upstream) {
   return {
     url: `${gateway}/v1/chat/completions`,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    messages: { url: `${gateway}/v1/messages`, headers: { 'content-type': 'application/json', 'x-api-key': key, 'anthropic-version': '2023-06-01' } },
+    responses: { url: `${gateway}/v1/responses`, headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` } },
     get pids() {
       return pids();
     },
@@ -182,7 +192,7 @@ function cannon(target, options) {
 }
 
 /** Streaming: time to the first `data:` event and whole-stream time, at a fixed concurrency. */
-async function streams(target) {
+async function streams(target, body = STREAM_BODY) {
   const url = new URL(target.url);
   const pool = new Pool(url.origin, { connections: STREAM_CONCURRENCY });
   const ttft = [];
@@ -193,7 +203,7 @@ async function streams(target) {
     while (Date.now() < until) {
       const started = performance.now();
       try {
-        const res = await pool.request({ method: 'POST', path: url.pathname, headers: target.headers, body: STREAM_BODY });
+        const res = await pool.request({ method: 'POST', path: url.pathname, headers: target.headers, body });
         let first = true;
         for await (const chunk of res.body) {
           if (first && chunk.toString().includes('data:')) {
@@ -226,10 +236,26 @@ async function measure(name, target) {
   process.stderr.write(`   fixed ${RATE} req/s: p99 ${fixed.latency.p99} ms\n`);
   const stream = await streams(target);
   process.stderr.write(`   streaming: ${stream.perSecond.toFixed(0)} streams/s, TTFT p50 ${stream.ttftP50.toFixed(2)} ms\n`);
+  let messages = null;
+  if (target.messages) {
+    const translated = await streams(target.messages, messagesBody('bench-model'));
+    const native = await streams(target.messages, messagesBody('bench-claude'));
+    process.stderr.write(`   Messages streaming: translated TTFT p50 ${translated.ttftP50.toFixed(2)} ms, native ${native.ttftP50.toFixed(2)} ms\n`);
+    messages = { translated, native };
+  }
+  let responses = null;
+  if (target.responses) {
+    const translated = await streams(target.responses, responsesBody('bench-model'));
+    const native = await streams(target.responses, responsesBody('bench-codex'));
+    process.stderr.write(`   Responses streaming: translated TTFT p50 ${translated.ttftP50.toFixed(2)} ms, native ${native.ttftP50.toFixed(2)} ms\n`);
+    responses = { translated, native };
+  }
   clearInterval(sampler);
   const runs = [warmup, throughput, fixed];
-  const served2xx = runs.reduce((sum, r) => sum + r['2xx'], 0) + stream.streams;
-  const answered = runs.reduce((sum, r) => sum + r['2xx'] + r.non2xx, 0) + stream.streams + stream.errors;
+  const messageStreams = [messages, responses].reduce((sum, pair) => sum + (pair ? pair.translated.streams + pair.native.streams : 0), 0);
+  const messageErrors = [messages, responses].reduce((sum, pair) => sum + (pair ? pair.translated.errors + pair.native.errors : 0), 0);
+  const served2xx = runs.reduce((sum, r) => sum + r['2xx'], 0) + stream.streams + messageStreams;
+  const answered = runs.reduce((sum, r) => sum + r['2xx'] + r.non2xx, 0) + stream.streams + stream.errors + messageStreams + messageErrors;
   return {
     name,
     reqPerSec: throughput.requests.average,
@@ -238,6 +264,8 @@ async function measure(name, target) {
     errors: throughput.errors + throughput.non2xx,
     fixedRate: { rate: RATE, p50: fixed.latency.p50, p99: fixed.latency.p99, errors: fixed.errors + fixed.non2xx },
     stream,
+    messages,
+    responses,
     memoryMb: samples.length ? { start: samples[0], peak: Math.max(...samples), end: samples[samples.length - 1] } : null,
     served2xx,
     answered,
@@ -246,7 +274,15 @@ async function measure(name, target) {
 
 const only = process.env.BENCH_ONLY; // e.g. "tollgate" while profiling
 const upstream = await startUpstream();
-const direct = only && only !== 'direct' ? null : await measure('direct', { url: `${upstream}/v1/chat/completions`, headers: { 'content-type': 'application/json', authorization: `Bearer ${UPSTREAM_KEY}` } });
+const direct =
+  only && only !== 'direct'
+    ? null
+    : await measure('direct', {
+        url: `${upstream}/v1/chat/completions`,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${UPSTREAM_KEY}` },
+        messages: { url: `${upstream}/v1/messages`, headers: { 'content-type': 'application/json', 'x-api-key': UPSTREAM_KEY } },
+        responses: { url: `${upstream}/v1/responses`, headers: { 'content-type': 'application/json', authorization: `Bearer ${UPSTREAM_KEY}` } },
+      });
 
 let portkey = null;
 try {
@@ -296,6 +332,21 @@ if (portkey && portkey.stream.streams === 0 && portkey.stream.errors > 0) {
 if (ratios.tollgateVsPortkeyThroughput !== null) console.log(`Tollgate / Portkey throughput: ${ratios.tollgateVsPortkeyThroughput.toFixed(1)}x`);
 if (ratios.tollgateP99MinusDirectAtFixedRateMs !== null) console.log(`Tollgate p99 − direct p99 at ${RATE} req/s: ${ratios.tollgateP99MinusDirectAtFixedRateMs.toFixed(1)} ms`);
 if (ratios.tollgateTtftMinusDirectMs !== null) console.log(`Tollgate TTFT − direct TTFT (p50): ${ratios.tollgateTtftMinusDirectMs.toFixed(2)} ms`);
+for (const row of [direct, tollgate].filter((r) => r?.messages)) {
+  const { translated, native } = row.messages;
+  console.log(
+    `${row.name} streaming TTFT p50 / p99 (ms) — chat ${fmt(row.stream.ttftP50, 2)} / ${fmt(row.stream.ttftP99, 2)}, ` +
+      `Messages translated ${fmt(translated.ttftP50, 2)} / ${fmt(translated.ttftP99, 2)}, Messages native ${fmt(native.ttftP50, 2)} / ${fmt(native.ttftP99, 2)}` +
+      (translated.errors + native.errors ? ` (${translated.errors + native.errors} errors)` : ''),
+  );
+}
+for (const row of [direct, tollgate].filter((r) => r?.responses)) {
+  const { translated, native } = row.responses;
+  console.log(
+    `${row.name} streaming TTFT p50 / p99 (ms) — Responses translated ${fmt(translated.ttftP50, 2)} / ${fmt(translated.ttftP99, 2)}, Responses native ${fmt(native.ttftP50, 2)} / ${fmt(native.ttftP99, 2)}` +
+      (translated.errors + native.errors ? ` (${translated.errors + native.errors} errors)` : ''),
+  );
+}
 if (tollgate?.memoryMb) console.log(`Tollgate gateway RSS: start ${fmt(tollgate.memoryMb.start)} MB, peak ${fmt(tollgate.memoryMb.peak)} MB, end ${fmt(tollgate.memoryMb.end)} MB`);
 if (metering) {
   // autocannon stops each run with up to CONNECTIONS calls in flight: the gateway finishes (and

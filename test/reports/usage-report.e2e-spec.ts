@@ -88,18 +88,18 @@ describe('finance CSV report and usage summaries (real PostgreSQL, APP_TIMEZONE=
     expect(res.headers.get('content-type')).toContain('text/csv');
     expect(res.headers.get('content-disposition')).toContain('attachment');
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(rows[0]).toEqual(['department', 'day', 'requests', 'failed_requests', 'prompt_tokens', 'completion_tokens', 'cached_tokens', 'reasoning_tokens', 'total_tokens', 'cost', 'currency']);
+    expect(rows[0]).toEqual(['department', 'day', 'requests', 'failed_requests', 'prompt_tokens', 'completion_tokens', 'cached_tokens', 'cache_write_tokens', 'reasoning_tokens', 'total_tokens', 'cost', 'currency']);
     const body = rows.slice(1);
-    expect(body).toContainEqual(['研发部', '2026-11-09', '1', '0', '60', '40', '0', '0', '100', '0.123456', 'CNY']);
-    expect(body).toContainEqual(['研发部', '2026-11-10', '2', '1', '30', '20', '0', '0', '50', '0', 'CNY']);
-    expect(body).toContainEqual(['研发部', '2026-11-10', '1', '0', '10', '0', '0', '0', '10', '0.5', 'USD']);
-    expect(body).toContainEqual([`'=HYPERLINK("http://evil","x")`, '2026-11-10', '1', '0', '7', '0', '0', '0', '7', '1', 'CNY']);
+    expect(body).toContainEqual(['研发部', '2026-11-09', '1', '0', '60', '40', '0', '0', '0', '100', '0.123456', 'CNY']);
+    expect(body).toContainEqual(['研发部', '2026-11-10', '2', '1', '30', '20', '0', '0', '0', '50', '0', 'CNY']);
+    expect(body).toContainEqual(['研发部', '2026-11-10', '1', '0', '10', '0', '0', '0', '0', '10', '0.5', 'USD']);
+    expect(body).toContainEqual([`'=HYPERLINK("http://evil","x")`, '2026-11-10', '1', '0', '7', '0', '0', '0', '0', '7', '1', 'CNY']);
     expect(body).toHaveLength(4);
   });
 
   it('sums exactly to the metered events', async () => {
     const { rows } = await csv(tokens.finance, 'from=2026-11-01&to=2026-11-30&groupBy=department');
-    const tokensCsv = rows.slice(1).reduce((sum, row) => sum + Number(row[7]), 0);
+    const tokensCsv = rows.slice(1).reduce((sum, row) => sum + Number(row[8]), 0);
     const requestsCsv = rows.slice(1).reduce((sum, row) => sum + Number(row[1]), 0);
     const [events] = await seed.dataSource.query(`SELECT count(*)::int AS n, sum(total_tokens)::int AS t FROM usage_events`);
     expect([requestsCsv, tokensCsv]).toEqual([events.n, events.t]);

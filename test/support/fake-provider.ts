@@ -11,7 +11,7 @@ import type { AddressInfo, Socket } from 'node:net';
 export type FakeProviderKind = 'openai' | 'dashscope' | 'huawei-maas';
 export type FakeMode =
   | { type: 'ok' }
-  | { type: 'error'; status: number; body: unknown }
+  | { type: 'error'; status: number; body: unknown; headers?: Record<string, string> }
   | { type: 'hang' }
   | { type: 'hang-mid-stream'; afterChunks: number }
   | { type: 'die-mid-stream'; afterChunks: number }
@@ -133,9 +133,10 @@ export class FakeProvider {
       });
       const handler = this.routes.get(`${req.method} ${path}`);
       if (!handler) return this.error(res, 404, 'not found');
-      if (req.headers.authorization !== `Bearer ${this.apiKey}`) return this.unauthorized(res);
+      // Bearer everywhere; Anthropic-style endpoints also take x-api-key.
+      if (req.headers.authorization !== `Bearer ${this.apiKey}` && req.headers['x-api-key'] !== this.apiKey) return this.unauthorized(res);
       const mode = this.mode;
-      if (mode.type === 'error') return json(res, mode.status, mode.body);
+      if (mode.type === 'error') return json(res, mode.status, mode.body, mode.headers);
       if (mode.type === 'hang') return; // never answer
       handler(req, res, body);
     });
@@ -165,6 +166,8 @@ export class FakeProvider {
     const usage = this.usageFor(body);
     const model = String(body.model);
     const id = `chatcmpl-${Math.random().toString(16).slice(2)}`;
+    const tools = toolTurn(body);
+    if (tools) return this.toolAnswer(res, body, id, model, usage, tools);
     if (body.stream !== true) return json(res, 200, this.completionBody(id, model, usage));
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage;
@@ -173,6 +176,34 @@ export class FakeProvider {
     events.push(this.chunkEvent(id, model, {}, 'stop', usage, pieces.length, pieces.length));
     if (this.kind !== 'huawei-maas' && includeUsage === true) events.push(this.usageEvent(id, model, usage));
     events.push('data: [DONE]\n\n');
+    this.writeEvents(res, events);
+  }
+
+  /**
+   * With a `get_weather` tool offered: calls it (after a short text) unless the last message is
+   * its result, then answers from the result. Tool arguments stream in fragments, as OpenAI does.
+   */
+  private toolAnswer(res: ServerResponse, body: Record<string, unknown>, id: string, model: string, usage: Record<string, unknown>, turn: ToolTurn): void {
+    const call = { id: 'call_fake01', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' } };
+    const finish = turn.call ? 'tool_calls' : 'stop';
+    if (body.stream !== true) {
+      const message = { role: 'assistant', content: turn.text, ...(turn.call ? { tool_calls: [call] } : {}) };
+      return json(res, 200, { id, object: 'chat.completion', created: 0, model, choices: [{ index: 0, message, logprobs: null, finish_reason: finish }], usage });
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    const events = [this.chunkEvent(id, model, { role: 'assistant', content: turn.text }, null, usage, 0, 3)];
+    if (turn.call) {
+      events.push(this.chunkEvent(id, model, { tool_calls: [{ index: 0, id: call.id, type: 'function', function: { name: 'get_weather', arguments: '' } }] }, null, usage, 1, 3));
+      for (const piece of ['{"city":', '"Paris","unit"', ':"celsius"}']) events.push(this.chunkEvent(id, model, { tool_calls: [{ index: 0, function: { arguments: piece } }] }, null, usage, 1, 3));
+    }
+    events.push(this.chunkEvent(id, model, {}, finish, usage, 3, 3));
+    if (this.kind !== 'huawei-maas' && (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage) events.push(this.usageEvent(id, model, usage));
+    events.push('data: [DONE]\n\n');
+    this.writeEvents(res, events);
+  }
+
+  /** Writes SSE events one by one, honouring the failure modes (other fakes' streams too). */
+  writeStream(res: ServerResponse, events: string[]): void {
     this.writeEvents(res, events);
   }
 
@@ -276,13 +307,27 @@ export class FakeProvider {
   }
 }
 
+interface ToolTurn {
+  text: string;
+  call: boolean;
+}
+
+function toolTurn(body: Record<string, unknown>): ToolTurn | null {
+  const tools = body.tools as Array<{ function?: { name?: string } }> | undefined;
+  if (!tools?.some((tool) => tool.function?.name === 'get_weather')) return null;
+  const messages = body.messages as Array<{ role: string; content?: unknown }>;
+  const last = messages[messages.length - 1];
+  if (last?.role === 'tool') return { text: `The tool said: ${String(last.content)}`, call: false };
+  return { text: 'Let me check.', call: true };
+}
+
 function split(text: string, parts: number): string[] {
   const size = Math.ceil(text.length / parts);
   return Array.from({ length: parts }, (_, i) => text.slice(i * size, (i + 1) * size)).filter(Boolean);
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const payload = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers });
   res.end(payload);
 }

@@ -9,6 +9,8 @@ import { KeyCacheService } from './key-auth/key-cache.service';
 import { GatewayMetrics } from './metrics/gateway-metrics.service';
 import { ModelListService } from './models/model-list.service';
 import { ModelsController } from './models/models.controller';
+import { CountTokensService } from './proxy/count-tokens.service';
+import { PassthroughService } from './proxy/passthrough.service';
 import { GatewayExceptionFilter } from './proxy/gateway-exception.filter';
 import { ProxyService } from './proxy/proxy.service';
 import { UpstreamPoolsService } from './proxy/upstream-pools.service';
@@ -23,7 +25,7 @@ export class GatewayModule {
       controllers: [ModelsController, HealthController],
       providers: [
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
-        KeyCacheService, ModelCatalogService, UpstreamPoolsService, ProxyService, ModelListService, HealthService, GatewayMetrics],
+        KeyCacheService, ModelCatalogService, UpstreamPoolsService, ProxyService, CountTokensService, PassthroughService, ModelListService, HealthService, GatewayMetrics],
     };
   }
 }

@@ -5,18 +5,30 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
 import { AppConfig, AppLogger } from '@app/core';
+import { ApiDialect, dialectFor } from '@app/providers';
 import { UsageMeter } from '@app/usage';
 import { GatewayModule } from './app.module';
 import { GatewayMetrics } from './metrics/gateway-metrics.service';
+import { CountTokensService } from './proxy/count-tokens.service';
+import { PassthroughService, passthroughEndpoint } from './proxy/passthrough.service';
 import { ProxyService } from './proxy/proxy.service';
 
 const SHUTDOWN_GRACE_MS = 30_000;
 
-function meteredOperation(url: string): 'chat.completions' | 'embeddings' | undefined {
-  const path = url.includes('?') ? url.slice(0, url.indexOf('?')) : url;
-  if (path === '/v1/chat/completions') return 'chat.completions';
-  if (path === '/v1/embeddings') return 'embeddings';
-  return undefined;
+/** The metered routes served from node:http, by path, and the API dialect each speaks. */
+const HOT_ROUTES = new Map<string, ApiDialect>([
+  ['/v1/chat/completions', dialectFor('chat.completions')],
+  ['/v1/embeddings', dialectFor('embeddings')],
+  ['/v1/completions', dialectFor('completions')],
+  ['/v1/messages', dialectFor('messages')],
+  ['/v1/responses', dialectFor('responses')],
+]);
+
+const COUNT_TOKENS_PATH = '/v1/messages/count_tokens';
+
+function hotRoute(url: string): ApiDialect | undefined {
+  const query = url.indexOf('?');
+  return HOT_ROUTES.get(query >= 0 ? url.slice(0, query) : url);
 }
 
 /**
@@ -31,19 +43,27 @@ export async function createGatewayApp(config: AppConfig, databaseUrl: string, l
   });
   app.disable('x-powered-by');
   app.disable('etag');
-  // The two metered routes are served straight from node:http, ahead of Express and Nest's
+  // The metered routes are served straight from node:http, ahead of Express and Nest's
   // router: no middleware, guard, pipe or interceptor applies to them (the proxy authenticates,
   // parses and answers itself), and skipping Express's per-request work is a large share of the
   // gateway's own overhead. Everything else (/v1/models, health, metrics) goes through Nest.
   // Their x-request-id is the usage event's id.
   const proxy = app.get(ProxyService);
+  const countTokens = app.get(CountTokensService);
+  const passthrough = app.get(PassthroughService);
   const server = app.getHttpServer() as Server;
   const nest = server.listeners('request')[0] as (req: IncomingMessage, res: ServerResponse) => void;
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const operation = req.method === 'POST' ? meteredOperation(req.url ?? '') : undefined;
-    if (!operation) return nest(req, res);
-    proxy.handle(operation, req, res).catch((error: Error) => {
+    const dialect = req.method === 'POST' ? hotRoute(req.url ?? '') : undefined;
+    if (!dialect) {
+      const path = (req.url ?? '').split('?')[0];
+      if (req.method === 'POST' && path === COUNT_TOKENS_PATH) return void countTokens.handle(req, res);
+      const passthroughRoute = req.method === 'POST' ? passthroughEndpoint(path) : undefined;
+      if (passthroughRoute) return void passthrough.handle(passthroughRoute, req, res);
+      return nest(req, res);
+    }
+    proxy.handle(dialect, req, res).catch((error: Error) => {
       // handle() answers every failure itself; this is the last line against a crash
       logger.error({ err: error.message, stack: error.stack }, 'unhandled error on the proxy path');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });

@@ -7,3 +7,5 @@ export * from './dashscope/acs3-hmac-sha256.signer';
 export * from './dashscope/dashscope.poller';
 export * from './huawei-maas/sdk-hmac-sha256.signer';
 export * from './huawei-maas/huawei-maas.poller';
+export * from './dialects';
+export * from './streaming/sse-events';

@@ -2,7 +2,11 @@
 export interface TokenUsage {
   promptTokens: number;
   completionTokens: number;
+  /** Prompt tokens read from the provider's cache (a subset of prompt tokens). */
   cachedTokens: number;
+  /** Prompt tokens written to the provider's cache (a subset of prompt tokens; Anthropic-style caches). */
+  cacheWriteTokens: number;
+  /** Part of completion tokens. */
   reasoningTokens: number;
   totalTokens: number;
 }
@@ -34,6 +38,7 @@ export function readUsage(usage: unknown): TokenUsage | null {
     promptTokens,
     completionTokens,
     cachedTokens: count(wire.prompt_tokens_details?.cached_tokens),
+    cacheWriteTokens: 0,
     reasoningTokens: count(wire.completion_tokens_details?.reasoning_tokens),
     totalTokens,
   };

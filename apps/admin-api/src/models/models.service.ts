@@ -6,7 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
 import { conflict, invalid, notFound } from '../common/errors';
 import { keysetPage, Page } from '../common/page';
-import { CreateModelDto, ListModelsQueryDto, ModelDto, PriceTierDto, UpdateModelDto } from './dto/model.dto';
+import { CreateModelDto, ListModelsQueryDto, ModelDto, ModelOptionsDto, PriceTierDto, UpdateModelDto } from './dto/model.dto';
 
 /**
  * Models and prices (per 1M tokens, exact decimals in NUMERIC). A price change applies to calls
@@ -35,6 +35,7 @@ export class ModelsService {
     return this.dataSource.transaction(async (manager) => {
       await this.assertProvider(manager, dto.providerId);
       await this.assertNameFree(manager, dto.name);
+      await this.assertAliasesFree(manager, dto.name, dto.aliases ?? [], null);
       const repository = manager.getRepository(Model);
       const saved = await repository.save(
         manager.create(Model, {
@@ -44,6 +45,9 @@ export class ModelsService {
           inputPrice: dto.inputPrice,
           outputPrice: dto.outputPrice,
           cachedInputPrice: dto.cachedInputPrice ?? null,
+          cacheWriteInputPrice: dto.cacheWriteInputPrice ?? null,
+          aliases: dto.aliases ?? [],
+          options: plainOptions(dto.options),
           currency: dto.currency,
           priceTiers: plainTiers(dto.priceTiers),
           enabled: dto.enabled ?? true,
@@ -63,7 +67,11 @@ export class ModelsService {
       const before = ModelDto.from(model);
       if (dto.providerId !== undefined) await this.assertProvider(manager, dto.providerId);
       if (dto.name !== undefined && dto.name !== model.name) await this.assertNameFree(manager, dto.name);
+      if (dto.name !== undefined || dto.aliases !== undefined) await this.assertAliasesFree(manager, dto.name ?? model.name, dto.aliases ?? model.aliases, id);
       if (dto.name !== undefined) model.name = dto.name;
+      if (dto.aliases !== undefined) model.aliases = dto.aliases;
+      if (dto.options !== undefined) model.options = plainOptions(dto.options);
+      if (dto.cacheWriteInputPrice !== undefined) model.cacheWriteInputPrice = dto.cacheWriteInputPrice;
       if (dto.providerId !== undefined) model.providerId = dto.providerId;
       if (dto.upstreamModel !== undefined) model.upstreamModel = dto.upstreamModel;
       if (dto.inputPrice !== undefined) model.inputPrice = dto.inputPrice;
@@ -103,6 +111,17 @@ export class ModelsService {
   private async assertNameFree(manager: EntityManager, name: string): Promise<void> {
     if (await manager.getRepository(Model).exists({ where: { name } })) throw conflict(`name: a model named ${name} already exists`);
   }
+
+  /** A name or alias resolves to one model only: no alias equals another model's name or alias. */
+  private async assertAliasesFree(manager: EntityManager, name: string, aliases: string[], selfId: string | null): Promise<void> {
+    if (aliases.includes(name)) throw invalid(`aliases: ${name} is the model's own name`);
+    if (new Set(aliases).size !== aliases.length) throw invalid('aliases: a name appears twice');
+    const taken: Array<{ name: string }> = await manager.query(
+      `SELECT name FROM models WHERE ($1::uuid IS NULL OR id <> $1::uuid) AND (name = ANY($2::text[]) OR aliases && $2::text[] OR $3 = ANY(aliases)) LIMIT 1`,
+      [selfId, aliases, name],
+    );
+    if (taken.length > 0) throw conflict(`aliases: ${[name, ...aliases].join(', ')} clashes with the name or an alias of model ${taken[0].name}`);
+  }
 }
 
 /** Tiers are told apart by their threshold: one tier per `minPromptTokens`. */
@@ -113,6 +132,13 @@ function assertTiers(tiers: PriceTierDto[] | null | undefined): void {
     if (seen.has(tier.minPromptTokens)) throw invalid(`priceTiers.${index}.minPromptTokens: ${tier.minPromptTokens} appears twice`);
     seen.add(tier.minPromptTokens);
   });
+}
+
+function plainOptions(options: ModelOptionsDto | undefined): Model['options'] {
+  const plain: Model['options'] = {};
+  if (options?.messagesApi) plain.messagesApi = options.messagesApi;
+  if (options?.responsesApi) plain.responsesApi = options.responsesApi;
+  return plain;
 }
 
 /** Plain JSON for the jsonb column, sorted by threshold. */

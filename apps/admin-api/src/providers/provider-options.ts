@@ -1,7 +1,7 @@
 import type { ProviderKind } from '@app/core';
 import { invalid } from '../common/errors';
 
-type OptionType = 'string' | 'url' | 'integer' | 'decimal';
+type OptionType = 'string' | 'url' | 'integer' | 'decimal' | 'apiMode';
 
 interface OptionSpec {
   type: OptionType;
@@ -15,6 +15,9 @@ interface OptionSpec {
 const COMMON: Record<string, OptionSpec> = {
   /** Raise a low-balance alert under this amount (provider polling). */
   balanceAlertBelow: { type: 'decimal' },
+  /** Anthropic Messages / OpenAI Responses: the provider's native endpoint, or translation to chat completions. */
+  messagesApi: { type: 'apiMode' },
+  responsesApi: { type: 'apiMode' },
 };
 
 /**
@@ -101,6 +104,9 @@ function check(name: string, type: OptionType, value: unknown): string | number 
       if (typeof text !== 'string' || !DECIMAL.test(text)) throw invalid(`options.${name}: must be a non-negative decimal`);
       return text;
     }
+    case 'apiMode':
+      if (value !== 'native' && value !== 'translated') throw invalid(`options.${name}: must be native or translated`);
+      return value;
     default:
       return assertNever(type);
   }

@@ -26,7 +26,7 @@ const DIMENSIONS: Record<ReportDimension, { key: string; select: string; join: s
   day: { key: '(r.bucket_start AT TIME ZONE $3)::date', select: `to_char(a.k_day, 'YYYY-MM-DD') AS day`, join: '' },
 };
 
-const METRIC_COLUMNS = ['requests', 'failed_requests', 'prompt_tokens', 'completion_tokens', 'cached_tokens', 'reasoning_tokens', 'total_tokens', 'cost', 'currency'];
+const METRIC_COLUMNS = ['requests', 'failed_requests', 'prompt_tokens', 'completion_tokens', 'cached_tokens', 'cache_write_tokens', 'reasoning_tokens', 'total_tokens', 'cost', 'currency'];
 
 /**
  * A spreadsheet would run a cell starting with one of these as a formula (CSV injection). Only
@@ -115,12 +115,12 @@ export class UsageReportService {
     const keys = plan.dimensions.map((dimension, i) => `${parts[i].key} AS k_${dimension}`);
     const sql = `
       SELECT ${[...parts.map((part) => part.select), 'a.currency'].join(', ')},
-             a.requests, a.failed_requests, a.prompt_tokens, a.completion_tokens, a.cached_tokens, a.reasoning_tokens, a.total_tokens, a.cost
+             a.requests, a.failed_requests, a.prompt_tokens, a.completion_tokens, a.cached_tokens, a.cache_write_tokens, a.reasoning_tokens, a.total_tokens, a.cost
       FROM (
         SELECT ${[...keys, 'r.currency'].join(', ')},
                sum(r.requests)::bigint AS requests, sum(r.failed_requests)::bigint AS failed_requests,
                sum(r.prompt_tokens)::bigint AS prompt_tokens, sum(r.completion_tokens)::bigint AS completion_tokens,
-               sum(r.cached_tokens)::bigint AS cached_tokens, sum(r.reasoning_tokens)::bigint AS reasoning_tokens,
+               sum(r.cached_tokens)::bigint AS cached_tokens, sum(r.cache_write_tokens)::bigint AS cache_write_tokens, sum(r.reasoning_tokens)::bigint AS reasoning_tokens,
                sum(r.total_tokens)::bigint AS total_tokens, sum(r.cost)::text AS cost
         FROM usage_rollups r
         WHERE r.bucket_start >= $1 AND r.bucket_start < $2 AND ($3::text IS NOT NULL)${scope}
@@ -156,6 +156,7 @@ export class UsageReportService {
         String(row.prompt_tokens),
         String(row.completion_tokens),
         String(row.cached_tokens),
+        String(row.cache_write_tokens),
         String(row.reasoning_tokens),
         String(row.total_tokens),
         formatDecimal(parseDecimal((row.cost as string | null) ?? '0'), 6),

@@ -8,7 +8,10 @@ import { clampLimit, decodeCursor, encodeCursor, Page } from '../common/page';
 import type { UsageEventsQueryDto } from './dto/usage-query.dto';
 
 /** A usage event as the API shows it (CONTRACT "usage event"): the metered record without its internals. */
-export type UsageEventView = Omit<UsageRecord, 'quotaCharges' | 'replicaId' | 'inputPrice' | 'outputPrice' | 'cachedInputPrice' | 'endpoint'> & { endpoint: string };
+export type UsageEventView = Omit<UsageRecord, 'quotaCharges' | 'replicaId' | 'inputPrice' | 'outputPrice' | 'cachedInputPrice' | 'cacheWriteInputPrice' | 'endpoint' | 'cacheWriteTokens'> & {
+  endpoint: string;
+  cacheWriteTokens: number;
+};
 
 /** Raw events, newest first, keyset-paginated on (created_at, id) — the one place that reads them. */
 @Injectable()
@@ -49,7 +52,7 @@ export class UsageEventsService {
     params.push(limit + 1);
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
       `SELECT id, created_at, user_id, department_id, api_key_id, provider_id, model, endpoint, stream, status, latency_ms, ttft_ms,
-              prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, total_tokens, cost::text AS cost, currency, estimated, error_code
+              prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, total_tokens, cost::text AS cost, currency, estimated, error_code
        FROM usage_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
       params,
@@ -77,6 +80,7 @@ function toView(row: Record<string, unknown>): UsageEventView {
     promptTokens: row.prompt_tokens as number,
     completionTokens: row.completion_tokens as number,
     cachedTokens: row.cached_tokens as number,
+    cacheWriteTokens: row.cache_write_tokens as number,
     reasoningTokens: row.reasoning_tokens as number,
     totalTokens: row.total_tokens as number,
     cost: row.cost as string,

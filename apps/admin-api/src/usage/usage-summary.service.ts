@@ -47,6 +47,7 @@ export interface SummaryRow {
   promptTokens: number;
   completionTokens: number;
   cachedTokens: number;
+  cacheWriteTokens: number;
   reasoningTokens: number;
   totalTokens: number;
   cost: string;
@@ -116,16 +117,16 @@ export class UsageSummaryService {
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
       `WITH r AS (
          SELECT user_id, department_id, provider_id, model, currency, requests, failed_requests, prompt_tokens, completion_tokens,
-                cached_tokens, reasoning_tokens, total_tokens, cost
+                cached_tokens, cache_write_tokens, reasoning_tokens, total_tokens, cost
          FROM usage_rollups WHERE bucket_start >= $2 AND bucket_start < $3${extra}
          UNION ALL
          SELECT user_id, department_id, provider_id, model, currency, 1, (status >= 400)::int, prompt_tokens, completion_tokens,
-                cached_tokens, reasoning_tokens, total_tokens, cost
+                cached_tokens, cache_write_tokens, reasoning_tokens, total_tokens, cost
          FROM usage_events WHERE created_at >= $1 AND created_at < $2 AND created_at < $3${extra}
        )
        SELECT ${dimension ? `${dimension.select},` : ''} r.currency,
               sum(r.requests)::bigint AS requests, sum(r.failed_requests)::bigint AS failed, sum(r.prompt_tokens)::bigint AS prompt,
-              sum(r.completion_tokens)::bigint AS completion, sum(r.cached_tokens)::bigint AS cached,
+              sum(r.completion_tokens)::bigint AS completion, sum(r.cached_tokens)::bigint AS cached, sum(r.cache_write_tokens)::bigint AS cache_write,
               sum(r.reasoning_tokens)::bigint AS reasoning, sum(r.total_tokens)::bigint AS total, sum(r.cost)::text AS cost
        FROM r ${dimension?.join ?? ''}
        GROUP BY ${dimension ? `${dimension.group}, ` : ''}r.currency
@@ -138,7 +139,7 @@ export class UsageSummaryService {
       from: from.toISOString(),
       to: to.toISOString(),
       rows: rows.map((row): SummaryRow => {
-        const { currency, requests, failed, prompt, completion, cached, reasoning, total, cost, ...dimensions } = row;
+        const { currency, requests, failed, prompt, completion, cached, cache_write: cacheWrite, reasoning, total, cost, ...dimensions } = row;
         return {
           ...dimensions,
           requests: Number(requests),
@@ -146,6 +147,7 @@ export class UsageSummaryService {
           promptTokens: Number(prompt),
           completionTokens: Number(completion),
           cachedTokens: Number(cached),
+          cacheWriteTokens: Number(cacheWrite),
           reasoningTokens: Number(reasoning),
           totalTokens: Number(total),
           cost: formatDecimal(parseDecimal((cost as string | null) ?? '0')),

@@ -10,6 +10,10 @@ const RELOAD_SAFETY_NET_MS = 60_000;
 const CATALOG_TABLES: ReadonlySet<ChangedTable> = new Set(['models', 'providers']);
 
 /** Everything needed to forward and price a call to one model, resolved once per catalog load. */
+function names(routes: Map<string, ModelRoute>): ModelRoute[] {
+  return [...new Set(routes.values())];
+}
+
 export interface ModelRoute {
   modelId: string;
   name: string;
@@ -19,6 +23,10 @@ export interface ModelRoute {
   baseUrl: string;
   adapter: ProviderAdapter;
   credentials: ProviderCredentials;
+  /** Non-secret provider options (e.g. `messagesApi`, `responsesApi`). */
+  providerOptions: Record<string, unknown>;
+  /** The model's own options, overriding the provider's (e.g. `messagesApi`). */
+  modelOptions: Record<string, unknown>;
   price: ModelPrice;
   createdAt: number;
 }
@@ -30,6 +38,9 @@ interface CatalogRow {
   input_price: string;
   output_price: string;
   cached_input_price: string | null;
+  cache_write_input_price: string | null;
+  aliases: string[] | null;
+  model_options: Record<string, unknown> | null;
   currency: string;
   price_tiers: ModelPrice['priceTiers'];
   created_at: Date;
@@ -37,12 +48,13 @@ interface CatalogRow {
   kind: ProviderKind;
   base_url: string;
   encrypted_credentials: string;
+  provider_options: Record<string, unknown> | null;
 }
 
 const CATALOG_SQL = `
   SELECT m.id AS model_id, m.name, m.upstream_model, m.input_price::text, m.output_price::text,
-         m.cached_input_price::text, m.currency, m.price_tiers, m.created_at,
-         p.id AS provider_id, p.kind, p.base_url, p.encrypted_credentials
+         m.cached_input_price::text, m.cache_write_input_price::text, m.aliases, m.options AS model_options, m.currency, m.price_tiers, m.created_at,
+         p.id AS provider_id, p.kind, p.base_url, p.encrypted_credentials, p.options AS provider_options
   FROM models m JOIN providers p ON p.id = m.provider_id
   WHERE m.enabled AND p.enabled`;
 
@@ -54,6 +66,7 @@ const CATALOG_SQL = `
 @Injectable()
 export class ModelCatalogService implements OnModuleInit {
   private routes = new Map<string, ModelRoute>();
+  private names: ModelRoute[] = [];
   private reloading: Promise<void> | undefined;
   private reloadAgain = false;
 
@@ -73,12 +86,14 @@ export class ModelCatalogService implements OnModuleInit {
     await this.reload();
   }
 
+  /** The model a name or an alias resolves to (an alias is metered under the model's name). */
   route(model: string): ModelRoute | undefined {
     return this.routes.get(model);
   }
 
+  /** Every model once (aliases not repeated). */
   all(): ModelRoute[] {
-    return [...this.routes.values()];
+    return this.names;
   }
 
   /** Coalesces bursts of change notifications into at most one reload at a time (plus one after). */
@@ -102,6 +117,7 @@ export class ModelCatalogService implements OnModuleInit {
   private async load(): Promise<void> {
     const rows: CatalogRow[] = await this.dataSource.query(CATALOG_SQL);
     const routes = new Map<string, ModelRoute>();
+    const aliases = new Map<string, ModelRoute>();
     for (const row of rows) {
       let credentials: ProviderCredentials;
       try {
@@ -110,7 +126,7 @@ export class ModelCatalogService implements OnModuleInit {
         this.logger.error({ providerId: row.provider_id, err: (error as Error).message }, 'provider credentials cannot be decrypted; its models are unavailable');
         continue;
       }
-      routes.set(row.name, {
+      const route: ModelRoute = {
         modelId: row.model_id,
         name: row.name,
         upstreamModel: row.upstream_model ?? row.name,
@@ -119,16 +135,24 @@ export class ModelCatalogService implements OnModuleInit {
         baseUrl: row.base_url,
         adapter: adapterFor(row.kind),
         credentials,
+        providerOptions: row.provider_options ?? {},
+        modelOptions: row.model_options ?? {},
         price: {
           inputPrice: row.input_price,
           outputPrice: row.output_price,
           cachedInputPrice: row.cached_input_price,
+          cacheWriteInputPrice: row.cache_write_input_price,
           currency: row.currency,
           priceTiers: row.price_tiers,
         },
         createdAt: Math.floor(new Date(row.created_at).getTime() / 1000),
-      });
+      };
+      routes.set(row.name, route);
+      for (const alias of row.aliases ?? []) aliases.set(alias, route);
     }
+    // A model's own name wins over another model's alias (the admin API refuses such clashes).
+    for (const [alias, route] of aliases) if (!routes.has(alias)) routes.set(alias, route);
     this.routes = routes;
+    this.names = names(routes);
   }
 }

@@ -63,9 +63,12 @@ export class KeyCacheService implements OnModuleInit {
     this.changeFeed.on('resync', () => this.clear());
   }
 
-  /** Resolves the Authorization header to a caller, or throws 401 in OpenAI's envelope. */
-  async authenticate(authorization: string | undefined): Promise<Principal> {
-    const token = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined;
+  /**
+   * Resolves the caller's key to a caller, or throws 401. The key comes as `Authorization: Bearer`
+   * (any case of `Bearer`) or as `x-api-key` (Anthropic's clients).
+   */
+  async authenticate(headers: KeyHeaders): Promise<Principal> {
+    const token = gatewayKeyOf(headers);
     if (!token || !looksLikeApiKey(token)) throw unauthorized();
     const principal = await this.lookup(hashApiKey(token));
     if (!principal || (principal.expiresAt !== null && principal.expiresAt <= Date.now())) throw unauthorized();
@@ -117,6 +120,21 @@ export class KeyCacheService implements OnModuleInit {
     for (const [hash, entry] of this.entries) if (!entry.principal) this.entries.delete(hash);
     this.negativeCount = 0;
   }
+}
+
+/** The request headers a gateway key may come in. */
+export interface KeyHeaders {
+  authorization?: string;
+  'x-api-key'?: string | string[];
+}
+
+const BEARER = /^bearer\s+/i;
+
+export function gatewayKeyOf(headers: KeyHeaders): string | undefined {
+  const authorization = headers.authorization;
+  if (authorization && BEARER.test(authorization)) return authorization.replace(BEARER, '').trim();
+  const apiKey = headers['x-api-key'];
+  return (Array.isArray(apiKey) ? apiKey[0] : apiKey)?.trim() || undefined;
 }
 
 function toPrincipal(row: KeyRow): Principal {

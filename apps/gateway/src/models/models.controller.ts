@@ -1,4 +1,5 @@
-import { Controller, Get, Headers, Inject } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Param } from '@nestjs/common';
+import type { KeyHeaders } from '../key-auth/key-cache.service';
 import { ModelListService } from './model-list.service';
 
 @Controller('v1')
@@ -6,7 +7,12 @@ export class ModelsController {
   constructor(@Inject(ModelListService) private readonly models: ModelListService) {}
 
   @Get('models')
-  list(@Headers('authorization') authorization: string | undefined) {
-    return this.models.listFor(authorization);
+  list(@Headers() headers: KeyHeaders) {
+    return this.models.listFor(headers);
+  }
+
+  @Get('models/:id')
+  one(@Headers() headers: KeyHeaders, @Param('id') id: string) {
+    return this.models.oneFor(headers, id);
   }
 }

@@ -28,7 +28,7 @@ export class GatewayExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const code: GatewayErrorCode = status === 404 ? 'invalid_request' : status === 413 ? 'request_too_large' : status < 500 ? 'invalid_request' : 'internal_error';
-      const message = status === 404 ? 'Unknown route. The gateway serves /v1/chat/completions, /v1/embeddings and /v1/models.' : exception.message;
+      const message = status === 404 ? 'Unknown route. The gateway serves /v1/chat/completions, /v1/embeddings, /v1/completions, /v1/messages, /v1/responses, /v1/models and the audio, images, moderations and rerank routes.' : exception.message;
       return new GatewayError(status, code, message);
     }
     const errorId = Math.random().toString(36).slice(2, 10);

@@ -60,6 +60,7 @@ export class MeteredCall {
       inputPrice: priced?.inputPrice ?? null,
       outputPrice: priced?.outputPrice ?? null,
       cachedInputPrice: priced?.cachedInputPrice ?? null,
+      cacheWriteInputPrice: priced?.cacheWriteInputPrice ?? null,
       estimated: tokens.estimated,
       errorCode: this.errorCode,
       quotaCharges: this.quotaCharges,
@@ -79,7 +80,7 @@ export class MeteredCall {
     const completionTokens = this.estimateCompletion?.() ?? 0;
     const promptTokens = this.estimatedPromptTokens;
     return {
-      usage: { promptTokens, completionTokens, cachedTokens: 0, reasoningTokens: 0, totalTokens: promptTokens + completionTokens },
+      usage: { promptTokens, completionTokens, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, totalTokens: promptTokens + completionTokens },
       estimated: true,
       estimatedOrReal: true,
     };
@@ -87,5 +88,5 @@ export class MeteredCall {
 }
 
 function zeroUsage(): TokenUsage {
-  return { promptTokens: 0, completionTokens: 0, cachedTokens: 0, reasoningTokens: 0, totalTokens: 0 };
+  return { promptTokens: 0, completionTokens: 0, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, totalTokens: 0 };
 }

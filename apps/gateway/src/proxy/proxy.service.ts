@@ -4,33 +4,47 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { errors as undiciErrors, Dispatcher } from 'undici';
 import { AppConfig, ROOT_LOGGER } from '@app/core';
-import { ProviderOperation, readUsage, SseUsageTap } from '@app/providers';
 import {
-  Admission,
-  countInputTokens,
-  countMessageTokens,
-  countTextTokens,
-  PriceCalculator,
-  QuotaExceededError,
-  QuotaLedger,
-  QuotaUnavailableError,
-  UsageMeter,
-} from '@app/usage';
+  ApiDialect,
+  ChatCompletionLike,
+  DialectRequestError,
+  ParsedRequest,
+  readUsage,
+  safeJson,
+  StreamRelay,
+  TranslationContext,
+} from '@app/providers';
+import { Admission, countTextTokens, PriceCalculator, QuotaExceededError, QuotaLedger, QuotaUnavailableError, UsageMeter } from '@app/usage';
 import { ModelCatalogService, ModelRoute } from '../catalog/model-catalog.service';
 import { KeyCacheService } from '../key-auth/key-cache.service';
 import { GatewayMetrics } from '../metrics/gateway-metrics.service';
 import { GatewayError } from './gateway-error';
 import { MeteredCall } from './metered-call';
-import { ChatBody, EmbeddingsBody, ParsedBody, parseBody, readRawBody, serialiseBody } from './request-body';
+import { parseJsonObject, readRawBody } from './request-body';
+import { relayedHeaders } from './relayed-headers';
+import { buildUpstreamRequest, UpstreamRequest } from './upstream-request';
 import { UpstreamPoolsService } from './upstream-pools.service';
 
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
+type Headers = Record<string, string | string[]>;
+
+/** One client call on its way: its dialect and parsed body, and the provider request it became. */
+interface CallPlan {
+  dialect: ApiDialect;
+  request: ParsedRequest;
+  upstreamRequest: UpstreamRequest;
+  context: TranslationContext;
+  /** The same call translated to chat completions (fallback when a native endpoint lacks the model). */
+  translate(): UpstreamRequest;
+}
+
 /**
- * The gateway's hot path, for chat completions and embeddings:
- * key (memory) → body (parsed once) → model route (memory) → quota reservation (leased ledger)
- * → provider (keep-alive pool) → response piped chunk by chunk → exactly one usage record,
- * spooled to disk before the response ends, written to PostgreSQL in batches.
+ * The gateway's hot path, the same for every API dialect (chat completions, embeddings,
+ * completions, Messages, Responses): key (memory) → body (parsed once, by the dialect) → model
+ * route (memory) → quota reservation (leased ledger) → provider (keep-alive pool, native or
+ * translated) → response relayed chunk by chunk → exactly one usage record, spooled to disk
+ * before the response ends, written to PostgreSQL in batches.
  */
 @Injectable()
 export class ProxyService {
@@ -53,39 +67,39 @@ export class ProxyService {
     return this.inflight;
   }
 
-  async handle(operation: ProviderOperation, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const call = new MeteredCall(operation);
+  async handle(dialect: ApiDialect, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const call = new MeteredCall(dialect.name);
     res.setHeader('x-request-id', call.id);
     try {
-      call.principal = await this.keys.authenticate(req.headers.authorization);
+      call.principal = await this.keys.authenticate(req.headers);
     } catch (error) {
       // Not authenticated: nobody to charge, so no usage event (CONTRACT: authenticated calls).
-      this.metrics.refused(this.toGatewayError(error).code);
-      return this.sendError(res, this.toGatewayError(error));
+      const failure = this.toGatewayError(error);
+      this.metrics.refused(failure.code);
+      return this.sendError(res, dialect, failure);
     }
     this.inflight++;
     let admission: Admission | undefined;
     let finalBody: Buffer | string | undefined;
     try {
-      const body = parseBody(await readRawBody(req, this.config.maxBodyBytes), operation);
-      call.model = body.model;
-      call.stream = operation === 'chat.completions' && (body as ChatBody).stream === true;
-      const route = this.routeFor(call, body.model);
-      const estimate = this.estimate(operation, body, route);
-      call.estimatedPromptTokens = estimate.promptTokens;
-      admission = await this.ledger.admit(
-        { userId: call.principal.userId, departmentId: call.principal.departmentId },
-        { tokens: estimate.promptTokens + estimate.completionTokens, cost: estimate.cost },
-      );
-      call.quotaCharges = admission.charges;
-      finalBody = call.stream
-        ? await this.relayStream(call, route, body as ChatBody, res)
-        : await this.relayOnce(call, route, operation, body, res);
+      const request = await this.readRequest(dialect, req);
+      call.model = request.model;
+      call.stream = request.stream;
+      call.estimatedPromptTokens = request.promptTokens;
+      const route = this.routeFor(call, request.model);
+      const build = (forceTranslation = false) => {
+        const built = this.toUpstream(() => buildUpstreamRequest(dialect, request, route, req.headers, queryOf(req.url), forceTranslation));
+        if (built.ignored.length > 0) res.setHeader('x-tollgate-ignored', built.ignored.join(', '));
+        return built;
+      };
+      const plan: CallPlan = { dialect, request, upstreamRequest: build(), context: { clientModel: request.model, requestId: call.id, request }, translate: () => build(true) };
+      admission = await this.admit(call, request, route);
+      finalBody = request.stream ? await this.relayStream(call, plan, res) : await this.relayOnce(call, plan, res);
     } catch (error) {
       const failure = this.toGatewayError(error);
       call.status = failure.status;
       call.errorCode = failure.code;
-      finalBody = failure.body();
+      finalBody = dialect.errorBody(failure);
       if (!res.headersSent) res.writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers });
     } finally {
       this.inflight--;
@@ -95,6 +109,21 @@ export class ProxyService {
       this.meter.record(record);
       this.metrics.observe(record);
       if (!res.writableEnded && !res.destroyed) res.end(finalBody);
+    }
+  }
+
+  private async readRequest(dialect: ApiDialect, req: IncomingMessage): Promise<ParsedRequest> {
+    const body = parseJsonObject(await readRawBody(req, this.config.maxBodyBytes));
+    return this.toUpstream(() => dialect.parse(body, countTextTokens));
+  }
+
+  /** Runs a dialect step, turning its field-named refusals into 400s. */
+  private toUpstream<T>(step: () => T): T {
+    try {
+      return step();
+    } catch (error) {
+      if (error instanceof DialectRequestError) throw new GatewayError(error.status, 'invalid_request', error.message, error.param);
+      throw error;
     }
   }
 
@@ -109,25 +138,28 @@ export class ProxyService {
     return route;
   }
 
-  private estimate(operation: ProviderOperation, body: ParsedBody, route: ModelRoute) {
-    const promptTokens =
-      operation === 'chat.completions' ? countMessageTokens((body as ChatBody).messages) : countInputTokens((body as EmbeddingsBody).input);
-    const chat = body as ChatBody;
-    const completionTokens = operation === 'chat.completions' ? (chat.max_completion_tokens ?? chat.max_tokens ?? this.config.defaultMaxTokens) : 0;
+  /** Reserves the call's estimate against every quota that applies (429 when one has no room). */
+  private async admit(call: MeteredCall, request: ParsedRequest, route: ModelRoute): Promise<Admission> {
+    const completionTokens = request.maxOutputTokens ?? this.config.defaultMaxTokens;
+    const promptTokens = request.promptTokens;
     const cost = this.prices.price(route.price, { promptTokens, completionTokens, cachedTokens: 0 }).cost;
-    return { promptTokens, completionTokens, cost };
+    const admission = await this.ledger.admit(
+      { userId: call.principal!.userId, departmentId: call.principal!.departmentId },
+      { tokens: promptTokens + completionTokens, cost },
+    );
+    call.quotaCharges = admission.charges;
+    return admission;
   }
 
-  private async callUpstream(
+  /**
+   * Sends the request to the provider and returns its response head. The one place a call
+   * leaves the gateway (upstream account selection and failover wrap this step).
+   */
+  private async sendUpstream(
     call: MeteredCall,
-    route: ModelRoute,
-    operation: ProviderOperation,
-    body: ParsedBody,
+    upstreamRequest: UpstreamRequest,
     res: ServerResponse,
   ): Promise<{ upstream: Dispatcher.ResponseData; abort: AbortController }> {
-    body.model = route.upstreamModel;
-    const payload = serialiseBody(body);
-    const target = route.adapter.target(route.baseUrl, operation);
     const abort = new AbortController();
     // A client that goes away cancels the provider call at once: nobody pays for unread tokens.
     res.once('close', () => {
@@ -135,15 +167,11 @@ export class ProxyService {
     });
     call.forwarded = true;
     try {
-      const upstream = await this.pools.pool(target.origin).request({
+      const upstream = await this.pools.pool(upstreamRequest.target.origin).request({
         method: 'POST',
-        path: target.path,
-        headers: {
-          'content-type': 'application/json',
-          accept: call.stream ? 'text/event-stream' : 'application/json',
-          ...route.adapter.authHeaders(route.credentials),
-        },
-        body: payload,
+        path: upstreamRequest.target.path,
+        headers: upstreamRequest.headers,
+        body: upstreamRequest.payload,
         signal: abort.signal,
       });
       return { upstream, abort };
@@ -152,63 +180,89 @@ export class ProxyService {
     }
   }
 
-  private async relayOnce(
-    call: MeteredCall,
-    route: ModelRoute,
-    operation: ProviderOperation,
-    body: ParsedBody,
-    res: ServerResponse,
-  ): Promise<Buffer> {
-    const { upstream, abort } = await this.callUpstream(call, route, operation, body, res);
+  /**
+   * Native endpoints serve only some models: a native call the provider answers 404 is tried
+   * once more, translated to chat completions (nothing has reached the client yet).
+   */
+  private async send(call: MeteredCall, plan: CallPlan, res: ServerResponse): Promise<{ upstream: Dispatcher.ResponseData; abort: AbortController }> {
+    const sent = await this.sendUpstream(call, plan.upstreamRequest, res);
+    if (sent.upstream.statusCode !== 404 || plan.upstreamRequest.translation || !plan.dialect.translation) return sent;
+    if (plan.dialect.name !== 'messages' && plan.dialect.name !== 'responses') return sent;
+    await sent.upstream.body.dump().catch(() => undefined);
+    plan.upstreamRequest = plan.translate();
+    return this.sendUpstream(call, plan.upstreamRequest, res);
+  }
+
+  private async relayOnce(call: MeteredCall, plan: CallPlan, res: ServerResponse): Promise<Buffer | string> {
+    const { upstream, abort } = await this.send(call, plan, res);
     let payload: Buffer;
     try {
       payload = Buffer.from(await upstream.body.arrayBuffer());
     } catch (error) {
       throw this.upstreamFailure(error, abort, res);
     }
+    return this.answerWhole(call, plan, upstream, payload, res);
+  }
+
+  /** A whole (non-stream) provider answer → the client: passed through, or translated back. */
+  private answerWhole(call: MeteredCall, plan: CallPlan, upstream: Dispatcher.ResponseData, payload: Buffer, res: ServerResponse): Buffer | string {
+    const { dialect, context } = plan;
+    const headers: Headers = relayedHeaders(upstream.headers);
+    const translation = plan.upstreamRequest.translation;
     call.status = upstream.statusCode;
-    if (upstream.statusCode < 300) {
-      call.usage = readUsage(extractUsageObject(payload));
-      if (!call.usage) {
-        // A success without usage: the provider still billed it, so estimate from the answer.
-        call.markFirstByte();
-        call.estimateCompletion = () => countTextTokens(payload.toString('utf8'));
+    if (upstream.statusCode >= 300) {
+      const error = safeJson(payload.subarray(0, MAX_ERROR_BODY_BYTES));
+      call.errorCode = call.route!.adapter.errorCode(error) ?? `upstream_${upstream.statusCode}`;
+      if (translation) {
+        res.writeHead(upstream.statusCode, { ...headers, 'content-type': 'application/json' });
+        return translation.errorFromChat(upstream.statusCode, error);
       }
-    } else call.errorCode = route.adapter.errorCode(safeJson(payload.subarray(0, MAX_ERROR_BODY_BYTES))) ?? `upstream_${upstream.statusCode}`;
-    res.writeHead(upstream.statusCode, { 'content-type': header(upstream.headers['content-type']) ?? 'application/json' });
+      res.writeHead(upstream.statusCode, { ...headers, 'content-type': header(upstream.headers['content-type']) ?? 'application/json' });
+      return payload;
+    }
+    if (translation) {
+      const chat = safeJson(payload) as ChatCompletionLike | null;
+      call.usage = readUsage(chat?.usage);
+      if (!chat || typeof chat !== 'object') throw new GatewayError(502, 'upstream_unavailable', 'The provider answered with something that is not JSON.');
+      const answer = JSON.stringify(translation.fromChat(chat, context));
+      if (!call.usage) this.estimateFrom(call, answer);
+      res.writeHead(upstream.statusCode, { ...headers, 'content-type': 'application/json' });
+      return answer;
+    }
+    call.usage = dialect.usageFromJson(payload);
+    // A success without usage: the provider still billed it, so estimate from the answer.
+    if (!call.usage) this.estimateFrom(call, payload.toString('utf8'));
+    res.writeHead(upstream.statusCode, { ...headers, 'content-type': header(upstream.headers['content-type']) ?? 'application/json' });
     return payload;
   }
 
-  private async relayStream(call: MeteredCall, route: ModelRoute, body: ChatBody, res: ServerResponse): Promise<string> {
-    const clientWantsUsage = body.stream_options?.include_usage === true;
-    body.stream_options = { ...(body.stream_options ?? {}), include_usage: true };
-    const { upstream, abort } = await this.callUpstream(call, route, 'chat.completions', body, res);
+  private estimateFrom(call: MeteredCall, text: string): void {
+    call.markFirstByte();
+    call.estimateCompletion = () => countTextTokens(text);
+  }
+
+  private async relayStream(call: MeteredCall, plan: CallPlan, res: ServerResponse): Promise<Buffer | string> {
+    const { upstream, abort } = await this.send(call, plan, res);
+    const translation = plan.upstreamRequest.translation;
     const contentType = header(upstream.headers['content-type']) ?? '';
     if (upstream.statusCode >= 300 || !contentType.includes('text/event-stream')) {
-      // An error (or a provider that ignored `stream`): pass its status and body through.
+      // An error (or a provider that ignored `stream`): answered whole.
       const payload = Buffer.from(await upstream.body.arrayBuffer().catch(() => new ArrayBuffer(0)));
-      call.status = upstream.statusCode;
-      if (upstream.statusCode >= 300) {
-        call.errorCode = route.adapter.errorCode(safeJson(payload.subarray(0, MAX_ERROR_BODY_BYTES))) ?? `upstream_${upstream.statusCode}`;
-      } else {
-        call.usage = readUsage(extractUsageObject(payload));
-      }
-      res.writeHead(upstream.statusCode, { 'content-type': contentType || 'application/json' });
-      return payload.toString('utf8');
+      return this.answerWhole(call, plan, upstream, payload, res);
     }
-
+    const relay: StreamRelay = translation ? translation.streamFromChat(plan.context) : plan.dialect.streamTap(plan.request);
     res.writeHead(200, {
+      ...relayedHeaders(upstream.headers),
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
       'x-accel-buffering': 'no',
     });
     res.flushHeaders();
     call.status = 200;
-    const tap = new SseUsageTap(!clientWantsUsage);
-    call.estimateCompletion = () => countTextTokens(tap.deliveredText());
+    call.estimateCompletion = () => countTextTokens(relay.deliveredText());
     try {
       for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
-        const out = tap.push(chunk);
+        const out = relay.push(chunk);
         if (out.length === 0) continue;
         call.markFirstByte();
         if (!res.write(out)) await drained(res);
@@ -225,14 +279,16 @@ export class ProxyService {
       call.status = failure.status;
       call.errorCode = failure.code === 'upstream_timeout' ? 'upstream_timeout' : 'upstream_stream_interrupted';
       call.usage = null; // estimated from what was delivered
-      return `data: ${failure.body()}\n\n`;
+      return relay.errorEvent(failure);
     }
-    call.usage = tap.usage;
-    if (tap.streamError) call.errorCode = tap.streamError;
-    return tap.end();
+    const rest = relay.end();
+    call.usage = relay.usage;
+    if (relay.streamError) call.errorCode = relay.streamError;
+    return rest;
   }
 
   private upstreamFailure(error: unknown, abort: AbortController, res: ServerResponse): GatewayError {
+    if (error instanceof GatewayError) return error;
     if (abort.signal.aborted || res.destroyed) return new GatewayError(499, 'client_closed_request', 'The client closed the request.');
     if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError || error instanceof undiciErrors.ConnectTimeoutError) {
       return new GatewayError(504, 'upstream_timeout', 'The provider did not answer in time.');
@@ -244,7 +300,9 @@ export class ProxyService {
   private toGatewayError(error: unknown): GatewayError {
     if (error instanceof GatewayError) return error;
     if (error instanceof QuotaExceededError) {
-      return new GatewayError(429, 'quota_exceeded', error.message, null, { 'retry-after': String(error.retryAfterSeconds) });
+      const headers: Record<string, string> = { 'retry-after': String(error.retryAfterSeconds) };
+      if (error.retryAfterSeconds > 60) headers['x-should-retry'] = 'false';
+      return new GatewayError(429, 'quota_exceeded', error.message, null, headers);
     }
     if (error instanceof QuotaUnavailableError) {
       return new GatewayError(503, 'service_unavailable', 'Quotas cannot be checked right now; try again shortly.', null, { 'retry-after': '5' });
@@ -254,13 +312,13 @@ export class ProxyService {
     return new GatewayError(500, 'internal_error', `Internal error (id ${errorId}).`);
   }
 
-  private sendError(res: ServerResponse, error: GatewayError): void {
+  private sendError(res: ServerResponse, dialect: ApiDialect, error: GatewayError): void {
     if (res.headersSent) {
       res.end();
       return;
     }
     res.writeHead(error.status, { 'content-type': 'application/json', ...error.headers });
-    res.end(error.body());
+    res.end(dialect.errorBody(error));
   }
 }
 
@@ -274,38 +332,7 @@ function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function safeJson(payload: Buffer): unknown {
-  try {
-    return JSON.parse(payload.toString('utf8'));
-  } catch {
-    return null;
-  }
-}
-
-/**
- * The `usage` object of a JSON response, found without parsing the whole (possibly large)
- * completion: the last `"usage":` key, then its balanced braces. Falls back to a full parse.
- */
-export function extractUsageObject(payload: Buffer): unknown {
-  const text = payload.toString('utf8');
-  const at = text.lastIndexOf('"usage"');
-  if (at >= 0) {
-    const open = text.indexOf('{', at);
-    const colon = text.indexOf(':', at);
-    if (open > 0 && colon > 0 && colon < open && text.slice(colon + 1, open).trim() === '') {
-      let depth = 0;
-      for (let i = open; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (c === 123) depth++;
-        else if (c === 125 && --depth === 0) {
-          try {
-            return JSON.parse(text.slice(open, i + 1));
-          } catch {
-            break;
-          }
-        }
-      }
-    }
-  }
-  return (safeJson(payload) as { usage?: unknown } | null)?.usage ?? null;
+function queryOf(url: string | undefined): string {
+  const at = url?.indexOf('?') ?? -1;
+  return at >= 0 ? url!.slice(at) : '';
 }

@@ -1,28 +1,8 @@
 import type { IncomingMessage } from 'node:http';
-import type { ProviderOperation } from '@app/providers';
 import { GatewayError, invalidRequest } from './gateway-error';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const FORBIDDEN_KEYS = /"(__proto__|constructor|prototype)"\s*:/;
-
-/** The fields of a chat or embeddings body the gateway reads; everything else passes through untouched. */
-export interface ChatBody {
-  model: string;
-  messages: unknown[];
-  stream?: boolean;
-  max_tokens?: number;
-  max_completion_tokens?: number;
-  stream_options?: { include_usage?: boolean; [key: string]: unknown };
-  [key: string]: unknown;
-}
-
-export interface EmbeddingsBody {
-  model: string;
-  input: string | unknown[];
-  [key: string]: unknown;
-}
-
-export type ParsedBody = ChatBody | EmbeddingsBody;
 
 /** Reads the raw body with a size limit; 413 as soon as the limit is crossed (the rest is drained). */
 export function readRawBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
@@ -50,8 +30,11 @@ export function readRawBody(req: IncomingMessage, maxBytes: number): Promise<Buf
   });
 }
 
-/** Parses once and checks only what the gateway relies on, naming the field that is wrong. */
-export function parseBody(raw: Buffer, operation: ProviderOperation): ParsedBody {
+/**
+ * Parses once and checks what every dialect relies on (a JSON object with a string `model`); the
+ * dialect checks the rest, naming the field that is wrong.
+ */
+export function parseJsonObject(raw: Buffer): Record<string, unknown> {
   if (raw.length === 0) throw invalidRequest('The request body is empty; send a JSON object.');
   let text: string;
   try {
@@ -71,42 +54,11 @@ export function parseBody(raw: Buffer, operation: ProviderOperation): ParsedBody
   if (typeof record.model !== 'string' || record.model.length === 0 || record.model.length > 256) {
     throw invalidRequest('`model` is required and must be a non-empty string.', 'model');
   }
-  return operation === 'chat.completions' ? checkChat(record) : checkEmbeddings(record);
-}
-
-function checkChat(body: Record<string, unknown>): ChatBody {
-  const messages = body.messages;
-  if (!Array.isArray(messages) || messages.length === 0) throw invalidRequest('`messages` must be a non-empty array.', 'messages');
-  messages.forEach((message, i) => {
-    if (typeof message !== 'object' || message === null || typeof (message as { role?: unknown }).role !== 'string') {
-      throw invalidRequest(`\`messages[${i}]\` must be an object with a string \`role\`.`, `messages[${i}]`);
-    }
-  });
-  if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean') {
-    throw invalidRequest('`stream` must be a boolean.', 'stream');
-  }
-  for (const field of ['max_tokens', 'max_completion_tokens'] as const) {
-    const value = body[field];
-    if (value !== undefined && value !== null && !(Number.isInteger(value) && (value as number) > 0)) {
-      throw invalidRequest(`\`${field}\` must be a positive integer.`, field);
-    }
-  }
-  const options = body.stream_options;
-  if (options !== undefined && options !== null && (typeof options !== 'object' || Array.isArray(options))) {
-    throw invalidRequest('`stream_options` must be an object.', 'stream_options');
-  }
-  return body as ChatBody;
-}
-
-function checkEmbeddings(body: Record<string, unknown>): EmbeddingsBody {
-  const input = body.input;
-  const ok = typeof input === 'string' ? input.length > 0 : Array.isArray(input) && input.length > 0;
-  if (!ok) throw invalidRequest('`input` must be a non-empty string or array.', 'input');
-  return body as EmbeddingsBody;
+  return record;
 }
 
 /** Serialises the (possibly rewritten) body once; absurd nesting becomes a 400, not a crash. */
-export function serialiseBody(body: ParsedBody): string {
+export function serialiseBody(body: Record<string, unknown>): string {
   try {
     return JSON.stringify(body);
   } catch {

@@ -14,6 +14,11 @@ export interface PriceTier {
   cachedInputPrice?: string | null;
 }
 
+export interface ModelOptions {
+  messagesApi?: 'native' | 'translated';
+  responsesApi?: 'native' | 'translated';
+}
+
 @Entity({ name: 'models' })
 export class Model {
   @PrimaryGeneratedColumn('uuid') id: string;
@@ -26,8 +31,14 @@ export class Model {
   @Column({ name: 'input_price', type: 'numeric' }) inputPrice: string;
   @Column({ name: 'output_price', type: 'numeric' }) outputPrice: string;
   @Column({ name: 'cached_input_price', type: 'numeric', nullable: true }) cachedInputPrice: string | null;
+  /** Price per 1M prompt tokens written to the provider's cache; null: priced as input. */
+  @Column({ name: 'cache_write_input_price', type: 'numeric', nullable: true }) cacheWriteInputPrice: string | null;
   @Column({ type: 'text' }) currency: Currency;
   @Column({ name: 'price_tiers', type: 'jsonb', nullable: true }) priceTiers: PriceTier[] | null;
+  /** Other names clients may send for this model (e.g. `claude-sonnet-4-5` for Claude Code); metered under `name`. */
+  @Column({ type: 'text', array: true, default: () => "'{}'" }) aliases: string[];
+  /** Per-model gateway options, overriding the provider's: `messagesApi`, `responsesApi` (`native` | `translated`). */
+  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" }) options: ModelOptions;
   @Column({ type: 'boolean', default: true }) enabled: boolean;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;

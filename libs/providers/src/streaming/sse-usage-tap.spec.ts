@@ -16,7 +16,7 @@ describe('SseUsageTap', () => {
     const tap = new SseUsageTap(true);
     const out = run(tap, [chunk('Hel'), chunk('lo'), usageChunk(9, 2), 'data: [DONE]\n\n']);
     expect(out).toBe(chunk('Hel') + chunk('lo') + 'data: [DONE]\n\n');
-    expect(tap.usage).toEqual({ promptTokens: 9, completionTokens: 2, cachedTokens: 2, reasoningTokens: 1, totalTokens: 11 });
+    expect(tap.usage).toEqual({ promptTokens: 9, completionTokens: 2, cachedTokens: 2, cacheWriteTokens: 0, reasoningTokens: 1, totalTokens: 11 });
   });
 
   it('passes every byte through when the client asked for usage itself', () => {

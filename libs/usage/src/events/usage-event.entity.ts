@@ -21,6 +21,7 @@ export class UsageEvent {
   @Column({ name: 'prompt_tokens', type: 'int' }) promptTokens: number;
   @Column({ name: 'completion_tokens', type: 'int' }) completionTokens: number;
   @Column({ name: 'cached_tokens', type: 'int' }) cachedTokens: number;
+  @Column({ name: 'cache_write_tokens', type: 'int', default: 0 }) cacheWriteTokens: number;
   @Column({ name: 'reasoning_tokens', type: 'int' }) reasoningTokens: number;
   @Column({ name: 'total_tokens', type: 'int' }) totalTokens: number;
   @Column({ type: 'numeric' }) cost: string;
@@ -29,6 +30,7 @@ export class UsageEvent {
   @Column({ name: 'input_price', type: 'numeric', nullable: true }) inputPrice: string | null;
   @Column({ name: 'output_price', type: 'numeric', nullable: true }) outputPrice: string | null;
   @Column({ name: 'cached_input_price', type: 'numeric', nullable: true }) cachedInputPrice: string | null;
+  @Column({ name: 'cache_write_input_price', type: 'numeric', nullable: true }) cacheWriteInputPrice: string | null;
   @Column({ type: 'boolean' }) estimated: boolean;
   @Column({ name: 'error_code', type: 'text', nullable: true }) errorCode: string | null;
 }

@@ -13,7 +13,8 @@ export interface UsageRecord {
   apiKeyId: string;
   providerId: string | null;
   model: string | null;
-  endpoint: 'chat.completions' | 'embeddings';
+  /** `chat.completions`, `embeddings`, `completions`, `messages`, `responses`, or a passed-through route. */
+  endpoint: string;
   stream: boolean;
   status: number;
   latencyMs: number;
@@ -21,6 +22,8 @@ export interface UsageRecord {
   promptTokens: number;
   completionTokens: number;
   cachedTokens: number;
+  /** Prompt tokens written to the provider's cache (absent in records spooled before it existed). */
+  cacheWriteTokens?: number;
   reasoningTokens: number;
   totalTokens: number;
   /** Decimal string, exact. */
@@ -29,6 +32,7 @@ export interface UsageRecord {
   inputPrice: string | null;
   outputPrice: string | null;
   cachedInputPrice: string | null;
+  cacheWriteInputPrice?: string | null;
   /** True when the counts are the gateway's estimate rather than the provider's own. */
   estimated: boolean;
   errorCode: string | null;

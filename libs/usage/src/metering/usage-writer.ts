@@ -60,6 +60,8 @@ const EVENT_COLUMNS = [
   ['cached_input_price', 'numeric'],
   ['estimated', 'bool'],
   ['error_code', 'text'],
+  ['cache_write_tokens', 'int4'],
+  ['cache_write_input_price', 'numeric'],
 ] as const;
 
 const INSERT_EVENTS_SQL = `
@@ -75,6 +77,7 @@ function eventColumns(records: UsageRecord[]): unknown[][] {
       r.id, r.createdAt, r.userId, r.departmentId, r.apiKeyId, r.providerId, r.model, r.endpoint, r.stream, r.status,
       r.latencyMs, r.ttftMs, r.promptTokens, r.completionTokens, r.cachedTokens, r.reasoningTokens, r.totalTokens,
       r.cost, r.currency, r.inputPrice, r.outputPrice, r.cachedInputPrice, r.estimated, r.errorCode,
+      r.cacheWriteTokens ?? 0, r.cacheWriteInputPrice ?? null,
     ];
     values.forEach((value, c) => (columns[c][i] = value));
   });

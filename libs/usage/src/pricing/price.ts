@@ -5,6 +5,8 @@ export interface ModelPrice {
   inputPrice: string;
   outputPrice: string;
   cachedInputPrice: string | null;
+  /** Per 1M prompt tokens written to the provider's cache; null/absent: priced as input. */
+  cacheWriteInputPrice?: string | null;
   currency: string;
   priceTiers?: Array<{ minPromptTokens: number; inputPrice: string; outputPrice: string; cachedInputPrice?: string | null }> | null;
 }
@@ -13,6 +15,8 @@ export interface TokenCounts {
   promptTokens: number;
   completionTokens: number;
   cachedTokens: number;
+  /** Prompt tokens written to the cache (a subset of prompt tokens, apart from cached reads). */
+  cacheWriteTokens?: number;
 }
 
 export interface PricedUsage {
@@ -22,6 +26,7 @@ export interface PricedUsage {
   inputPrice: string;
   outputPrice: string;
   cachedInputPrice: string | null;
+  cacheWriteInputPrice: string | null;
 }
 
 interface ParsedPrice {
@@ -43,22 +48,39 @@ interface ParsedPrice {
  */
 export class PriceCalculator {
   private readonly parsed = new WeakMap<ModelPrice, ParsedPrice[]>();
+  private readonly cacheWrite = new WeakMap<ModelPrice, Fixed>();
 
   price(model: ModelPrice, usage: TokenCounts): PricedUsage {
     const tiers = this.tiersOf(model);
     let chosen = tiers[0];
     for (const tier of tiers) if (usage.promptTokens > tier.above) chosen = tier;
     const cached = Math.min(usage.cachedTokens, usage.promptTokens);
+    const written = Math.min(usage.cacheWriteTokens ?? 0, usage.promptTokens - cached);
     const cachedPrice = chosen.cached ?? chosen.input;
+    const writePrice = this.cacheWriteOf(model) ?? chosen.input;
     const cost =
-      costOf(usage.promptTokens - cached, chosen.input) + costOf(cached, cachedPrice) + costOf(usage.completionTokens, chosen.output);
+      costOf(usage.promptTokens - cached - written, chosen.input) +
+      costOf(cached, cachedPrice) +
+      costOf(written, writePrice) +
+      costOf(usage.completionTokens, chosen.output);
     return {
       cost: formatDecimal(cost),
       currency: model.currency,
       inputPrice: chosen.inputText,
       outputPrice: chosen.outputText,
       cachedInputPrice: chosen.cachedText,
+      cacheWriteInputPrice: model.cacheWriteInputPrice ? formatDecimal(parseDecimal(model.cacheWriteInputPrice)) : null,
     };
+  }
+
+  private cacheWriteOf(model: ModelPrice): Fixed | null {
+    if (!model.cacheWriteInputPrice) return null;
+    let parsed = this.cacheWrite.get(model);
+    if (parsed === undefined) {
+      parsed = parseDecimal(model.cacheWriteInputPrice);
+      this.cacheWrite.set(model, parsed);
+    }
+    return parsed;
   }
 
   private tiersOf(model: ModelPrice): ParsedPrice[] {

@@ -394,7 +394,12 @@ export class QuotaLedger implements OnModuleInit, OnApplicationShutdown {
     const limit = dimension === 'tokens' ? definition.maxTokens! : dimension === 'requests' ? definition.maxRequests! : definition.maxCost!;
     const roomLeft = dimension === 'tokens' ? room.tokens : dimension === 'requests' ? room.requests : room.cost;
     const format = (v: bigint) => (dimension === 'cost' ? formatDecimal(v) : v.toString());
-    const used = limit - max0(roomLeft) + (dimension === 'requests' ? 0n : 0n);
+    // Used so far = committed + admitted in flight. The room at last contact already excludes
+    // what was committed and what other replicas hold; this replica's own calls (in flight and
+    // finished but not yet committed) are added, since its lease counted them as room.
+    const mine = add(lease.reserved, lease.pending);
+    const mineLeft = dimension === 'tokens' ? mine.tokens : dimension === 'requests' ? mine.requests : mine.cost;
+    const used = lease.lastKnownRoom ? limit - max0(roomLeft) + mineLeft : limit - max0(roomLeft);
     return new QuotaExceededError(
       definition.scope,
       definition.period,

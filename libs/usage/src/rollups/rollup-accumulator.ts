@@ -28,6 +28,7 @@ interface RollupRow {
   reasoningTokens: number;
   totalTokens: number;
   cost: Fixed;
+  cacheWriteTokens: number;
 }
 
 /** Sums a batch of events per rollup key in memory, so each key is upserted once per batch. */
@@ -54,6 +55,7 @@ export class RollupAccumulator {
         reasoningTokens: 0,
         totalTokens: 0,
         cost: 0n,
+        cacheWriteTokens: 0,
       };
       this.rows.set(key, row);
     }
@@ -65,6 +67,7 @@ export class RollupAccumulator {
     row.reasoningTokens += record.reasoningTokens;
     row.totalTokens += record.totalTokens;
     row.cost += parseDecimal(record.cost);
+    row.cacheWriteTokens += record.cacheWriteTokens ?? 0;
   }
 
   /** Rows in key order: concurrent writers then lock rollup rows in the same order and never deadlock. */
@@ -79,9 +82,9 @@ export class RollupAccumulator {
 
 const UPSERT_ROLLUPS_SQL = `
   INSERT INTO usage_rollups (bucket_start, user_id, department_id, provider_id, model, currency, requests, failed_requests,
-    prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, total_tokens, cost)
+    prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, total_tokens, cost, cache_write_tokens)
   SELECT * FROM unnest($1::timestamptz[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::int8[], $8::int8[],
-    $9::int8[], $10::int8[], $11::int8[], $12::int8[], $13::int8[], $14::numeric[])
+    $9::int8[], $10::int8[], $11::int8[], $12::int8[], $13::int8[], $14::numeric[], $15::int8[])
   ON CONFLICT ON CONSTRAINT usage_rollups_key DO UPDATE SET
     requests = usage_rollups.requests + EXCLUDED.requests,
     failed_requests = usage_rollups.failed_requests + EXCLUDED.failed_requests,
@@ -90,7 +93,8 @@ const UPSERT_ROLLUPS_SQL = `
     cached_tokens = usage_rollups.cached_tokens + EXCLUDED.cached_tokens,
     reasoning_tokens = usage_rollups.reasoning_tokens + EXCLUDED.reasoning_tokens,
     total_tokens = usage_rollups.total_tokens + EXCLUDED.total_tokens,
-    cost = usage_rollups.cost + EXCLUDED.cost`;
+    cost = usage_rollups.cost + EXCLUDED.cost,
+    cache_write_tokens = usage_rollups.cache_write_tokens + EXCLUDED.cache_write_tokens`;
 
 export async function addRollups(manager: EntityManager, rollups: RollupAccumulator): Promise<void> {
   if (rollups.size === 0) return;
@@ -110,5 +114,6 @@ export async function addRollups(manager: EntityManager, rollups: RollupAccumula
     rows.map((r) => r.reasoningTokens),
     rows.map((r) => r.totalTokens),
     rows.map((r) => formatDecimal(r.cost)),
+    rows.map((r) => r.cacheWriteTokens),
   ]);
 }

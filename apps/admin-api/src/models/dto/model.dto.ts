@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
-import { CURRENCIES, Currency, Model, PriceTier } from '@app/core';
+import { CURRENCIES, Currency, Model, ModelOptions, PriceTier } from '@app/core';
 import { PageQueryDto } from '../../common/page-query.dto';
 import { formatDecimal, parseDecimal } from '@app/usage';
 
@@ -17,6 +17,14 @@ export class PriceTierDto implements PriceTier {
   @ApiPropertyOptional() @IsOptional() @Transform(toDecimalString) @Matches(DECIMAL, { message: DECIMAL_MESSAGE }) cachedInputPrice?: string | null;
 }
 
+const API_MODES = ['native', 'translated'] as const;
+
+/** How Messages / Responses calls reach this model's provider (overrides the provider's options). */
+export class ModelOptionsDto implements ModelOptions {
+  @ApiPropertyOptional({ enum: API_MODES }) @IsOptional() @IsIn(API_MODES) messagesApi?: 'native' | 'translated';
+  @ApiPropertyOptional({ enum: API_MODES }) @IsOptional() @IsIn(API_MODES) responsesApi?: 'native' | 'translated';
+}
+
 export class CreateModelDto {
   @ApiProperty({ example: 'qwen-plus', description: 'the name clients send as `model`' }) @IsString() @MinLength(1) @MaxLength(200) name: string;
   @ApiProperty({ format: 'uuid' }) @IsUUID() providerId: string;
@@ -24,6 +32,11 @@ export class CreateModelDto {
   @ApiProperty({ example: '0.8', description: 'per 1M input tokens' }) @Transform(toDecimalString) @Matches(DECIMAL, { message: DECIMAL_MESSAGE }) inputPrice: string;
   @ApiProperty({ example: '2', description: 'per 1M output tokens' }) @Transform(toDecimalString) @Matches(DECIMAL, { message: DECIMAL_MESSAGE }) outputPrice: string;
   @ApiPropertyOptional({ example: '0.16', nullable: true }) @IsOptional() @Transform(toDecimalString) @Matches(DECIMAL, { message: DECIMAL_MESSAGE }) cachedInputPrice?: string | null;
+  @ApiPropertyOptional({ example: '3', nullable: true, description: 'per 1M prompt tokens written to the cache; unset: priced as input' })
+  @IsOptional() @Transform(toDecimalString) @Matches(DECIMAL, { message: DECIMAL_MESSAGE }) cacheWriteInputPrice?: string | null;
+  @ApiPropertyOptional({ type: [String], example: ['claude-sonnet-4-5', 'claude-haiku-4-5'], description: 'other names clients may send; metered under this model' })
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(200, { each: true }) aliases?: string[];
+  @ApiPropertyOptional({ type: ModelOptionsDto }) @IsOptional() @ValidateNested() @Type(() => ModelOptionsDto) options?: ModelOptionsDto;
   @ApiProperty({ enum: CURRENCIES }) @IsIn(CURRENCIES) currency: Currency;
   @ApiPropertyOptional({ type: [PriceTierDto], nullable: true, description: 'prompt-length tiers (e.g. DashScope long-context prices)' })
   @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => PriceTierDto)
@@ -38,6 +51,11 @@ export class UpdateModelDto {
   @ApiPropertyOptional() @IsOptional() @Transform(toDecimalString) @Matches(DECIMAL, { message: DECIMAL_MESSAGE }) inputPrice?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(toDecimalString) @Matches(DECIMAL, { message: DECIMAL_MESSAGE }) outputPrice?: string;
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @Transform(toDecimalString) @Matches(DECIMAL, { message: DECIMAL_MESSAGE }) cachedInputPrice?: string | null;
+  @ApiPropertyOptional({ example: '3', nullable: true, description: 'per 1M prompt tokens written to the cache; unset: priced as input' })
+  @IsOptional() @Transform(toDecimalString) @Matches(DECIMAL, { message: DECIMAL_MESSAGE }) cacheWriteInputPrice?: string | null;
+  @ApiPropertyOptional({ type: [String], example: ['claude-sonnet-4-5', 'claude-haiku-4-5'], description: 'other names clients may send; metered under this model' })
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(200, { each: true }) aliases?: string[];
+  @ApiPropertyOptional({ type: ModelOptionsDto }) @IsOptional() @ValidateNested() @Type(() => ModelOptionsDto) options?: ModelOptionsDto;
   @ApiPropertyOptional({ enum: CURRENCIES }) @IsOptional() @IsIn(CURRENCIES) currency?: Currency;
   @ApiPropertyOptional({ type: [PriceTierDto], nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => PriceTierDto) priceTiers?: PriceTierDto[] | null;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
@@ -57,6 +75,9 @@ export class ModelDto {
   @ApiProperty() inputPrice: string;
   @ApiProperty() outputPrice: string;
   @ApiProperty({ nullable: true }) cachedInputPrice: string | null;
+  @ApiProperty({ nullable: true }) cacheWriteInputPrice: string | null;
+  @ApiProperty({ type: [String] }) aliases: string[];
+  @ApiProperty({ type: ModelOptionsDto }) options: ModelOptions;
   @ApiProperty({ enum: CURRENCIES }) currency: Currency;
   @ApiProperty({ type: [PriceTierDto], nullable: true }) priceTiers: PriceTier[] | null;
   @ApiProperty() enabled: boolean;
@@ -72,6 +93,9 @@ export class ModelDto {
       inputPrice: exact(model.inputPrice)!,
       outputPrice: exact(model.outputPrice)!,
       cachedInputPrice: exact(model.cachedInputPrice),
+      cacheWriteInputPrice: exact(model.cacheWriteInputPrice ?? null),
+      aliases: model.aliases ?? [],
+      options: model.options ?? {},
       currency: model.currency,
       priceTiers: model.priceTiers,
       enabled: model.enabled,

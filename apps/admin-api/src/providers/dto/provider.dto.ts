@@ -9,7 +9,7 @@ const HTTP_URL = { require_tld: false, protocols: ['http', 'https'], require_pro
 const URL_MESSAGE = '$property must be an http(s) URL';
 const OPTIONS_DOC =
   'by kind — dashscope: accessKeyId, accessKeySecret (secret), bssEndpoint; huawei-maas: accessKey, secretKey (secret), region, projectId, ' +
-  'iamEndpoint, modelartsEndpoint, serviceType; any: balanceAlertBelow. Credentials are write-only; on PATCH, null removes an option.';
+  'iamEndpoint, modelartsEndpoint, serviceType; any: balanceAlertBelow, messagesApi and responsesApi (native | translated). Credentials are write-only; on PATCH, null removes an option.';
 
 export class CreateProviderDto {
   @ApiProperty({ example: 'bailian-beijing' }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name: string;

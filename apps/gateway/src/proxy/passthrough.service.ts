@@ -1,0 +1,191 @@
+import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import { Inject, Injectable } from '@nestjs/common';
+import { createProxyMiddleware, RequestHandler } from 'http-proxy-middleware';
+import type { Logger } from 'pino';
+import { AppConfig, ROOT_LOGGER } from '@app/core';
+import { dialectFor, readUsage, safeJson, UpstreamTarget } from '@app/providers';
+import { Admission, PriceCalculator, QuotaLedger, UsageMeter } from '@app/usage';
+import { ModelCatalogService, ModelRoute } from '../catalog/model-catalog.service';
+import { KeyCacheService } from '../key-auth/key-cache.service';
+import { GatewayMetrics } from '../metrics/gateway-metrics.service';
+import { GatewayError, invalidRequest } from './gateway-error';
+import { MeteredCall } from './metered-call';
+import { readRawBody } from './request-body';
+
+/** Off-hot-path provider routes that may pass through, by path (POST). */
+const ROUTES = new Map<string, string>([
+  ['/v1/audio/speech', 'audio.speech'],
+  ['/v1/audio/transcriptions', 'audio.transcriptions'],
+  ['/v1/audio/translations', 'audio.translations'],
+  ['/v1/images/generations', 'images.generations'],
+  ['/v1/images/edits', 'images.edits'],
+  ['/v1/images/variations', 'images.variations'],
+  ['/v1/moderations', 'moderations'],
+  ['/v1/rerank', 'rerank'],
+  ['/v1/reranks', 'rerank'],
+]);
+const MAX_TAPPED_BYTES = 256 * 1024;
+const openAi = dialectFor('chat.completions');
+
+interface Passing {
+  call: MeteredCall;
+  route: ModelRoute;
+  target: UpstreamTarget;
+  body: Buffer;
+  admission: Admission;
+}
+type PassingRequest = IncomingMessage & { tollgate?: Passing };
+
+/** The endpoint name of a pass-through route, or undefined when the path is not one. */
+export function passthroughEndpoint(path: string): string | undefined {
+  return ROUTES.get(path);
+}
+
+/**
+ * Audio, images, moderations and rerank: authenticated, allow-listed by the body's `model`,
+ * admitted against quotas and metered per request (tokens where the provider reports them),
+ * then proxied with http-proxy-middleware to the route's place at the model's provider, with the
+ * provider's credentials instead of the caller's key. The body is read once (to find `model`,
+ * in JSON or in a multipart form) and replayed upstream.
+ */
+@Injectable()
+export class PassthroughService {
+  private readonly prices = new PriceCalculator();
+  private readonly proxy: RequestHandler<PassingRequest, ServerResponse>;
+
+  constructor(
+    @Inject(KeyCacheService) private readonly keys: KeyCacheService,
+    @Inject(ModelCatalogService) private readonly catalog: ModelCatalogService,
+    @Inject(QuotaLedger) private readonly ledger: QuotaLedger,
+    @Inject(UsageMeter) private readonly meter: UsageMeter,
+    @Inject(GatewayMetrics) private readonly metrics: GatewayMetrics,
+    @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {
+    this.proxy = createProxyMiddleware<PassingRequest, ServerResponse>({
+      router: (req) => req.tollgate!.target.origin,
+      pathRewrite: (_path, req) => req.tollgate!.target.path,
+      changeOrigin: true,
+      proxyTimeout: this.config.upstreamFirstByteTimeoutMs,
+      on: {
+        proxyReq: (proxyReq, req) => this.onProxyReq(proxyReq, req),
+        proxyRes: (proxyRes, req) => this.onProxyRes(proxyRes, req),
+        error: (error, req, res) => this.onError(error, req as PassingRequest, res as ServerResponse),
+      },
+    });
+  }
+
+  async handle(endpoint: string, req: PassingRequest, res: ServerResponse): Promise<void> {
+    const call = new MeteredCall(endpoint);
+    res.setHeader('x-request-id', call.id);
+    try {
+      call.principal = await this.keys.authenticate(req.headers);
+    } catch (error) {
+      const failure = error instanceof GatewayError ? error : new GatewayError(500, 'internal_error', 'Internal error.');
+      this.metrics.refused(failure.code);
+      res.writeHead(failure.status, { 'content-type': 'application/json' }).end(openAi.errorBody(failure));
+      return;
+    }
+    let admission: Admission | undefined;
+    try {
+      const body = await readRawBody(req, this.config.maxBodyBytes);
+      const model = modelOf(body, String(req.headers['content-type'] ?? ''));
+      if (!model) throw invalidRequest('`model` is required to pass this route through.', 'model');
+      call.model = model;
+      const route = this.catalog.route(model);
+      if (!route) throw new GatewayError(404, 'model_not_found', `The model \`${model}\` does not exist.`, 'model');
+      if (call.principal.allowedModels && !call.principal.allowedModels.has(route.name)) {
+        throw new GatewayError(403, 'model_not_allowed', `You are not allowed to use the model \`${model}\`.`, 'model');
+      }
+      call.route = route;
+      admission = await this.ledger.admit({ userId: call.principal.userId, departmentId: call.principal.departmentId }, { tokens: 0, cost: '0' });
+      call.quotaCharges = admission.charges;
+      const target = route.adapter.passthroughTarget(route.baseUrl, (req.url ?? '').split('?')[0]);
+      req.tollgate = { call, route, target, body: body, admission };
+      call.forwarded = true;
+      res.once('close', () => this.finish(req));
+      await this.proxy(req, res);
+    } catch (error) {
+      const failure = error instanceof GatewayError ? error : new GatewayError(500, 'internal_error', 'Internal error.');
+      call.status = failure.status;
+      call.errorCode = failure.code;
+      if (!res.headersSent) res.writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers });
+      res.end(openAi.errorBody(failure));
+      const record = call.toRecord(this.prices, this.ledger.replicaId);
+      admission?.settle({ tokens: 0, cost: record.cost });
+      this.meter.record(record);
+      this.metrics.observe(record);
+    }
+  }
+
+  private onProxyReq(proxyReq: ClientRequest, req: PassingRequest): void {
+    const passing = req.tollgate!;
+    proxyReq.removeHeader('authorization');
+    proxyReq.removeHeader('x-api-key');
+    proxyReq.removeHeader('cookie');
+    for (const [name, value] of Object.entries(passing.route.adapter.authHeaders(passing.route.credentials, 'chat.completions'))) proxyReq.setHeader(name, value);
+    proxyReq.setHeader('content-length', passing.body.length);
+    proxyReq.removeHeader('transfer-encoding');
+    proxyReq.write(passing.body);
+  }
+
+  private onProxyRes(proxyRes: IncomingMessage, req: PassingRequest): void {
+    const passing = req.tollgate!;
+    passing.call.status = proxyRes.statusCode ?? 502;
+    passing.call.markFirstByte();
+    const relayId = proxyRes.headers['x-request-id'] ?? proxyRes.headers['request-id'];
+    delete proxyRes.headers['x-request-id'];
+    if (typeof relayId === 'string') proxyRes.headers['x-upstream-request-id'] = relayId;
+    if (!String(proxyRes.headers['content-type'] ?? '').includes('json')) return;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    proxyRes.on('data', (chunk: Buffer) => {
+      if (size < MAX_TAPPED_BYTES) chunks.push(chunk);
+      size += chunk.length;
+    });
+    proxyRes.on('end', () => {
+      const json = safeJson(Buffer.concat(chunks)) as { usage?: unknown; error?: { code?: unknown } } | null;
+      passing.call.usage = readUsage(json?.usage);
+      if ((proxyRes.statusCode ?? 0) >= 300) passing.call.errorCode = String(json?.error?.code ?? `upstream_${proxyRes.statusCode}`);
+    });
+  }
+
+  private onError(error: Error, req: PassingRequest, res: ServerResponse): void {
+    const passing = req.tollgate;
+    this.logger.warn({ err: error.message }, 'pass-through provider call failed');
+    const failure = new GatewayError(502, 'upstream_unavailable', 'The provider could not be reached.');
+    if (passing) {
+      passing.call.status = failure.status;
+      passing.call.errorCode = failure.code;
+    }
+    if (!res.headersSent) res.writeHead(failure.status, { 'content-type': 'application/json' });
+    if (!res.writableEnded) res.end(openAi.errorBody(failure));
+  }
+
+  /** Exactly one usage event per call, when the response is over (or the client left). */
+  private finish(req: PassingRequest): void {
+    const passing = req.tollgate;
+    if (!passing) return;
+    req.tollgate = undefined;
+    if (passing.call.status === 0) {
+      passing.call.status = 499;
+      passing.call.errorCode = 'client_closed_request';
+    }
+    // Metered per request: without the provider's token counts, the call counts zero tokens.
+    passing.call.usage ??= { promptTokens: 0, completionTokens: 0, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, totalTokens: 0 };
+    const record = passing.call.toRecord(this.prices, this.ledger.replicaId);
+    passing.admission.settle({ tokens: record.totalTokens, cost: record.cost });
+    this.meter.record(record);
+    this.metrics.observe(record);
+  }
+}
+
+/** `model` from a JSON body or a multipart form field. */
+function modelOf(body: Buffer, contentType: string): string | undefined {
+  if (contentType.includes('multipart/form-data')) {
+    const match = /name="model"\r\n(?:[^\r\n]+\r\n)*\r\n([^\r\n]{1,256})\r\n/.exec(body.toString('latin1'));
+    return match ? Buffer.from(match[1], 'latin1').toString('utf8') : undefined;
+  }
+  const json = safeJson(body) as { model?: unknown } | null;
+  return typeof json?.model === 'string' && json.model.length > 0 && json.model.length <= 256 ? json.model : undefined;
+}

@@ -1,0 +1,87 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import {
+  apiModeFor,
+  ApiDialect,
+  ChatTranslation,
+  ParsedRequest,
+  ProviderOperation,
+  UpstreamTarget,
+  withUsageChunk,
+} from '@app/providers';
+import type { ModelRoute } from '../catalog/model-catalog.service';
+import { GatewayError } from './gateway-error';
+import { serialiseBody } from './request-body';
+
+/** The one provider call a client call becomes: native in the client's dialect, or translated to chat. */
+export interface UpstreamRequest {
+  operation: ProviderOperation;
+  target: UpstreamTarget;
+  headers: Record<string, string>;
+  payload: string;
+  stream: boolean;
+  /** Set when the call is translated to chat completions: how answers go back to the client. */
+  translation: ChatTranslation | null;
+  /** Request fields safely ignored by the translation (the `x-tollgate-ignored` header). */
+  ignored: string[];
+}
+
+/**
+ * Chooses native or translated for this model and builds the provider request: the body with
+ * the provider's model name, the provider's credentials, and the dialect's forwarded headers.
+ */
+export function buildUpstreamRequest(
+  dialect: ApiDialect,
+  request: ParsedRequest,
+  route: ModelRoute,
+  clientHeaders: IncomingHttpHeaders,
+  query: string,
+  forceTranslation = false,
+): UpstreamRequest {
+  const translate =
+    dialect.translation !== undefined &&
+    (dialect.name === 'messages' || dialect.name === 'responses') &&
+    (forceTranslation || apiModeFor(route.adapter, route.baseUrl, dialect.name, route.providerOptions, route.modelOptions) === 'translated');
+  if (translate) {
+    const translated = dialect.translation!.toChat(request);
+    const body = { ...translated.body, model: route.upstreamModel };
+    return {
+      operation: 'chat.completions',
+      target: targetOf(route, 'chat.completions'),
+      headers: headersFor(route, 'chat.completions', request.stream),
+      payload: serialiseBody(request.stream ? withUsageChunk(body) : body),
+      stream: request.stream,
+      translation: dialect.translation!,
+      ignored: translated.ignored,
+    };
+  }
+  const body = { ...dialect.nativeBody(request), model: route.upstreamModel };
+  const headers = headersFor(route, dialect.name, request.stream);
+  for (const name of dialect.forwardedHeaders) {
+    const value = clientHeaders[name];
+    if (typeof value === 'string') headers[name] = value;
+  }
+  const target = targetOf(route, dialect.name);
+  return {
+    operation: dialect.name,
+    target: query && dialect.name === 'messages' ? { ...target, path: `${target.path}${query}` } : target,
+    headers,
+    payload: serialiseBody(body),
+    stream: request.stream,
+    translation: null,
+    ignored: [],
+  };
+}
+
+function targetOf(route: ModelRoute, operation: ProviderOperation): UpstreamTarget {
+  const target = route.adapter.target(route.baseUrl, operation);
+  if (!target) throw new GatewayError(404, 'invalid_request', `The provider of \`${route.name}\` does not serve ${operation}.`, 'model');
+  return target;
+}
+
+function headersFor(route: ModelRoute, operation: ProviderOperation, stream: boolean): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    accept: stream ? 'text/event-stream' : 'application/json',
+    ...route.adapter.authHeaders(route.credentials, operation),
+  };
+}

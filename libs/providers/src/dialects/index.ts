@@ -1,0 +1,28 @@
+import { ChatCompletionsDialect } from './chat-completions/chat-completions.dialect';
+import { CompletionsDialect } from './completions/completions.dialect';
+import type { ApiDialect } from './dialect';
+import { EmbeddingsDialect } from './embeddings/embeddings.dialect';
+import { MessagesDialect } from './messages/messages.dialect';
+import { ResponsesDialect } from './responses/responses.dialect';
+import type { ProviderOperation } from '../provider-adapter';
+
+export * from './dialect';
+export { withUsageChunk, ChatStreamTap } from './chat-completions/chat-completions.dialect';
+export { safeJson, extractUsageObject } from './json-usage';
+export { readAnthropicUsage } from './messages/messages-usage';
+export { anthropicErrorBody } from './messages/messages-errors';
+export { countBlocks } from './messages/messages.dialect';
+export { readResponsesUsage } from './responses/responses-usage';
+
+const DIALECTS: Record<ProviderOperation, ApiDialect> = {
+  'chat.completions': new ChatCompletionsDialect(),
+  embeddings: new EmbeddingsDialect(),
+  completions: new CompletionsDialect(),
+  messages: new MessagesDialect(),
+  responses: new ResponsesDialect(),
+};
+
+/** The dialect of a client route (one instance each; dialects hold no per-call state). */
+export function dialectFor(name: ProviderOperation): ApiDialect {
+  return DIALECTS[name];
+}
