@@ -2,42 +2,14 @@ import { BarController, BarElement, Chart, Legend, LinearScale, LineController, 
 import { useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from './format';
+import { continuousBuckets, DAY, groupSeries, HOUR } from './time-buckets';
 import type { Timeseries } from './types';
 
 Chart.register(BarController, BarElement, LineController, LineElement, PointElement, LinearScale, Tooltip, Legend);
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
+const PALETTE = ['#2457c5', '#0f8b8d', '#8e44ad', '#c0392b', '#7f8c2b', '#d35400', '#6b7280'];
 
-/**
- * Buckets on a continuous time axis: every hour (or day) of the range is present, empty ones as
- * zero, so a quiet afternoon shows as a gap rather than being squeezed out.
- */
-export function continuousBuckets(series: Timeseries): Array<{ at: number; requests: number; tokens: number; failed: number }> {
-  const unit = series.unit ?? series.bucket ?? 'hour';
-  const step = unit === 'hour' ? HOUR : DAY;
-  const byTime = new Map<number, { requests: number; tokens: number; failed: number }>();
-  for (const point of series.points) {
-    const at = Date.parse(point.bucket);
-    const slot = byTime.get(at) ?? { requests: 0, tokens: 0, failed: 0 };
-    slot.requests += point.requests;
-    slot.tokens += point.totalTokens;
-    slot.failed += point.failedRequests;
-    byTime.set(at, slot);
-  }
-  const from = Date.parse(series.from);
-  const to = Date.parse(series.to);
-  const known = [...byTime.keys()].sort((a, b) => a - b);
-  // anchor the grid on a real bucket (they start at the period's edge in APP_TIMEZONE)
-  let anchor = known[0] ?? Math.floor(from / step) * step;
-  while (anchor > from) anchor -= step;
-  const out: Array<{ at: number; requests: number; tokens: number; failed: number }> = [];
-  for (let at = anchor; at < to && out.length < 1000; at += step) out.push({ at, ...(byTime.get(at) ?? { requests: 0, tokens: 0, failed: 0 }) });
-  for (const at of known) if (!out.some((p) => p.at === at)) out.push({ at, ...byTime.get(at)! });
-  return out.sort((a, b) => a.at - b.at);
-}
-
-export function UsageChart({ series }: { series: Timeseries }) {
+export function UsageChart({ series, dimension }: { series: Timeseries; dimension?: string }) {
   const { t } = useTranslation();
   const format = useFormat();
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -49,10 +21,14 @@ export function UsageChart({ series }: { series: Timeseries }) {
   useEffect(() => {
     if (!canvas.current) return;
     const step = unit === 'hour' ? HOUR : DAY;
+    const groups = groupSeries(series, dimension, buckets, t('usage.other'));
+    const bars = groups.length
+      ? groups.map((group, g) => ({ type: 'bar' as const, label: group.label, stack: 'tokens', data: group.data.map((y, i) => ({ x: buckets[i].at + step / 2, y })), yAxisID: 'tokens', backgroundColor: PALETTE[g % PALETTE.length], barPercentage: 1, categoryPercentage: 0.9 }))
+      : [{ type: 'bar' as const, label: t('usage.tokens'), data: buckets.map((b) => ({ x: b.at + step / 2, y: b.tokens })), yAxisID: 'tokens', backgroundColor: '#3b6fd8', barPercentage: 1, categoryPercentage: 0.9 }];
     const chart = new Chart(canvas.current, {
       data: {
         datasets: [
-          { type: 'bar', label: t('usage.tokens'), data: buckets.map((b) => ({ x: b.at + step / 2, y: b.tokens })), yAxisID: 'tokens', backgroundColor: '#3b6fd8', barPercentage: 1, categoryPercentage: 0.9 },
+          ...bars,
           { type: 'line', label: t('usage.requests'), data: buckets.map((b) => ({ x: b.at + step / 2, y: b.requests })), yAxisID: 'requests', borderColor: '#d9822b', backgroundColor: '#d9822b', pointRadius: 2 },
         ],
       },
@@ -75,7 +51,7 @@ export function UsageChart({ series }: { series: Timeseries }) {
             },
             grid: { display: false },
           },
-          tokens: { type: 'linear', position: 'left', beginAtZero: true, ticks: { callback: (value) => format.number(Number(value)) }, title: { display: true, text: t('usage.tokens') } },
+          tokens: { type: 'linear', position: 'left', beginAtZero: true, stacked: groups.length > 0, ticks: { callback: (value) => format.number(Number(value)) }, title: { display: true, text: t('usage.tokens') } },
           requests: { type: 'linear', position: 'right', beginAtZero: true, grid: { display: false }, ticks: { precision: 0 }, title: { display: true, text: t('usage.requests') } },
         },
         plugins: {
@@ -84,7 +60,7 @@ export function UsageChart({ series }: { series: Timeseries }) {
       },
     });
     return () => chart.destroy();
-  }, [buckets, unit, t, format.locale]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [buckets, unit, dimension, t, format.locale]); // eslint-disable-line react-hooks/exhaustive-deps
 
   return (
     <figure className="chart">

@@ -51,6 +51,7 @@ export const en = {
     chartCaption: 'Bars: tokens per {{unit}}; line: requests.',
     unit: { hour: 'hour', day: 'day' },
     myQuotas: 'My quotas',
+    other: 'Other',
     top: 'Top by {{dimension}}',
   },
   quotas: {

@@ -53,6 +53,7 @@ export const zh: Resources = {
     chartCaption: '柱：每{{unit}} Token 数；线：请求数。',
     unit: { hour: '小时', day: '天' },
     myQuotas: '我的配额',
+    other: '其他',
     top: '按{{dimension}}排行',
   },
   quotas: {

@@ -32,7 +32,11 @@ export function UsagePage({ route }: { route: Route }) {
     () => (wide ? get<Summary>(`/api/usage/summary${query({ range, departmentId, limit: 1000 })}`) : get<Summary>(`/api/me/usage${query({ range })}`)),
     [range, departmentId, wide],
   );
-  const series = useLoad(() => (wide ? get<Timeseries>(`/api/usage/timeseries${query({ range, departmentId })}`) : get<Timeseries>(`/api/me/usage/timeseries${query({ range })}`)), [range, departmentId, wide]);
+  // the points come split by the dimension where the server does so; the chart then stacks them
+  const series = useLoad(
+    () => (wide ? get<Timeseries>(`/api/usage/timeseries${query({ range, departmentId, groupBy })}`) : get<Timeseries>(`/api/me/usage/timeseries${query({ range })}`)),
+    [range, departmentId, groupBy, wide],
+  );
   const quotas = useLoad(() => get<{ items: QuotaStatus[] }>('/api/me/quotas'), []);
 
   const scopeName = !wide ? t('usage.scopeMine') : everyDepartment ? (departments.data?.items.find((d) => d.id === departmentId)?.name ?? t('usage.scopeAll')) : (session.me.departmentName ?? '');
@@ -86,7 +90,7 @@ export function UsagePage({ route }: { route: Route }) {
         ))}
         {byCurrency.size === 0 ? <Kpi label={t('usage.cost')} value={format.money(0, 'CNY')} /> : null}
       </div>
-      <Section title={t('usage.overTime')}>{series.data ? <UsageChart series={series.data} /> : <p>{t('common.loading')}</p>}</Section>
+      <Section title={t('usage.overTime')}>{series.data ? <UsageChart series={series.data} dimension={wide ? groupBy : undefined} /> : <p>{t('common.loading')}</p>}</Section>
       {!wide || quotas.data?.items.length ? <QuotaTable title={t('usage.myQuotas')} items={quotas.data?.items ?? []} format={format} /> : null}
       <Section title={t('usage.top', { dimension: t(`dimensions.${groupBy}`) })}>
         <TopTable rows={summary.data?.rows ?? []} dimension={groupBy} format={format} />
