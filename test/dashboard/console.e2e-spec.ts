@@ -22,6 +22,7 @@ describe('console in a browser', () => {
   let mine: string;
   let other: string;
   let providerId: string;
+  let stranger: string;
   const pages: Page[] = [];
   const problems: string[] = [];
 
@@ -34,7 +35,8 @@ describe('console in a browser', () => {
     await seed.user({ departmentId: mine, role: 'team_lead', email: 'lead@x.test', password });
     const dev = await seed.user({ departmentId: mine, email: 'dev@x.test', password });
     await seed.user({ departmentId: null, role: 'finance', email: 'finance@x.test', password });
-    const stranger = await seed.user({ departmentId: other, email: 'stranger@x.test', password });
+    stranger = await seed.user({ departmentId: other, email: 'stranger@x.test', password });
+    await seed.user({ departmentId: other, email: 'pw@x.test', password });
     providerId = await seed.provider('openai', fake.baseUrl, fake.apiKey, 'fake-openai');
     await seed.model('fake-model', providerId, { input: '1', output: '2', currency: 'CNY' });
     const now = Date.now();
@@ -111,9 +113,15 @@ describe('console in a browser', () => {
   });
 
   it('developer: mints a key that works at the gateway (shown once, with how to use it), then revokes it', async () => {
+    const lead = await admin.login('lead@x.test', password);
+    const devId = (await admin.call('GET', '/api/users?limit=100', lead)).body.items.find((u: { email: string }) => u.email === 'dev@x.test').id;
+    expect((await admin.call('PUT', '/api/quotas', lead, { scope: 'user', subjectId: devId, period: 'month', maxTokens: 100000 })).status).toBe(200);
     const page = await open();
     await signIn(page, admin.url, 'dev@x.test', password);
-    await expect(page.getByRole('heading', { name: /My quotas/ }).count()).resolves.toBe(1);
+    // own usage, the quota left and when it resets
+    const quotaRow = page.getByRole('row', { name: /Per month/ });
+    await quotaRow.waitFor();
+    expect(await quotaRow.innerText()).toMatch(/\/ 100,000 \([\d,]+ left\)[\s\S]*in \d+ (days?|hours?|minutes?) \(/);
     await expectAccessible(page);
     await page.getByRole('link', { name: 'API keys' }).click();
     await page.getByRole('button', { name: 'Create key' }).click();
@@ -154,6 +162,13 @@ describe('console in a browser', () => {
     expect(usageText).not.toContain('stranger@x.test');
 
     await page.getByRole('link', { name: 'People' }).click();
+    await page.getByRole('row', { name: /dev@x\.test/ }).waitFor();
+    expect(await page.getByRole('main').innerText()).not.toContain('stranger@x.test');
+    // a hand-made address does not reach another department either
+    await page.goto(`${admin.url}/#/people/${stranger}`);
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('main').innerText()).not.toContain('stranger@x.test');
+    await page.goto(`${admin.url}/#/people?department=${other}`);
     await page.getByRole('row', { name: /dev@x\.test/ }).waitFor();
     expect(await page.getByRole('main').innerText()).not.toContain('stranger@x.test');
     await page.getByRole('button', { name: 'Add person' }).click();
@@ -240,7 +255,16 @@ describe('console in a browser', () => {
     const page = await open();
     await signIn(page, admin.url, 'admin@x.test', password);
     await page.getByRole('link', { name: 'Departments' }).click();
-    await page.getByRole('button', { name: 'Add department' }).click();
+    // dialogs: Escape closes and focus returns to the button that opened it
+    const addButton = page.getByRole('button', { name: 'Add department' });
+    await addButton.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog', { name: 'Add department' }).getByLabel('Name').waitFor();
+    expect(await page.evaluate('document.activeElement.closest("[role=dialog]") !== null')).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    expect(await addButton.evaluate((button) => button === document.activeElement)).toBe(true);
+    await addButton.click();
     const dialog = page.getByRole('dialog', { name: 'Add department' });
     await dialog.getByLabel('Name').fill('Platform');
     // by keyboard: focus each box and press Space
@@ -273,6 +297,32 @@ describe('console in a browser', () => {
     await page.getByRole('row', { name: /fake-model/ }).waitFor();
     expect(await page.getByRole('row', { name: /fake-model/ }).innerText()).toContain('¥');
     await expectAccessible(page);
+    await done(page);
+  });
+
+  it('anyone: changes their own password (a wrong current one is named beside its field) and signs out', async () => {
+    const page = await open();
+    await signIn(page, admin.url, 'pw@x.test', password);
+    await page.getByRole('link', { name: 'My account' }).click();
+    const newPassword = 'another-long-passphrase-47';
+    await page.getByLabel('Current password').fill('not-my-password-at-all');
+    await page.getByLabel('New password').fill(newPassword);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText(/current password is wrong/).waitFor();
+    expect(await page.getByLabel('Current password').getAttribute('aria-invalid')).toBe('true');
+    await page.getByLabel('Current password').fill(password);
+    expect(await page.getByLabel('Current password').getAttribute('aria-invalid')).toBeNull();
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('status').filter({ hasText: 'Password changed.' }).waitFor();
+    await expectAccessible(page);
+    expect((await admin.call('POST', '/api/auth/login', undefined, { email: 'pw@x.test', password })).status).toBe(401);
+    expect((await admin.call('POST', '/api/auth/login', undefined, { email: 'pw@x.test', password: newPassword })).status).toBe(200);
+    // the page carries on with the fresh token, then signing out drops it
+    await page.getByRole('link', { name: 'Usage' }).click();
+    await page.getByRole('heading', { name: /Usage/ }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await page.evaluate('sessionStorage.getItem("tollgate.token")')).toBeNull();
     await done(page);
   });
 

@@ -46,8 +46,10 @@ export function AccountPage() {
           }}
         >
           <ErrorMessages messages={errors.general} />
-          <TextInput name="currentPassword" type="password" label={t('account.currentPassword')} autoComplete="current-password" isRequired />
-          <TextInput name="newPassword" type="password" label={t('account.newPassword')} autoComplete="new-password" description={t('account.passwordRule')} isRequired />
+          <div className="form-body" onInput={(event) => errors.drop((event.target as HTMLInputElement).name)}>
+            <TextInput name="currentPassword" type="password" label={t('account.currentPassword')} autoComplete="current-password" isRequired />
+            <TextInput name="newPassword" type="password" label={t('account.newPassword')} autoComplete="new-password" description={t('account.passwordRule')} isRequired />
+          </div>
           <Button type="submit" className="button primary">
             {t('account.save')}
           </Button>

@@ -45,8 +45,10 @@ export function SignInPage({ config, onSignedIn }: { config: ConsoleConfig; onSi
         }}
       >
         <ErrorMessages messages={[...message, ...errors.general]} />
-        <TextInput name="email" type="email" label={t('signIn.email')} autoComplete="username" isRequired />
-        <TextInput name="password" type="password" label={t('signIn.password')} autoComplete="current-password" isRequired />
+        <div className="form-body" onInput={(event) => errors.drop((event.target as HTMLInputElement).name)}>
+          <TextInput name="email" type="email" label={t('signIn.email')} autoComplete="username" isRequired />
+          <TextInput name="password" type="password" label={t('signIn.password')} autoComplete="current-password" isRequired />
+        </div>
         <Button type="submit" className="button primary" isDisabled={busy}>
           {t('signIn.submit')}
         </Button>
