@@ -238,6 +238,16 @@ describe('console in a browser', () => {
     const api = await fetch(`${admin.url}/api/reports/usage.csv?from=${month}-01&to=${month}-${last}&groupBy=department,user,model&departmentId=${mine}`, { headers: { authorization: `Bearer ${token}` } });
     expect(Buffer.from(await api.arrayBuffer()).equals(csv)).toBe(true);
 
+    // a custom range, chosen by keyboard: the same rows for the same days
+    await page.getByRole('radio', { name: 'By month' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.waitForURL(/mode=custom/);
+    await page.getByLabel('From', { exact: true }).fill(`${month}-01`);
+    await page.getByLabel('To', { exact: true }).fill(`${month}-${last}`);
+    await page.waitForURL(new RegExp(`to=${month}-${last}`));
+    const [custom] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+    expect(readFileSync((await custom.path())!).equals(csv)).toBe(true);
+
     await page.getByRole('link', { name: 'Providers' }).click();
     await page.getByRole('heading', { name: 'Reconciliation' }).waitFor();
     const metered = page.getByRole('row', { name: /Requests/ }).first();
@@ -289,6 +299,22 @@ describe('console in a browser', () => {
     await expectAccessible(page);
 
     await page.getByRole('link', { name: 'Providers' }).click();
+    await page.getByRole('button', { name: 'Add provider' }).click();
+    const add = page.getByRole('dialog', { name: 'Add a provider' });
+    await add.getByLabel('Name').fill('in-house');
+    await add.getByLabel('Kind').selectOption('openai');
+    await add.getByLabel('Base URL').fill('not a url');
+    await add.getByLabel('API key').fill('sk-in-house-secret');
+    await add.getByRole('button', { name: 'Save' }).click();
+    await add.getByText('baseUrl must be an http(s) URL').waitFor();
+    expect(await add.getByLabel('Base URL').getAttribute('aria-invalid')).toBe('true');
+    await add.getByLabel('Base URL').fill(fake.baseUrl);
+    await add.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('row', { name: /in-house/ }).waitFor();
+    const providers = await admin.call('GET', '/api/providers?limit=100', token);
+    const created = providers.body.items.find((p: { name: string }) => p.name === 'in-house');
+    expect(created).toMatchObject({ kind: 'openai', baseUrl: fake.baseUrl, hasApiKey: true });
+    expect(JSON.stringify(created)).not.toContain('sk-in-house-secret');
     await page.getByRole('row', { name: /fake-openai/ }).getByRole('button', { name: 'Edit' }).click();
     const edit = page.getByRole('dialog', { name: 'Edit fake-openai' });
     expect(await edit.getByLabel('API key').inputValue()).toBe('');
