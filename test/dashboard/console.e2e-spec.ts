@@ -376,7 +376,7 @@ describe('console in a browser', () => {
 
   it('screenshots of each role\'s main page in both languages', async () => {
     const views: Array<[string, string, string]> = [
-      ['developer', 'dev@x.test', '#/keys'],
+      ['developer', 'dev@x.test', '#/usage?range=7d'],
       ['team-lead', 'lead@x.test', '#/people'],
       ['finance', 'finance@x.test', '#/providers'],
       ['admin', 'admin@x.test', '#/usage?range=today&groupBy=department'],
