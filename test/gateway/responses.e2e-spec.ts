@@ -59,10 +59,12 @@ describe('POST /v1/responses (OpenAI SDK, native and translated, real PostgreSQL
     throw new Error(`no usage event for ${requestId}`);
   }
 
-  async function eventCount(apiKeyId: string): Promise<number> {
+  /** The key's usage events once `expected` have been written (events are batched), and a moment more for any extra. */
+  async function eventCount(apiKeyId: string, expected: number): Promise<number> {
+    const count = async (): Promise<number> => (await seed.dataSource.query(`SELECT count(*)::int AS n FROM usage_events WHERE api_key_id = $1`, [apiKeyId]))[0].n;
+    for (let i = 0; i < 200 && (await count()) < expected; i++) await new Promise((resolve) => setTimeout(resolve, 50));
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const [row] = await seed.dataSource.query(`SELECT count(*)::int AS n FROM usage_events WHERE api_key_id = $1`, [apiKeyId]);
-    return row.n;
+    return count();
   }
 
   const client = (key = dev.key) => new OpenAI({ apiKey: key, baseURL: `${gateway.url}/v1`, maxRetries: 0 });
@@ -374,7 +376,7 @@ describe('POST /v1/responses (OpenAI SDK, native and translated, real PostgreSQL
       expect((await json(denied)).error.code).toBe('model_not_allowed');
       const unknown = await post({ model: 'nope', input: 'hi' }, limited.key);
       expect(unknown.status).toBe(404);
-      expect(await eventCount(limited.apiKeyId)).toBe(2);
+      expect(await eventCount(limited.apiKeyId, 2)).toBe(2);
       expect(dashscope.requests).toHaveLength(0);
     });
 
@@ -387,7 +389,7 @@ describe('POST /v1/responses (OpenAI SDK, native and translated, real PostgreSQL
       expect(results.map((r) => r.status)).toEqual([200, 200, 429]);
       const error = (await json(results[2])).error;
       expect(error.code).toBe('quota_exceeded');
-      expect(await eventCount(capped.apiKeyId)).toBe(3);
+      expect(await eventCount(capped.apiKeyId, 3)).toBe(3);
     });
   });
 });

@@ -44,6 +44,9 @@ describe('Prometheus metrics on both apps', () => {
       'tollgate_gateway_refusals_total{code="invalid_api_key"} 1',
       'tollgate_usage_spool_pending_events',
       'tollgate_usage_batch_write_seconds_count',
+      'tollgate_gateway_event_loop_delay_seconds_bucket{le="0.005"}',
+      'tollgate_usage_oldest_pending_seconds',
+      'tollgate_usage_writer_stalled 0',
     ]) {
       expect(text).toContain(name);
     }
@@ -61,5 +64,39 @@ describe('Prometheus metrics on both apps', () => {
   it('gives every admin response a request id', async () => {
     const res = await admin.call('GET', '/healthz');
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  describe('with METRICS_TOKEN set', () => {
+    const token = 'metrics-scrape-token-0123456789';
+    let guardedGateway: RunningGateway;
+    let guardedAdmin: RunningAdmin;
+
+    beforeAll(async () => {
+      const url = await createTestDatabase();
+      guardedGateway = await startGateway(url, { METRICS_TOKEN: token });
+      guardedAdmin = await startAdmin(url, { METRICS_TOKEN: token });
+    });
+
+    afterAll(async () => {
+      await guardedGateway?.close();
+      await guardedAdmin?.close();
+    });
+
+    it('answers /metrics on both apps only with the token as a Bearer credential', async () => {
+      for (const base of [guardedGateway.url, guardedAdmin.url]) {
+        const anonymous = await fetch(`${base}/metrics`);
+        expect(anonymous.status).toBe(401);
+        expect(await anonymous.text()).not.toContain('tollgate_');
+        const wrong = await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer not-the-token' } });
+        expect(wrong.status).toBe(401);
+        await wrong.text();
+        const scraped = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+        expect(scraped.status).toBe(200);
+        expect(scraped.headers.get('content-type')).toContain('text/plain');
+        expect(await scraped.text()).toContain('process_cpu_seconds_total');
+      }
+      // health stays open to probes
+      expect((await fetch(`${guardedGateway.url}/livez`)).status).toBe(200);
+    });
   });
 });

@@ -3,7 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKey, AuditLogEntry, CoreModule, CoreModuleOptions, Department, Model, Provider, User } from '@app/core';
-import { Quota, QuotaLedger, UsageEvent, UsagePartitionService } from '@app/usage';
+import { Quota, QuotaStatusService, UsageEvent, UsagePartitionService } from '@app/usage';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
@@ -80,7 +80,7 @@ export class AdminApiModule {
         { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }) },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
         // Features registered directly (move them into a module in FEATURE_MODULES when you can):
-        QuotaLedger,
+        QuotaStatusService,
         QuotasService,
         UsageEventsService,
         UsageSummaryService,

@@ -5,6 +5,7 @@ import { UsageModule } from '@app/usage';
 import { ModelCatalogService } from './catalog/model-catalog.service';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
+import { UsageWriterHealth } from './health/usage-writer-health';
 import { KeyCacheService } from './key-auth/key-cache.service';
 import { GatewayMetrics } from './metrics/gateway-metrics.service';
 import { ModelListService } from './models/model-list.service';
@@ -25,7 +26,7 @@ export class GatewayModule {
       controllers: [ModelsController, HealthController],
       providers: [
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
-        KeyCacheService, ModelCatalogService, UpstreamPoolsService, ProxyService, CountTokensService, PassthroughService, ModelListService, HealthService, GatewayMetrics],
+        KeyCacheService, ModelCatalogService, UpstreamPoolsService, ProxyService, CountTokensService, PassthroughService, ModelListService, HealthService, UsageWriterHealth, GatewayMetrics],
     };
   }
 }

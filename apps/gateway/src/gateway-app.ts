@@ -6,9 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
 import { AppConfig, AppLogger } from '@app/core';
 import { ApiDialect, dialectFor } from '@app/providers';
-import { UsageMeter } from '@app/usage';
 import { GatewayModule } from './app.module';
-import { GatewayMetrics } from './metrics/gateway-metrics.service';
 import { CountTokensService } from './proxy/count-tokens.service';
 import { PassthroughService, passthroughEndpoint } from './proxy/passthrough.service';
 import { ProxyService } from './proxy/proxy.service';
@@ -74,10 +72,6 @@ export async function createGatewayApp(config: AppConfig, databaseUrl: string, l
     res.setHeader('x-request-id', randomUUID());
     next();
   });
-  const metrics = app.get(GatewayMetrics);
-  const meter = app.get(UsageMeter);
-  meter.writer.onBatch = (_size, ms) => metrics.batchLatency.observe(ms / 1000);
-  setInterval(() => metrics.spoolDepth.set(meter.pending), 1000).unref();
   return app;
 }
 

@@ -18,3 +18,4 @@ export * from './logging/app-logger';
 export * from './change-feed/change-feed';
 export * from './core.module';
 export * from './bootstrap/load-config';
+export * from './observability/metrics-token';

@@ -1,18 +1,28 @@
-import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { AppConfig, metricsScrapeAllowed } from '@app/core';
 import { Public } from '../auth/decorators';
+import { unauthorized } from '../common/errors';
 import { AdminMetrics } from './admin-metrics.service';
 
-/** Prometheus scrape endpoint (bind HOST to an internal interface or filter /metrics at the proxy). */
+/**
+ * Prometheus scrape endpoint: public to the session guard, protected by METRICS_TOKEN when set
+ * (Bearer; 401 otherwise), as on the gateway.
+ */
 @ApiExcludeController()
 @Controller()
 export class MetricsController {
-  constructor(@Inject(AdminMetrics) private readonly metrics: AdminMetrics) {}
+  constructor(
+    @Inject(AdminMetrics) private readonly metrics: AdminMetrics,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
 
   @Public()
   @Get('metrics')
   @Header('content-type', 'text/plain; version=0.0.4')
-  scrape(): Promise<string> {
+  scrape(@Req() req: Request): Promise<string> {
+    if (!metricsScrapeAllowed(req.headers.authorization, this.config.metricsToken)) throw unauthorized('A valid metrics token is required');
     return this.metrics.registry.metrics();
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { Department, User } from '@app/core';
-import { formatDecimal, parseDecimal, Quota, QuotaLedger, QuotaScope } from '@app/usage';
+import { formatDecimal, parseDecimal, Quota, QuotaScope, QuotaStatusService } from '@app/usage';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
 import { ScopePolicy } from '../auth/scope.policy';
@@ -35,7 +35,7 @@ const view = (quota: Quota): QuotaView => ({
 });
 
 /**
- * Quota definitions and their status. Enforcement is the gateway's (QuotaLedger); a change here
+ * Quota definitions and their status (read-only, QuotaStatusService). Enforcement is the gateway's (QuotaLedger); a change here
  * reaches every gateway replica within a second through the change feed.
  */
 @Injectable()
@@ -45,7 +45,7 @@ export class QuotasService {
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectRepository(Department) private readonly departments: Repository<Department>,
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(QuotaLedger) private readonly ledger: QuotaLedger,
+    @Inject(QuotaStatusService) private readonly quotaStatus: QuotaStatusService,
     @Inject(ScopePolicy) private readonly scope: ScopePolicy,
     @Inject(AuditService) private readonly audit: AuditService,
   ) {}
@@ -96,13 +96,13 @@ export class QuotasService {
   async status(caller: Caller, query: QuotaStatusQueryDto) {
     const subject = await this.subject(query.scope, query.subjectId);
     this.scope.assertCanReadQuota(caller, { departmentId: subject.departmentId, userId: query.scope === 'user' ? query.subjectId : undefined });
-    return { items: await this.ledger.status(query.scope, query.subjectId) };
+    return { items: await this.quotaStatus.status(query.scope, query.subjectId) };
   }
 
   /** The caller's own quotas and their department's: what binds their calls. */
   async mine(caller: Caller) {
-    const own = await this.ledger.status('user', caller.id);
-    const department = caller.departmentId ? await this.ledger.status('department', caller.departmentId) : [];
+    const own = await this.quotaStatus.status('user', caller.id);
+    const department = caller.departmentId ? await this.quotaStatus.status('department', caller.departmentId) : [];
     return { items: [...own, ...department] };
   }
 

@@ -1,5 +1,6 @@
-import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AppConfig, metricsScrapeAllowed } from '@app/core';
 import { HealthService } from './health.service';
 import { GatewayMetrics } from '../metrics/gateway-metrics.service';
 
@@ -8,13 +9,14 @@ export class HealthController {
   constructor(
     @Inject(HealthService) private readonly health: HealthService,
     @Inject(GatewayMetrics) private readonly metrics: GatewayMetrics,
+    @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
-  /** 200 when the process and the database are up (CONTRACT); 503 otherwise. */
+  /** 200 when the process and the database are up and usage is being written (CONTRACT); 503 naming the cause otherwise. */
   @Get('healthz')
   async healthz(@Res() res: Response): Promise<void> {
     const report = await this.health.check();
-    res.status(report.database === 'up' ? 200 : 503).json(report);
+    res.status(report.status === 'ok' ? 200 : 503).json(report);
   }
 
   /** Liveness only: a load balancer may keep routing here while the database is away (keys and quotas are served from memory). */
@@ -23,9 +25,15 @@ export class HealthController {
     return { status: 'ok' };
   }
 
+  /** Prometheus scrape; with METRICS_TOKEN set, only for `Authorization: Bearer <METRICS_TOKEN>`. */
   @Get('metrics')
-  @Header('content-type', 'text/plain; version=0.0.4')
-  scrape(): Promise<string> {
-    return this.metrics.registry.metrics();
+  async scrape(@Req() req: Request, @Res() res: Response): Promise<void> {
+    if (!metricsScrapeAllowed(req.headers.authorization, this.config.metricsToken)) {
+      res.status(401).setHeader('www-authenticate', 'Bearer').json({ error: { message: 'A valid metrics token is required.', type: 'invalid_request_error', code: 'unauthorized' } });
+      return;
+    }
+    const text = await this.metrics.registry.metrics();
+    res.setHeader('content-type', 'text/plain; version=0.0.4');
+    res.send(text);
   }
 }

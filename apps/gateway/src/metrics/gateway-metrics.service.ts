@@ -1,14 +1,23 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { UsageRecord } from '@app/usage';
+import { UsageMeter, UsageRecord } from '@app/usage';
+import { ModelCatalogService } from '../catalog/model-catalog.service';
+import { BoundedLabel } from './bounded-label';
+import { EventLoopDelaySampler } from './event-loop-delay';
+
+/** Distinct error codes per label before the rest count as `other`. */
+const ERROR_CODE_LABELS = 100;
 
 /**
  * Prometheus metrics of the gateway. Updated once per call from its usage record (no per-chunk
- * work), exposed at GET /metrics.
+ * work), exposed at GET /metrics. Label values are bounded whatever clients and providers send:
+ * a model outside the catalog is `unknown`, error codes beyond the first hundred are `other`.
  */
 @Injectable()
-export class GatewayMetrics {
+export class GatewayMetrics implements OnModuleInit, OnModuleDestroy {
   readonly registry = new Registry();
+  private readonly refusalCodes = new BoundedLabel(ERROR_CODE_LABELS);
+  private readonly providerErrorCodes = new BoundedLabel(ERROR_CODE_LABELS);
   private readonly requests = new Counter({
     name: 'tollgate_gateway_requests_total',
     help: 'Metered gateway calls by endpoint, model and HTTP status',
@@ -64,19 +73,64 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  constructor() {
+  readonly quarantined = new Counter({
+    name: 'tollgate_usage_quarantined_total',
+    help: 'Usage records the database refused, kept in usage_quarantine (a cleaned copy is committed in their place)',
+    labelNames: ['copy'] as const,
+    registers: [this.registry],
+  });
+  readonly oldestPending = new Gauge({
+    name: 'tollgate_usage_oldest_pending_seconds',
+    help: 'Age of the oldest usage event not yet written to PostgreSQL',
+    registers: [this.registry],
+  });
+  readonly eventLoopDelay = new Histogram({
+    name: 'tollgate_gateway_event_loop_delay_seconds',
+    help: 'How late a 10 ms timer ran: stalls of the event loop, which every call in flight waits for',
+    buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
+  private readonly loopSampler = new EventLoopDelaySampler(this.eventLoopDelay);
+  readonly writerStalled = new Gauge({
+    name: 'tollgate_usage_writer_stalled',
+    help: '1 while the oldest unwritten usage event is older than USAGE_STALL_SECONDS (health fails, an alert fires)',
+    registers: [this.registry],
+  });
+
+  constructor(
+    @Inject(ModelCatalogService) private readonly catalog: ModelCatalogService,
+    @Inject(UsageMeter) private readonly meter: UsageMeter,
+  ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'tollgate_gateway_' });
   }
 
+  onModuleInit(): void {
+    this.loopSampler.start();
+    this.meter.observe({
+      onBatch: (_size, ms) => this.batchLatency.observe(ms / 1000),
+      onQuarantine: (notice) => this.quarantined.inc({ copy: notice.cleanedCopyCommitted ? 'committed' : 'refused' }),
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.loopSampler.stop();
+  }
+
+  /** The model as a label: catalog names only, anything else is `unknown`. */
+  modelLabel(model: string | null): string {
+    return model !== null && this.catalog.route(model) ? model : 'unknown';
+  }
+
   observe(record: UsageRecord): void {
-    const model = record.model ?? 'unknown';
+    const model = this.modelLabel(record.model);
     this.requests.inc({ endpoint: record.endpoint, model, status: String(record.status) });
     this.latency.observe({ endpoint: record.endpoint, stream: String(record.stream) }, record.latencyMs / 1000);
     if (record.ttftMs !== null) this.ttft.observe(record.ttftMs / 1000);
     if (record.errorCode) {
       if (record.status === 429 && record.errorCode === 'quota_exceeded') this.refusals.inc({ code: record.errorCode });
-      else if (record.providerId && record.status >= 400) this.providerErrors.inc({ provider: record.providerId, code: record.errorCode });
-      else this.refusals.inc({ code: record.errorCode });
+      else if (record.providerId && record.status >= 400) {
+        this.providerErrors.inc({ provider: record.providerId, code: this.providerErrorCodes.value(record.errorCode) });
+      } else this.refusals.inc({ code: this.refusalCodes.value(record.errorCode) });
     }
     if (record.totalTokens > 0) {
       this.tokens.inc({ kind: 'prompt', model }, record.promptTokens);
@@ -88,6 +142,6 @@ export class GatewayMetrics {
   }
 
   refused(code: string): void {
-    this.refusals.inc({ code });
+    this.refusals.inc({ code: this.refusalCodes.value(code) });
   }
 }

@@ -4,6 +4,7 @@ import type { TokenUsage } from '@app/providers';
 import { PriceCalculator, QuotaCharge, UsageRecord } from '@app/usage';
 import type { ModelRoute } from '../catalog/model-catalog.service';
 import type { Principal } from '../key-auth/principal';
+import { Billing, billingOf } from './billing-rule';
 
 /**
  * Everything learnt about one call while it runs; becomes exactly one usage record at the end,
@@ -68,15 +69,20 @@ export class MeteredCall {
     };
   }
 
+  /** How this call is counted (see billing-rule.ts). */
+  billing(): Billing {
+    return billingOf({
+      providerReportedUsage: this.usage !== null,
+      forwarded: this.forwarded,
+      producedOutput: this.forwarded && this.ttftMs !== null,
+      status: this.status,
+    });
+  }
+
   private finalTokens(): { usage: TokenUsage; estimated: boolean; estimatedOrReal: boolean } {
-    if (this.usage) return { usage: this.usage, estimated: false, estimatedOrReal: true };
-    // The provider never reported usage. If it produced output (a stream cut short by the client
-    // or by the provider), the provider bills what it generated: estimate it. If it answered with
-    // an error, or was never reached, nothing was consumed.
-    const producedOutput = this.forwarded && this.ttftMs !== null;
-    if (!producedOutput && !(this.forwarded && this.status === 499)) {
-      return { usage: zeroUsage(), estimated: false, estimatedOrReal: false };
-    }
+    const billing = this.billing();
+    if (billing === 'billed') return { usage: this.usage!, estimated: false, estimatedOrReal: true };
+    if (billing === 'free') return { usage: zeroUsage(), estimated: false, estimatedOrReal: false };
     const completionTokens = this.estimateCompletion?.() ?? 0;
     const promptTokens = this.estimatedPromptTokens;
     return {

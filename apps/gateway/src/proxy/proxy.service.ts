@@ -88,7 +88,7 @@ export class ProxyService {
       call.estimatedPromptTokens = request.promptTokens;
       const route = this.routeFor(call, request.model);
       const build = (forceTranslation = false) => {
-        const built = this.toUpstream(() => buildUpstreamRequest(dialect, request, route, req.headers, queryOf(req.url), forceTranslation));
+        const built = this.asBadRequest(() => buildUpstreamRequest(dialect, request, route, req.headers, queryOf(req.url), forceTranslation));
         if (built.ignored.length > 0) res.setHeader('x-tollgate-ignored', built.ignored.join(', '));
         return built;
       };
@@ -106,7 +106,7 @@ export class ProxyService {
       const record = call.toRecord(this.prices, this.ledger.replicaId);
       admission?.settle({ tokens: record.totalTokens, cost: record.cost });
       // Durable before the client sees the end of the response.
-      this.meter.record(record);
+      await this.meter.record(record);
       this.metrics.observe(record);
       if (!res.writableEnded && !res.destroyed) res.end(finalBody);
     }
@@ -114,11 +114,11 @@ export class ProxyService {
 
   private async readRequest(dialect: ApiDialect, req: IncomingMessage): Promise<ParsedRequest> {
     const body = parseJsonObject(await readRawBody(req, this.config.maxBodyBytes));
-    return this.toUpstream(() => dialect.parse(body, countTextTokens));
+    return this.asBadRequest(() => dialect.parse(body, countTextTokens));
   }
 
   /** Runs a dialect step, turning its field-named refusals into 400s. */
-  private toUpstream<T>(step: () => T): T {
+  private asBadRequest<T>(step: () => T): T {
     try {
       return step();
     } catch (error) {

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { checkModelName } from '@app/usage';
 import { GatewayError, invalidRequest } from './gateway-error';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -51,9 +52,8 @@ export function parseJsonObject(raw: Buffer): Record<string, unknown> {
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidRequest('The request body must be a JSON object.');
   const record = body as Record<string, unknown>;
-  if (typeof record.model !== 'string' || record.model.length === 0 || record.model.length > 256) {
-    throw invalidRequest('`model` is required and must be a non-empty string.', 'model');
-  }
+  const model = checkModelName(record.model);
+  if (!model.ok) throw invalidRequest(model.problem, 'model');
   return record;
 }
 

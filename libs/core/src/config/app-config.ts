@@ -43,6 +43,10 @@ export class AppConfig {
   readonly dbOutagePolicy: OutagePolicy;
   readonly gatewayWorkers: number;
   readonly metricsEnabled: boolean;
+  /** Bearer token `/metrics` requires on both apps (unset: open). */
+  readonly metricsToken: string | undefined;
+  /** Oldest unwritten usage event older than this: the gateway is unhealthy and alerts. */
+  readonly usageStallSeconds: number;
   readonly usageRetentionMonths: number;
   readonly bootstrapProviders: {
     dashscope?: { apiKey: string; baseUrl: string; accessKeyId?: string; accessKeySecret?: string };
@@ -79,6 +83,8 @@ export class AppConfig {
     this.dbOutagePolicy = (env.DB_OUTAGE_POLICY as OutagePolicy | undefined) ?? 'serve';
     this.gatewayWorkers = env.GATEWAY_WORKERS ?? 1;
     this.metricsEnabled = env.METRICS_ENABLED ?? true;
+    this.metricsToken = env.METRICS_TOKEN;
+    this.usageStallSeconds = env.USAGE_STALL_SECONDS ?? 60;
     this.usageRetentionMonths = env.USAGE_RETENTION_MONTHS ?? 24;
     this.bootstrapProviders = {
       dashscope: env.DASHSCOPE_API_KEY

@@ -72,6 +72,10 @@ export class Environment {
   @IsOptional() @IsIn(['serve', 'refuse']) DB_OUTAGE_POLICY?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(64) GATEWAY_WORKERS?: number;
   @IsOptional() @Transform(toBool) @IsBoolean() METRICS_ENABLED?: boolean;
+  /** When set, `/metrics` on both apps requires `Authorization: Bearer <METRICS_TOKEN>`. */
+  @IsOptional() @Transform(emptyToUndefined) @IsString() METRICS_TOKEN?: string;
+  /** The gateway's /healthz fails (and an alert fires) when a usage event has waited this long to be written. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) USAGE_STALL_SECONDS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) USAGE_RETENTION_MONTHS?: number;
 }
 

@@ -6,16 +6,17 @@ import { AppConfig, ROOT_LOGGER } from '@app/core';
 import { QuotaLedger } from '../quota/quota-ledger.service';
 import type { UsageRecord } from './usage-record';
 import { UsageSpool } from './usage-spool';
-import { UsageWriter } from './usage-writer';
+import { UsageWriter, UsageWriterObserver } from './usage-writer';
 
 /**
  * The gateway's metering entry point: `record()` makes a usage record durable (spool) and
  * queues it for the batch writer, which commits events, rollups and quota usage together.
  * Spool files are named after the quota ledger's replica id, so leases and spool agree.
+ * Metrics and health learn what the writer does through `observe()` and the read-only getters.
  */
 @Injectable()
 export class UsageMeter implements OnModuleInit, OnApplicationShutdown {
-  readonly writer: UsageWriter;
+  private readonly writer: UsageWriter;
 
   constructor(
     @InjectDataSource() dataSource: DataSource,
@@ -31,13 +32,28 @@ export class UsageMeter implements OnModuleInit, OnApplicationShutdown {
     this.writer.start();
   }
 
-  record(record: UsageRecord): void {
-    this.writer.record(record);
+  /**
+   * Cleans what PostgreSQL could not store, spools durably, queues for the batch writer. Resolves
+   * once the record is in the spool file: end the response after it (group commit, one write per
+   * event-loop turn for all calls that ended in it).
+   */
+  record(record: UsageRecord): Promise<void> {
+    return this.writer.record(record);
+  }
+
+  /** Batches committed and records quarantined, as they happen. */
+  observe(observer: UsageWriterObserver): void {
+    this.writer.observe(observer);
   }
 
   /** Events accepted but not yet in PostgreSQL. */
   get pending(): number {
     return this.writer.queued;
+  }
+
+  /** Age of the oldest event not yet in PostgreSQL, in ms (0 when everything is written). */
+  oldestPendingMs(now = Date.now()): number {
+    return this.writer.oldestPendingMs(now);
   }
 
   async onApplicationShutdown(): Promise<void> {

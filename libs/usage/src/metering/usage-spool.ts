@@ -1,4 +1,5 @@
 import {
+  appendFileSync,
   closeSync,
   existsSync,
   fsync,
@@ -17,6 +18,7 @@ import {
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { UsageRecord } from './usage-record';
+import { isUsageRecordShape } from './usage-record-cleaning';
 
 /** A heartbeat older than this means the replica that owned a spool file is gone. */
 const STALE_AFTER_MS = 15_000;
@@ -32,6 +34,14 @@ interface Segment {
   committed: number;
 }
 
+/** A segment file of another (or a previous) process, claimed for replay. */
+export interface ClaimedSegment {
+  path: string;
+  records: UsageRecord[];
+  /** Lines that are JSON but not usage records: quarantined, never retried. */
+  malformed: string[];
+}
+
 export interface SpooledRecord {
   record: UsageRecord;
   /** Which segment holds it, so the segment can be deleted once all of it is committed. */
@@ -40,7 +50,8 @@ export interface SpooledRecord {
 
 /**
  * The durable half of metering: every usage record is appended to an NDJSON segment file under
- * DATA_DIR/spool with one synchronous `write` before the response finishes, so a crash or a
+ * DATA_DIR/spool with a synchronous `write` before the response finishes (one write for all the
+ * records of an event-loop turn), so a crash or a
  * SIGKILL cannot lose it (an interval fsync bounds what a power cut could take). Segments are
  * deleted once the batch writer has committed every record in them; at start-up, segments of
  * replicas that are no longer alive are claimed (atomic rename) and replayed. Replicas may share
@@ -68,12 +79,22 @@ export class UsageSpool {
 
   /** Appends one record durably (one write syscall). */
   append(record: UsageRecord): SpooledRecord {
+    return { record, segment: this.appendMany([record]) };
+  }
+
+  /**
+   * Appends records durably with ONE write syscall (group commit: every call that ended in the
+   * same event-loop turn); returns the segment that holds them all.
+   */
+  appendMany(records: UsageRecord[]): number {
     const segment = this.active ?? this.rotate();
-    writeSync(segment.fd!, JSON.stringify(record) + '\n');
-    segment.written++;
+    let text = '';
+    for (const record of records) text += JSON.stringify(record) + '\n';
+    writeSync(segment.fd!, text);
+    segment.written += records.length;
     this.dirty = true;
     if (segment.written >= SEGMENT_MAX_RECORDS) this.rotate();
-    return { record, segment: segment.seq };
+    return segment.seq;
   }
 
   /** Called after a batch commits: counts records as done and deletes finished segments. */
@@ -92,8 +113,8 @@ export class UsageSpool {
   }
 
   /** Segment files left by replicas that are no longer alive (or by this replica's previous life). */
-  claimOrphans(): Array<{ path: string; records: UsageRecord[] }> {
-    const claimed: Array<{ path: string; records: UsageRecord[] }> = [];
+  claimOrphans(): ClaimedSegment[] {
+    const claimed: ClaimedSegment[] = [];
     for (const name of readdirSync(this.dir)) {
       const match = /^(.+)\.(\d+)\.ndjson$/.exec(name);
       if (!match || match[1] === this.replicaId || name.includes('.claimed-by-')) continue;
@@ -104,7 +125,7 @@ export class UsageSpool {
       } catch {
         continue;
       }
-      claimed.push({ path: target, records: parseSegment(readFileSync(target, 'utf8')) });
+      claimed.push({ path: target, ...parseSegment(readFileSync(target, 'utf8')) });
     }
     // Claims of replicas that died mid-replay.
     for (const name of readdirSync(this.dir)) {
@@ -116,9 +137,14 @@ export class UsageSpool {
       } catch {
         continue;
       }
-      claimed.push({ path: target, records: parseSegment(readFileSync(target, 'utf8')) });
+      claimed.push({ path: target, ...parseSegment(readFileSync(target, 'utf8')) });
     }
     return claimed;
+  }
+
+  /** Last resort for a refused record the quarantine table could not take either: kept on disk. */
+  keepRejected(line: string): void {
+    appendFileSync(join(this.dir, 'quarantine.ndjson'), line.replace(/\n/g, ' ') + '\n');
   }
 
   removeClaimed(path: string): void {
@@ -209,18 +235,25 @@ export class UsageSpool {
   }
 }
 
-/** A torn last line (crash mid-write) is skipped; everything before it is intact. */
-function parseSegment(text: string): UsageRecord[] {
+/**
+ * A torn last line (crash mid-write) is skipped; everything before it is intact. A line that is
+ * JSON but not a usage record is set aside for the quarantine.
+ */
+function parseSegment(text: string): { records: UsageRecord[]; malformed: string[] } {
   const records: UsageRecord[] = [];
+  const malformed: string[] = [];
   for (const line of text.split('\n')) {
     if (!line) continue;
+    let value: unknown;
     try {
-      records.push(JSON.parse(line) as UsageRecord);
+      value = JSON.parse(line);
     } catch {
-      // torn write
+      continue; // torn write
     }
+    if (isUsageRecordShape(value)) records.push(value);
+    else malformed.push(line);
   }
-  return records;
+  return { records, malformed };
 }
 
 function processExists(pid: number): boolean {

@@ -1,7 +1,19 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { UsageRecord } from './usage-record';
-import { UsageSpool } from './usage-spool';
+import { ClaimedSegment, UsageSpool } from './usage-spool';
+import { eventColumns, INSERT_EVENTS_SQL } from './usage-event-rows';
+import { repairUsageRecord, sanitiseUsageRecord } from './usage-record-cleaning';
+import {
+  addToQuarantine,
+  asRecordError,
+  isRecordError,
+  QuarantineEntry,
+  QuarantineNotice,
+  quarantineMessage,
+  sqlStateOf,
+} from './usage-quarantine';
 import { addRollups, RollupAccumulator } from '../rollups/rollup-accumulator';
 
 const BATCH_SIZE = 1000;
@@ -9,14 +21,26 @@ const FLUSH_INTERVAL_MS = 100;
 const ORPHAN_SCAN_MS = 5_000;
 const MAX_BACKOFF_MS = 5_000;
 
+export interface CommittedCharge {
+  charges: UsageRecord['quotaCharges'];
+  replicaId: string;
+  tokens: number;
+  cost: string;
+}
+
 /** Commits quota usage for newly inserted events inside the writer's transaction. */
 export interface CommittedUsageSink {
-  applyCommitted(
-    manager: EntityManager,
-    committed: Array<{ charges: UsageRecord['quotaCharges']; replicaId: string; tokens: number; cost: string }>,
-  ): Promise<void>;
+  applyCommitted(manager: EntityManager, committed: CommittedCharge[]): Promise<void>;
   /** Called once the transaction that applied `committed` has committed. */
-  afterCommit?(committed: Array<{ charges: UsageRecord['quotaCharges']; replicaId: string; tokens: number; cost: string }>): void;
+  afterCommit?(committed: CommittedCharge[]): void;
+}
+
+/** What the writer tells the rest of the process (metrics, health): never a record's content. */
+export interface UsageWriterObserver {
+  /** A batch (or a part of one, when a refused record was isolated) committed. */
+  onBatch?(size: number, ms: number): void;
+  /** The database refused a record: it is in the quarantine, and a cleaned copy was committed if possible. */
+  onQuarantine?(notice: QuarantineNotice): void;
 }
 
 export interface UsageWriterStats {
@@ -25,6 +49,7 @@ export interface UsageWriterStats {
   written: number;
   lastBatchMs: number;
   failures: number;
+  quarantined: number;
 }
 
 interface Pending {
@@ -33,75 +58,36 @@ interface Pending {
   segment: number | undefined;
   /** Set for replayed records: the claimed file they came from. */
   claimedFile?: string;
-}
-
-const EVENT_COLUMNS = [
-  ['id', 'uuid'],
-  ['created_at', 'timestamptz'],
-  ['user_id', 'uuid'],
-  ['department_id', 'uuid'],
-  ['api_key_id', 'uuid'],
-  ['provider_id', 'uuid'],
-  ['model', 'text'],
-  ['endpoint', 'text'],
-  ['stream', 'bool'],
-  ['status', 'int4'],
-  ['latency_ms', 'int4'],
-  ['ttft_ms', 'int4'],
-  ['prompt_tokens', 'int4'],
-  ['completion_tokens', 'int4'],
-  ['cached_tokens', 'int4'],
-  ['reasoning_tokens', 'int4'],
-  ['total_tokens', 'int4'],
-  ['cost', 'numeric'],
-  ['currency', 'text'],
-  ['input_price', 'numeric'],
-  ['output_price', 'numeric'],
-  ['cached_input_price', 'numeric'],
-  ['estimated', 'bool'],
-  ['error_code', 'text'],
-  ['cache_write_tokens', 'int4'],
-  ['cache_write_input_price', 'numeric'],
-] as const;
-
-const INSERT_EVENTS_SQL = `
-  INSERT INTO usage_events (${EVENT_COLUMNS.map(([name]) => name).join(', ')})
-  SELECT * FROM unnest(${EVENT_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
-  ON CONFLICT DO NOTHING
-  RETURNING id`;
-
-function eventColumns(records: UsageRecord[]): unknown[][] {
-  const columns: unknown[][] = EVENT_COLUMNS.map(() => new Array(records.length));
-  records.forEach((r, i) => {
-    const values = [
-      r.id, r.createdAt, r.userId, r.departmentId, r.apiKeyId, r.providerId, r.model, r.endpoint, r.stream, r.status,
-      r.latencyMs, r.ttftMs, r.promptTokens, r.completionTokens, r.cachedTokens, r.reasoningTokens, r.totalTokens,
-      r.cost, r.currency, r.inputPrice, r.outputPrice, r.cachedInputPrice, r.estimated, r.errorCode,
-      r.cacheWriteTokens ?? 0, r.cacheWriteInputPrice ?? null,
-    ];
-    values.forEach((value, c) => (columns[c][i] = value));
-  });
-  return columns;
+  /** When it was queued (Date.now()): the age of the oldest is the writer's health. */
+  queuedAt: number;
 }
 
 /**
- * Metering's write path. `record()` spools durably and queues; a background loop drains the
- * queue every ~100 ms or 1,000 events into ONE transaction: a multi-row insert of the events
- * (idempotent on their id, so replays are harmless), rollup upserts for the rows actually
- * inserted, and the quota commit. While PostgreSQL is away the loop retries with backoff and the
- * spool grows on disk; nothing served is lost.
+ * Metering's write path. `record()` cleans (text PostgreSQL can store), spools durably and
+ * queues; a background loop drains the queue every ~100 ms or 1,000 events into ONE
+ * transaction: a multi-row insert of the events (idempotent on their id, so replays are
+ * harmless), rollup upserts for the rows actually inserted, and the quota commit. While
+ * PostgreSQL is away the loop retries with backoff and the spool grows on disk; nothing served is
+ * lost. No record can stop the others (DESIGN.md §5): when the database refuses a batch for its
+ * data, the batch is split until the refused record is alone; that record goes to the quarantine
+ * with the database's message and a cleaned copy of it is committed in its place.
  */
 export class UsageWriter {
   private queue: Pending[] = [];
+  /** Recorded in this event-loop turn, not yet in the spool file (written together, see record()). */
+  private group: Array<{ record: UsageRecord; queuedAt: number }> = [];
+  private groupWritten: Promise<void> | undefined;
+  private resolveGroup: (() => void) | undefined;
+  /** Replayed lines that are JSON but no usage record: quarantined as they are, never retried as events. */
+  private malformed: Array<{ line: string; claimedFile: string }> = [];
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private orphanTimer: NodeJS.Timeout | undefined;
   private backoffMs = 0;
   private retryAt = 0;
   private stopped = false;
-  readonly stats: UsageWriterStats = { queued: 0, spooled: 0, written: 0, lastBatchMs: 0, failures: 0 };
-  /** Called after every committed batch (metrics). */
-  onBatch: ((size: number, ms: number) => void) | undefined;
+  private readonly observers: UsageWriterObserver[] = [];
+  readonly stats: UsageWriterStats = { queued: 0, spooled: 0, written: 0, lastBatchMs: 0, failures: 0, quarantined: 0 };
 
   constructor(
     private readonly dataSource: DataSource,
@@ -119,35 +105,67 @@ export class UsageWriter {
     this.orphanTimer.unref();
   }
 
+  observe(observer: UsageWriterObserver): void {
+    this.observers.push(observer);
+  }
+
   /**
-   * Durable before it returns; written to PostgreSQL shortly after. If the spool cannot be written
-   * (disk full, permissions), the record still goes to PostgreSQL from memory and the failure is
-   * logged loudly: losing durability is bad, losing the record is worse.
+   * Cleans the record and makes it durable; the promise resolves once it is in the spool file
+   * (group commit: the records of every call that ended in this event-loop turn are written with
+   * one `write`, in the next check phase), so a response ended after it cannot lose its event to a
+   * crash. If the spool cannot be written (disk full, permissions), the record still goes to
+   * PostgreSQL from memory and the failure is logged loudly: losing durability is bad, losing the
+   * record is worse.
    */
-  record(record: UsageRecord): void {
-    let segment: number | undefined;
-    try {
-      segment = this.spool.append(record).segment;
-      this.stats.spooled++;
-    } catch (error) {
-      this.stats.failures++;
-      this.logger.error({ err: (error as Error).message, id: record.id }, 'usage spool write failed; record kept in memory only');
+  record(raw: UsageRecord): Promise<void> {
+    this.group.push({ record: sanitiseUsageRecord(raw), queuedAt: Date.now() });
+    if (!this.groupWritten) {
+      this.groupWritten = new Promise((resolve) => (this.resolveGroup = resolve));
+      setImmediate(() => this.writeGroup());
     }
-    this.queue.push({ record, segment });
-    if (this.queue.length >= BATCH_SIZE) void this.flush();
+    return this.groupWritten;
+  }
+
+  /** One write for every record recorded since the last one; then they are queued for PostgreSQL. */
+  private writeGroup(): void {
+    const group = this.group;
+    const resolve = this.resolveGroup;
+    this.group = [];
+    this.groupWritten = undefined;
+    this.resolveGroup = undefined;
+    if (group.length > 0) {
+      let segment: number | undefined;
+      try {
+        segment = this.spool.appendMany(group.map((g) => g.record));
+        this.stats.spooled += group.length;
+      } catch (error) {
+        this.stats.failures++;
+        this.logger.error({ err: (error as Error).message, records: group.length }, 'usage spool write failed; records kept in memory only');
+      }
+      for (const g of group) this.queue.push({ record: g.record, segment, queuedAt: g.queuedAt });
+      if (this.queue.length >= BATCH_SIZE) void this.flush();
+    }
+    resolve?.();
   }
 
   get queued(): number {
-    return this.queue.length;
+    return this.queue.length + this.group.length;
+  }
+
+  /** Age of the oldest event not yet in PostgreSQL (0 when all are). */
+  oldestPendingMs(now = Date.now()): number {
+    const oldest = this.queue[0] ?? this.group[0];
+    return oldest ? Math.max(0, now - oldest.queuedAt) : 0;
   }
 
   /** Writes everything queued; resolves when the queue is empty or the deadline passes. */
   async drain(deadlineMs = 10_000): Promise<boolean> {
+    this.writeGroup();
     const until = Date.now() + deadlineMs;
-    while (this.queue.length > 0 && Date.now() < until) {
+    while ((this.queue.length > 0 || this.malformed.length > 0) && Date.now() < until) {
       this.retryAt = 0;
       await this.flush();
-      if (this.queue.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(200, this.backoffMs || 50)));
+      if (this.queue.length > 0 || this.malformed.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(200, this.backoffMs || 50)));
     }
     return this.queue.length === 0;
   }
@@ -157,6 +175,7 @@ export class UsageWriter {
     this.stopped = true;
     clearInterval(this.timer);
     clearInterval(this.orphanTimer);
+    this.writeGroup();
     await this.flushing;
     const drained = await this.drain(deadlineMs);
     if (!drained) this.logger.warn({ pending: this.queue.length }, 'usage writer stopped with events still spooled; they are replayed at next start');
@@ -165,7 +184,7 @@ export class UsageWriter {
 
   flush(): Promise<void> {
     if (this.flushing) return this.flushing;
-    if (this.queue.length === 0 || Date.now() < this.retryAt) return Promise.resolve();
+    if ((this.queue.length === 0 && this.malformed.length === 0) || Date.now() < this.retryAt) return Promise.resolve();
     this.flushing = this.writeBatch().finally(() => (this.flushing = undefined));
     return this.flushing;
   }
@@ -173,9 +192,13 @@ export class UsageWriter {
   private async writeBatch(): Promise<void> {
     const batch = this.queue.slice(0, BATCH_SIZE);
     const started = Date.now();
-    let charged: Parameters<CommittedUsageSink['applyCommitted']>[1] = [];
     try {
-      charged = await this.dataSource.transaction((manager) => this.persist(manager, batch));
+      while (this.malformed.length > 0) {
+        await this.quarantineLine(this.malformed[0].line);
+        const { claimedFile } = this.malformed.shift()!;
+        this.releaseReplayedFile(claimedFile);
+      }
+      await this.commitIsolating(batch);
     } catch (error) {
       this.stats.failures++;
       this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs ? this.backoffMs * 2 : 100);
@@ -184,58 +207,141 @@ export class UsageWriter {
       return;
     }
     this.backoffMs = 0;
-    if (charged.length > 0) this.quotaSink.afterCommit?.(charged);
     this.queue.splice(0, batch.length);
     const ms = Date.now() - started;
     this.stats.written += batch.length;
     this.stats.lastBatchMs = ms;
-    this.onBatch?.(batch.length, ms);
+    for (const observer of this.observers) observer.onBatch?.(batch.length, ms);
     this.spool.markCommitted(batch.filter((p) => p.segment !== undefined).map((p) => p.segment!));
     this.releaseReplayedFiles(batch);
     if (this.queue.length === 0) this.spool.rotateIfIdle();
   }
 
+  /**
+   * Commits the records in one transaction; if the database refuses them for their data, in
+   * halves, down to the one record refused, which is quarantined. Parts already committed stay
+   * committed if a later part fails for another reason: the retry finds them by id and skips them.
+   */
+  private async commitIsolating(batch: Pending[]): Promise<void> {
+    if (batch.length === 0) return;
+    try {
+      await this.commit(batch.map((p) => p.record));
+    } catch (error) {
+      if (!isRecordError(error)) throw error;
+      if (batch.length === 1) return this.quarantine(batch[0].record, error);
+      const half = Math.ceil(batch.length / 2);
+      await this.commitIsolating(batch.slice(0, half));
+      await this.commitIsolating(batch.slice(half));
+    }
+  }
+
+  private async commit(records: UsageRecord[], inTransaction?: (manager: EntityManager) => Promise<void>): Promise<void> {
+    const charged = await this.dataSource.transaction(async (manager) => {
+      const result = await this.persist(manager, records);
+      await inTransaction?.(manager);
+      return result;
+    });
+    if (charged.length > 0) this.quotaSink.afterCommit?.(charged);
+  }
+
   /** Returns the quota usage it committed (for newly inserted events only). */
-  private async persist(manager: EntityManager, batch: Pending[]): Promise<Parameters<CommittedUsageSink['applyCommitted']>[1]> {
-    const records = batch.map((p) => p.record);
-    const inserted: Array<{ id: string }> = await manager.query(INSERT_EVENTS_SQL, eventColumns(records));
-    if (inserted.length === 0) return [];
-    const fresh = new Set(inserted.map((row) => row.id));
-    const newRecords = records.filter((r) => fresh.has(r.id));
-    const rollups = new RollupAccumulator();
-    for (const record of newRecords) rollups.add(record);
-    await addRollups(manager, rollups);
-    const charged = newRecords
-      .filter((r) => r.quotaCharges.length > 0)
-      .map((r) => ({ charges: r.quotaCharges, replicaId: r.replicaId, tokens: r.totalTokens, cost: r.cost }));
-    if (charged.length > 0) await this.quotaSink.applyCommitted(manager, charged);
-    return charged;
+  private async persist(manager: EntityManager, records: UsageRecord[]): Promise<CommittedCharge[]> {
+    try {
+      const inserted: Array<{ id: string }> = await manager.query(INSERT_EVENTS_SQL, eventColumns(records));
+      if (inserted.length === 0) return [];
+      const fresh = new Set(inserted.map((row) => row.id));
+      const newRecords = records.filter((r) => fresh.has(r.id));
+      const rollups = new RollupAccumulator();
+      for (const record of newRecords) rollups.add(record);
+      await addRollups(manager, rollups);
+      const charged = newRecords
+        .filter((r) => r.quotaCharges.length > 0)
+        .map((r) => ({ charges: r.quotaCharges, replicaId: r.replicaId, tokens: r.totalTokens, cost: r.cost }));
+      if (charged.length > 0) await this.quotaSink.applyCommitted(manager, charged);
+      return charged;
+    } catch (error) {
+      throw asRecordError(error);
+    }
+  }
+
+  /**
+   * The raw record goes to `usage_quarantine` with the database's message, in the same transaction
+   * as a cleaned copy of it (same id, same amounts, same quota charges), so the call keeps exactly
+   * one event. If even the copy is refused, the quarantine row alone is committed (and if the
+   * quarantine cannot take it either, it is kept in a file beside the spool).
+   */
+  private async quarantine(raw: UsageRecord, error: unknown): Promise<void> {
+    const copy = repairUsageRecord(raw);
+    const entry: QuarantineEntry = {
+      eventId: copy.id,
+      raw: JSON.stringify(raw),
+      error: quarantineMessage(error),
+      sqlstate: sqlStateOf(error),
+      cleanedCopyCommitted: true,
+    };
+    try {
+      await this.commit([copy], (manager) => addToQuarantine(manager, entry));
+    } catch (second) {
+      if (!isRecordError(second)) throw second;
+      entry.cleanedCopyCommitted = false;
+      entry.error = quarantineMessage(`${entry.error}; the cleaned copy was refused too: ${quarantineMessage(second)}`);
+      await this.storeQuarantineOnly(entry);
+    }
+    this.stats.quarantined++;
+    this.logger.error(
+      { eventId: entry.eventId, sqlstate: entry.sqlstate, err: entry.error, cleanedCopyCommitted: entry.cleanedCopyCommitted },
+      'usage record refused by the database: quarantined',
+    );
+    for (const observer of this.observers) observer.onQuarantine?.({ eventId: entry.eventId, sqlstate: entry.sqlstate, cleanedCopyCommitted: entry.cleanedCopyCommitted });
+  }
+
+  private async quarantineLine(line: string): Promise<void> {
+    const eventId = `line:${createHash('sha256').update(line).digest('hex').slice(0, 32)}`;
+    const entry: QuarantineEntry = { eventId, raw: line, error: 'spooled line is not a usage record', sqlstate: null, cleanedCopyCommitted: false };
+    await this.storeQuarantineOnly(entry);
+    this.stats.quarantined++;
+    this.logger.error({ eventId }, 'spooled line is not a usage record: quarantined');
+    for (const observer of this.observers) observer.onQuarantine?.({ eventId, sqlstate: null, cleanedCopyCommitted: false });
+  }
+
+  private async storeQuarantineOnly(entry: QuarantineEntry): Promise<void> {
+    try {
+      await this.dataSource.transaction((manager) => addToQuarantine(manager, entry));
+    } catch (error) {
+      if (!isRecordError(error)) throw error;
+      this.spool.keepRejected(JSON.stringify({ ...entry, quarantineError: quarantineMessage(error) }));
+    }
   }
 
   /** Records from other replicas' orphaned spool files go through the same idempotent path. */
   private adoptOrphans(): void {
     if (this.stopped) return;
-    let orphans: ReturnType<UsageSpool['claimOrphans']>;
+    let orphans: ClaimedSegment[];
     try {
       orphans = this.spool.claimOrphans();
     } catch (error) {
       this.logger.warn({ err: (error as Error).message }, 'could not scan spool for orphaned files');
       return;
     }
+    const now = Date.now();
     for (const orphan of orphans) {
-      if (orphan.records.length === 0) {
+      if (orphan.records.length === 0 && orphan.malformed.length === 0) {
         this.spool.removeClaimed(orphan.path);
         continue;
       }
       this.logger.info({ file: orphan.path, records: orphan.records.length }, 'replaying spooled usage of a previous process');
-      for (const record of orphan.records) this.queue.push({ record, segment: undefined, claimedFile: orphan.path });
+      for (const record of orphan.records) this.queue.push({ record, segment: undefined, claimedFile: orphan.path, queuedAt: now });
+      for (const line of orphan.malformed) this.malformed.push({ line, claimedFile: orphan.path });
     }
   }
 
   private releaseReplayedFiles(batch: Pending[]): void {
     const files = new Set(batch.filter((p) => p.claimedFile).map((p) => p.claimedFile!));
-    for (const file of files) {
-      if (!this.queue.some((p) => p.claimedFile === file)) this.spool.removeClaimed(file);
-    }
+    for (const file of files) this.releaseReplayedFile(file);
+  }
+
+  private releaseReplayedFile(file: string): void {
+    if (this.queue.some((p) => p.claimedFile === file) || this.malformed.some((m) => m.claimedFile === file)) return;
+    this.spool.removeClaimed(file);
   }
 }
