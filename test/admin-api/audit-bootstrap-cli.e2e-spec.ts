@@ -134,7 +134,7 @@ describe('start-up bootstrap from the environment', () => {
       await two.close();
     }
     // a restart (or one with another password) changes nothing
-    const again = await createAdminApp(url, { ...env, ADMIN_PASSWORD: 'another-password-x' });
+    const again = await createAdminApp(url, { ...env, ADMIN_PASSWORD: 'Another-meadow-lantern-8' });
     try {
       const db = again.app.get(DataSource);
       expect(((await db.query(`SELECT count(*)::int AS n FROM users`)) as Array<{ n: number }>)[0].n).toBe(1);
@@ -197,7 +197,7 @@ describe('CLI: create-admin and reset-password', () => {
       await app.close();
     }
 
-    expect(await runCli(config, ['reset-password', '--email', 'nobody@example.com', '--password', 'whatever-123'], capture())).toBe(1);
+    expect(await runCli(config, ['reset-password', '--email', 'nobody@example.com', '--password', 'Whatever-lantern-123'], capture())).toBe(1);
     const bad = capture();
     expect(await runCli(config, ['create-admin', '--email', 'x@example.com', '--password', 'short'], bad)).toBe(2);
     expect(bad.errors[0]).toContain('--password');

@@ -19,3 +19,5 @@ export * from './change-feed/change-feed';
 export * from './core.module';
 export * from './bootstrap/load-config';
 export * from './observability/metrics-token';
+export * from './bootstrap/ports';
+export * from './bootstrap/supervisor';

@@ -2,9 +2,10 @@ import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppConfig, hashPassword, ROOT_LOGGER, User } from '@app/core';
-import { AuditService } from '../audit/audit.service';
+import { AppConfig, ROOT_LOGGER, User } from '@app/core';
+import { ValidationError } from '../common/errors';
 import { ProvidersService } from '../providers/providers.service';
+import { UsersService } from '../users/users.service';
 
 /** Serialises start-up bootstrapping across replicas starting at once. */
 const FIRST_RUN_LOCK = "hashtext('tollgate:first-run')";
@@ -21,7 +22,7 @@ export class FirstRunService implements OnApplicationBootstrap {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(ProvidersService) private readonly providers: ProvidersService,
-    @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(UsersService) private readonly users: UsersService,
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
@@ -29,24 +30,29 @@ export class FirstRunService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const { adminEmail, adminPassword, bootstrapProviders } = this.config;
     if (!(adminEmail && adminPassword) && !bootstrapProviders.dashscope && !bootstrapProviders.huaweiMaas) return;
-    const passwordHash = adminEmail && adminPassword ? await hashPassword(adminPassword) : undefined;
     await this.dataSource.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock(${FIRST_RUN_LOCK})`);
-      if (adminEmail && passwordHash) await this.firstAdmin(manager, adminEmail, passwordHash);
+      if (adminEmail && adminPassword) await this.firstAdmin(manager, adminEmail, adminPassword);
       await this.providersFromEnvironment(manager);
     });
   }
 
-  private async firstAdmin(manager: EntityManager, email: string, passwordHash: string): Promise<void> {
+  /** Through UsersService, as every user is made; a weak ADMIN_PASSWORD stops the start with one line (never the value). */
+  private async firstAdmin(manager: EntityManager, email: string, password: string): Promise<void> {
     const users = manager.getRepository(User);
+    // (an existing admin: ADMIN_EMAIL/ADMIN_PASSWORD are not used, whatever they say)
     if (await users.exists({ where: { role: 'admin' } })) return;
     const normalised = email.trim().toLowerCase();
     if (await users.createQueryBuilder('u').where('lower(u.email) = :email', { email: normalised }).getExists()) {
       this.logger.warn({ email: normalised }, 'ADMIN_EMAIL belongs to an existing user who is not an admin; no admin created (use `npm run cli -- create-admin`)');
       return;
     }
-    const saved = await users.save(users.create({ email: normalised, name: 'Administrator', role: 'admin', departmentId: null, passwordHash, active: true }));
-    await this.audit.record(null, 'user.create', 'user', saved.id, null, { email: saved.email, role: 'admin', via: 'ADMIN_EMAIL' }, manager);
+    try {
+      await this.users.createAdmin({ email: normalised, name: 'Administrator', password }, 'ADMIN_EMAIL', manager);
+    } catch (error) {
+      if (error instanceof ValidationError) throw new Error(`ADMIN_PASSWORD: ${error.message.replace(/^password: /, '')} (choose a stronger one, or unset it and use \`npm run cli -- create-admin\`)`);
+      throw error;
+    }
     this.logger.info({ email: normalised }, 'first admin created from ADMIN_EMAIL');
   }
 

@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/core';
 import { formatDecimal, parseDecimal } from '@app/usage';
+import type { UsageSummaryDto, UsageSummaryRowDto, UsageTimeseriesDto } from './dto/usage-response.dto';
 
 export const SUMMARY_RANGES = ['today', '1h', '5h', '24h', '7d', '30d', 'month'] as const;
 export type SummaryRange = (typeof SUMMARY_RANGES)[number];
@@ -40,20 +41,6 @@ function scopeFilters(scope: SummaryScope, params: unknown[]): string[] {
   return filters;
 }
 
-export interface SummaryRow {
-  [dimension: string]: unknown;
-  requests: number;
-  failedRequests: number;
-  promptTokens: number;
-  completionTokens: number;
-  cachedTokens: number;
-  cacheWriteTokens: number;
-  reasoningTokens: number;
-  totalTokens: number;
-  cost: string;
-  currency: string | null;
-}
-
 /**
  * "How much today / in the last 5 hours / this month", from the quarter-hour rollups. Windows
  * that do not start on a quarter hour (1h, 5h, ...) read the few raw events of their first
@@ -77,9 +64,9 @@ export class UsageSummaryService {
    * Usage over time for charts: hourly buckets for windows up to a day, daily ones beyond, both
    * in APP_TIMEZONE, from the rollups (bucket edges fall on quarter hours in every zone).
    */
-  async timeseries(range: SummaryRange, scope: SummaryScope, now = new Date()) {
+  async timeseries(range: SummaryRange, scope: SummaryScope, now = new Date()): Promise<UsageTimeseriesDto> {
     const { from, to } = this.bounds(range, now);
-    const unit = ['1h', '5h', '24h', 'today'].includes(range) ? 'hour' : 'day';
+    const unit: UsageTimeseriesDto['unit'] = ['1h', '5h', '24h', 'today'].includes(range) ? 'hour' : 'day';
     const params: unknown[] = [from, to, this.config.timezone];
     const filters = scopeFilters(scope, params);
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
@@ -96,7 +83,7 @@ export class UsageSummaryService {
       from: from.toISOString(),
       to: to.toISOString(),
       points: rows.map((row) => ({
-        bucket: DateTime.fromJSDate(row.local_bucket as Date, { zone: 'UTC' }).setZone(this.config.timezone, { keepLocalTime: true }).toISO(),
+        bucket: DateTime.fromJSDate(row.local_bucket as Date, { zone: 'UTC' }).setZone(this.config.timezone, { keepLocalTime: true }).toISO() ?? '',
         currency: row.currency as string | null,
         requests: Number(row.requests),
         failedRequests: Number(row.failed),
@@ -106,7 +93,7 @@ export class UsageSummaryService {
     };
   }
 
-  async summary(range: SummaryRange, groupBy: SummaryDimension | undefined, scope: SummaryScope, limit = 100, now = new Date()) {
+  async summary(range: SummaryRange, groupBy: SummaryDimension | undefined, scope: SummaryScope, limit = 100, now = new Date()): Promise<UsageSummaryDto> {
     const { from, to } = this.bounds(range, now);
     const edge = new Date(Math.ceil(from.getTime() / QUARTER_HOUR_MS) * QUARTER_HOUR_MS);
     const params: unknown[] = [from, edge, to];
@@ -138,10 +125,10 @@ export class UsageSummaryService {
       range,
       from: from.toISOString(),
       to: to.toISOString(),
-      rows: rows.map((row): SummaryRow => {
+      rows: rows.map((row): UsageSummaryRowDto => {
         const { currency, requests, failed, prompt, completion, cached, cache_write: cacheWrite, reasoning, total, cost, ...dimensions } = row;
         return {
-          ...dimensions,
+          ...(dimensions as Partial<UsageSummaryRowDto>),
           requests: Number(requests),
           failedRequests: Number(failed),
           promptTokens: Number(prompt),

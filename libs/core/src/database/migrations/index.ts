@@ -1,6 +1,7 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { ProviderSnapshots1764000000001 } from './1764000000001-provider-snapshots';
 import { UsageQuarantine1764200000000 } from './1764200000000-usage-quarantine';
+import { AdminSessions1764300000000 } from './1764300000000-admin-sessions';
 import { ModelAliasesCacheWrites1764400000000 } from './1764400000000-model-aliases-cache-writes';
 
 /** Every migration, in order. Listed, not globbed: globs break in bundled monorepo builds. */
@@ -8,5 +9,6 @@ export const MIGRATIONS = [
   InitialSchema1764000000000,
   ProviderSnapshots1764000000001,
   UsageQuarantine1764200000000,
+  AdminSessions1764300000000,
   ModelAliasesCacheWrites1764400000000,
 ];
