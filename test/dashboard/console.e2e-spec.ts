@@ -23,7 +23,6 @@ describe('console in a browser', () => {
   let other: string;
   let providerId: string;
   let stranger: string;
-  const pages: Page[] = [];
   const problems: string[] = [];
 
   beforeAll(async () => {
@@ -65,18 +64,13 @@ describe('console in a browser', () => {
     const context = await browser.newContext(locale);
     const page = await context.newPage();
     const seen = watch(page);
-    pages.push(page);
     page.on('close', () => problems.push(...seen));
     return page;
   }
 
-  async function done(page: Page): Promise<void> {
-    await page.context().close();
-  }
+  const done = (page: Page) => page.context().close();
 
-  async function expectAccessible(page: Page): Promise<void> {
-    expect(await seriousViolations(page)).toEqual([]);
-  }
+  const expectAccessible = async (page: Page) => expect(await seriousViolations(page)).toEqual([]);
 
   const chat = (key: string) =>
     fetch(`${gateway.url}/v1/chat/completions`, {
@@ -140,7 +134,6 @@ describe('console in a browser', () => {
     expect(await page.evaluate('navigator.clipboard.readText()')).toBe(key);
     await expectAccessible(page);
     await screenshot(page, 'developer-new-key-en');
-
     expect((await chat(key)).status).toBe(200);
 
     await dialog.getByRole('button', { name: 'Done' }).click();
@@ -368,8 +361,17 @@ describe('console in a browser', () => {
     await page.waitForURL(/range=7d/);
     expect(await page.getByRole('radio', { name: '7 天' }).isChecked()).toBe(true);
     await expectAccessible(page);
+    // the API's complaint about a field, in Chinese beside it
+    await page.getByRole('link', { name: '成员' }).click();
+    await page.getByRole('button', { name: '添加成员' }).click();
+    const add = page.getByRole('dialog', { name: '添加成员' });
+    await add.getByLabel('姓名').fill('王五');
+    await add.getByLabel('邮箱').fill('not-an-email');
+    await add.getByRole('button', { name: '添加' }).click();
+    await add.getByText('不是有效的邮箱地址').waitFor();
+    await add.getByRole('button', { name: '取消' }).click();
     await page.getByLabel('语言').selectOption('en');
-    await page.getByRole('heading', { name: /Usage/ }).waitFor();
+    await page.getByRole('heading', { level: 1, name: /People/ }).waitFor();
     expect(await page.evaluate('document.documentElement.lang')).toBe('en');
     await done(page);
   });

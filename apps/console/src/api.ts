@@ -17,21 +17,24 @@ export class ApiError extends Error {
     super(message);
   }
 
-  /** The problems about `fields` (by name), and what is left to show above the form. */
-  split(fields: readonly string[]): { byField: Record<string, string>; general: string[] } {
-    const byField: Record<string, string> = {};
+  /**
+   * The problems about `fields` (by name): the machine code from `errors` and the server's sentence
+   * that names the field (class-validator and the domain errors start with it), and what is left
+   * to show above the form.
+   */
+  split(fields: readonly string[]): { byField: Record<string, { code?: string; message?: string }>; general: string[] } {
+    const byField: Record<string, { code?: string; message?: string }> = {};
     const known = new Set(fields);
     for (const problem of this.problems) {
       const field = problem.field.split('.')[0];
-      if (known.has(field) && !byField[field]) byField[field] = problem.message ?? problem.code ?? '';
+      if (known.has(field) && !byField[field]) byField[field] = { code: problem.code, message: problem.message };
     }
     const general: string[] = [];
     for (const message of this.messages) {
-      // class-validator and the domain errors both start with the field's name ("email must be…", "providerId: …")
       const field = /^([A-Za-z][A-Za-z0-9]*)[\s:.]/.exec(message)?.[1];
       if (field && known.has(field)) {
-        if (!byField[field]) byField[field] = message;
-      } else if (!this.problems.some((p) => known.has(p.field.split('.')[0]) && (p.message === message || !p.message))) {
+        byField[field] = { ...byField[field], message: byField[field]?.message ?? message };
+      } else {
         general.push(message);
       }
     }

@@ -105,7 +105,7 @@ export function ErrorMessages({ messages }: { messages: string[] }) {
 
 /** What an API error means for a form: messages beside the named fields, the rest above. */
 export function useFormErrors(fields: readonly string[]) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [byField, setByField] = useState<Record<string, string>>({});
   const [general, setGeneral] = useState<string[]>([]);
   return {
@@ -120,7 +120,7 @@ export function useFormErrors(fields: readonly string[]) {
     show: (error: unknown) => {
       if (error instanceof ApiError) {
         const split = error.split(fields);
-        setByField(Object.fromEntries(Object.entries(split.byField).map(([field, message]) => [field, translateProblem(t, message)])));
+        setByField(Object.fromEntries(Object.entries(split.byField).map(([field, problem]) => [field, describeProblem(t, i18n.language, problem)])));
         setGeneral(split.general.map((message) => (error.status === 403 ? t('errors.forbidden') : message)));
       } else {
         setByField({});
@@ -130,9 +130,14 @@ export function useFormErrors(fields: readonly string[]) {
   };
 }
 
-/** A machine code (`{field, code}`) has a translation; a server sentence is shown as it is. */
-function translateProblem(t: (key: string, options?: Record<string, unknown>) => string, message: string): string {
-  return /^[a-z_]+$/.test(message) ? t(`errors.codes.${message}`, { defaultValue: message }) : message;
+/**
+ * What to say beside a field: in Chinese the translation of the machine code when we have one
+ * (the server's sentences are English), otherwise the server's sentence, which is the most precise.
+ */
+function describeProblem(t: (key: string, options?: Record<string, unknown>) => string, language: string, problem: { code?: string; message?: string }): string {
+  const translated = problem.code ? t(`errors.codes.${problem.code}`, { defaultValue: '' }) : '';
+  if (translated && (language !== 'en' || !problem.message)) return translated;
+  return problem.message ?? problem.code ?? '';
 }
 
 /**

@@ -11,7 +11,7 @@ export const en = {
     forbidden: 'You are not allowed to do this.',
     network: 'The server could not be reached. Try again.',
     notFound: 'Not found.',
-    codes: { required: 'Required', invalid: 'Not valid', too_short: 'Too short', too_long: 'Too long', unknown_field: 'Not accepted here', duplicate: 'Already taken', not_found: 'Does not exist', forbidden: 'Not allowed', weak_password: 'Too weak: use a longer, less common password' },
+    codes: { invalid: 'Not valid', isEmail: 'Not an email address', isUrl: 'Not an http(s) address', min: 'Too small', max: 'Too large', minLength: 'Too short', maxLength: 'Too long', isInt: 'Must be a whole number', isUuid: 'Not a valid id', isIn: 'Not one of the allowed values', matches: 'Not in the expected format', isNotEmpty: 'Required', whitelistValidation: 'Not accepted here', weak_password: 'Too weak: use a longer, less common password', wrong_password: 'The current password is wrong', same_password: 'Must differ from the current password', conflict: 'Already taken', duplicate: 'Already taken', not_found: 'Does not exist' },
   },
   signIn: {
     title: 'Sign in',

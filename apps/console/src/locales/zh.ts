@@ -13,7 +13,7 @@ export const zh: Resources = {
     forbidden: '你没有权限执行此操作。',
     network: '无法连接服务器，请重试。',
     notFound: '未找到。',
-    codes: { required: '必填', invalid: '格式不正确', too_short: '太短', too_long: '太长', unknown_field: '不接受此字段', duplicate: '已被占用', not_found: '不存在', forbidden: '无权操作', weak_password: '密码太弱：请使用更长、更不常见的密码' },
+    codes: { invalid: '格式不正确', isEmail: '不是有效的邮箱地址', isUrl: '不是有效的 http(s) 地址', min: '数值太小', max: '数值太大', minLength: '太短', maxLength: '太长', isInt: '必须是整数', isUuid: '不是有效的 ID', isIn: '不是允许的取值', matches: '格式不正确', isNotEmpty: '必填', whitelistValidation: '不接受此字段', weak_password: '密码太弱：请使用更长、更不常见的密码', wrong_password: '当前密码不正确', same_password: '不能与当前密码相同', conflict: '已被占用', duplicate: '已被占用', not_found: '不存在' },
   },
   signIn: {
     title: '登录',

@@ -28,8 +28,6 @@ export class AppConfig {
   readonly embeddedPgPort: number;
   readonly host: string;
   readonly gatewayPort: number;
-  /** GATEWAY_PUBLIC_URL, without a trailing slash: the gateway address the console shows. */
-  readonly gatewayPublicUrl: string;
   readonly adminPort: number;
   readonly timezone: string;
   readonly jwtExpiresSeconds: number;
@@ -79,7 +77,6 @@ export class AppConfig {
     this.embeddedPgPort = env.EMBEDDED_PG_PORT ?? 54329;
     this.host = env.HOST ?? '127.0.0.1';
     this.gatewayPort = env.GATEWAY_PORT ?? 8080;
-    this.gatewayPublicUrl = (env.GATEWAY_PUBLIC_URL ?? `http://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.gatewayPort}`).replace(/\/+$/, '');
     this.adminPort = env.ADMIN_PORT ?? 8081;
     this.timezone = env.APP_TIMEZONE ?? 'UTC';
     const needsJwt = scope !== 'gateway' && scope !== 'stack';

@@ -36,8 +36,6 @@ export class Environment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) GATEWAY_PORT?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) ADMIN_PORT?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535) EMBEDDED_PG_PORT?: number;
-  /** The gateway address shown to people (console key snippets); default http://HOST:GATEWAY_PORT. */
-  @IsOptional() @Transform(emptyToUndefined) @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }) GATEWAY_PUBLIC_URL?: string;
   @IsOptional() @IsString() APP_TIMEZONE?: string;
 
   @IsOptional() @Transform(emptyToUndefined) @IsString() @MinLength(32) JWT_SECRET?: string;
