@@ -127,7 +127,7 @@ describe('start-up bootstrap from the environment', () => {
       expect(box.openJson(rows[0].c)).toEqual({ apiKey: 'sk-dashscope-env', accessKeyId: 'LTAI5tFromEnvironment', accessKeySecret: 'alibaba-env-secret' });
       expect(box.openJson(rows[1].c)).toEqual({ apiKey: 'hw-maas-env', accessKey: 'HWAKFROMENV01', secretKey: 'hw-env-secret' });
       const audit = (await db.query(`SELECT action, actor_id FROM audit_log ORDER BY id`)) as Array<{ action: string; actor_id: string | null }>;
-      expect(audit.map((a) => a.action).sort()).toEqual(['provider.create', 'provider.create', 'user.create']);
+      expect(audit.map((a) => a.action).sort()).toEqual(['provider.create', 'provider.create', 'provider_account.create', 'provider_account.create', 'user.create']);
       expect(audit.every((a) => a.actor_id === null)).toBe(true);
     } finally {
       await one.close();

@@ -45,7 +45,7 @@ describe('admin API CRUD and validation (real HTTP, real PostgreSQL)', () => {
       ['POST', '/api/providers', { name: 'p', kind: 'bedrock', baseUrl: 'https://x.test', apiKey: 'k' }, 'kind must be one of'],
       ['POST', '/api/providers', { name: 'p', kind: 'openai', baseUrl: 'ftp://x.test', apiKey: 'k' }, 'baseUrl must be an http(s) URL'],
       ['POST', '/api/providers', { name: 'p', kind: 'openai', baseUrl: 'not a url', apiKey: 'k' }, 'baseUrl must be an http(s) URL'],
-      ['POST', '/api/providers', { name: 'p', kind: 'openai', baseUrl: 'https://x.test/v1' }, 'apiKey must be a string'],
+      ['POST', '/api/providers', { name: 'p', kind: 'openai', baseUrl: 'https://x.test/v1' }, 'apiKey: required for a provider of kind openai'],
       ['POST', '/api/models', { name: 'm', providerId: MISSING, inputPrice: '-1', outputPrice: '1', currency: 'USD' }, 'inputPrice must be a non-negative decimal'],
       ['POST', '/api/models', { name: 'm', providerId: MISSING, inputPrice: '1e3', outputPrice: '1', currency: 'USD' }, 'inputPrice must be a non-negative decimal'],
       ['POST', '/api/models', { name: 'm', providerId: MISSING, inputPrice: '1', outputPrice: '1', currency: 'EUR' }, 'currency must be one of'],

@@ -54,6 +54,7 @@ describe('admin API permission matrix: every route × role × own/other departme
   const freshKey = async (userId: string) => (await api<{ id: string }>('POST', `/api/users/${userId}/api-keys`, { name: 'fixture' })).id;
   const freshProvider = async () =>
     (await api<{ id: string }>('POST', '/api/providers', { name: `p-${unique()}`, kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-fixture' })).id;
+  const freshAccount = async () => (await api<{ id: string }>('POST', `/api/providers/${ids.provider}/accounts`, { name: `a-${unique()}`, apiKey: 'sk-fixture' })).id;
   const freshModel = async () =>
     (await api<{ id: string }>('POST', '/api/models', { name: `m-${unique()}`, providerId: ids.provider, inputPrice: '1', outputPrice: '2', currency: 'USD' })).id;
   const freshQuota = async (scope: 'user' | 'department', subjectId: string) => {
@@ -79,6 +80,7 @@ describe('admin API permission matrix: every route × role × own/other departme
     ids.devB = (await seedUser(admin.app, { role: 'developer', departmentId: ids.deptB })).user.id;
     ids.provider = await freshProvider();
     ids.model = await freshModel();
+    ids.account = await freshAccount();
   }, 120_000);
 
   afterAll(() => admin?.close());
@@ -156,6 +158,11 @@ describe('admin API permission matrix: every route × role × own/other departme
     { route: 'POST /providers', what: 'create', path: () => '/api/providers', body: () => ({ name: `p-${unique()}`, kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk' }), grid: ADMIN_ONLY },
     { route: 'PATCH /providers/:id', what: 'change', path: () => `/api/providers/${ids.provider}`, body: () => ({ enabled: true }), grid: ADMIN_ONLY },
     { route: 'DELETE /providers/:id', what: 'delete an unused one', path: async () => `/api/providers/${await freshProvider()}`, grid: ADMIN_ONLY },
+    { route: 'GET /providers/:id/accounts', what: 'list accounts', path: () => `/api/providers/${ids.provider}/accounts`, grid: ORG_READERS },
+    { route: 'POST /providers/:id/accounts', what: 'add an account', path: () => `/api/providers/${ids.provider}/accounts`, body: () => ({ name: `a-${unique()}`, apiKey: 'sk-account' }), grid: ADMIN_ONLY },
+    { route: 'GET /providers/:id/accounts/:accountId', what: 'one account', path: () => `/api/providers/${ids.provider}/accounts/${ids.account}`, grid: ORG_READERS },
+    { route: 'PATCH /providers/:id/accounts/:accountId', what: 'change weight', path: () => `/api/providers/${ids.provider}/accounts/${ids.account}`, body: () => ({ weight: 2 }), grid: ADMIN_ONLY },
+    { route: 'DELETE /providers/:id/accounts/:accountId', what: 'delete an unused one', path: async () => `/api/providers/${ids.provider}/accounts/${await freshAccount()}`, grid: ADMIN_ONLY },
     { route: 'GET /models', what: 'list', path: () => '/api/models', grid: EVERYONE },
     { route: 'GET /models/:id', what: 'one', path: () => `/api/models/${ids.model}`, grid: EVERYONE },
     { route: 'POST /models', what: 'create', path: () => '/api/models', body: () => ({ name: `m-${unique()}`, providerId: ids.provider, inputPrice: '1', outputPrice: 2, currency: 'CNY' }), grid: ADMIN_ONLY },

@@ -14,11 +14,8 @@ import { HealthModule } from './health/health.module';
 import { MeModule } from './me/me.module';
 import { ModelsModule } from './models/models.module';
 import { ObservabilityModule } from './observability/observability.module';
-import { ProviderAlertsService } from './provider-quota/provider-alerts.service';
-import { ProviderPollCron } from './provider-quota/provider-poll.cron';
-import { ProviderPollingService } from './provider-quota/provider-polling.service';
-import { ProviderQuotaController } from './provider-quota/provider-quota.controller';
-import { ReconciliationService } from './provider-quota/reconciliation.service';
+import { ProviderQuotaModule } from './provider-quota/provider-quota.module';
+import { ProviderAccountsModule } from './provider-accounts';
 import { ProvidersModule } from './providers/providers.module';
 import { QuotasModule } from './quotas/quotas.module';
 import { ReportsModule } from './reports/reports.module';
@@ -44,6 +41,8 @@ const FEATURE_MODULES: DynamicModule['imports'] = [
   ReportsModule,
   MeModule,
   ObservabilityModule,
+  ProviderQuotaModule,
+  ProviderAccountsModule,
   DashboardModule,
 ];
 
@@ -65,16 +64,11 @@ export class AdminApiModule {
       ],
       controllers: [
         // Features registered directly (move them into a module in FEATURE_MODULES when you can):
-        ProviderQuotaController,
       ],
       providers: [
         { provide: APP_PIPE, useValue: createValidationPipe() },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
         // Features registered directly (move them into a module in FEATURE_MODULES when you can):
-        ProviderAlertsService,
-        ProviderPollingService,
-        ReconciliationService,
-        ProviderPollCron,
       ],
     };
   }

@@ -9,6 +9,7 @@ export * from './identity/user.entity';
 export * from './identity/api-key.entity';
 export * from './catalog/provider-kind';
 export * from './catalog/provider.entity';
+export * from './catalog/provider-account.entity';
 export * from './catalog/model.entity';
 export * from './audit/audit-log-entry.entity';
 export * from './crypto/secret-box';

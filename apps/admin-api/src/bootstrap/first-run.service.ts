@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig, ROOT_LOGGER, User } from '@app/core';
+import { providerKinds, ProviderSeed } from '@app/providers';
 import { ValidationError } from '../common/errors';
 import { ProvidersService } from '../providers/providers.service';
 import { UsersService } from '../users/users.service';
@@ -12,9 +13,9 @@ const FIRST_RUN_LOCK = "hashtext('tollgate:first-run')";
 
 /**
  * Start-up bootstrapping from the environment (CONTRACT "Configuration"): the first admin from
- * ADMIN_EMAIL/ADMIN_PASSWORD when no admin exists, and a `dashscope` / `huawei-maas` provider
- * from DASHSCOPE_API_KEY / HUAWEI_MAAS_API_KEY when none of that kind exists (credentials sealed,
- * region and project in plain options). Idempotent, and safe when several replicas start
+ * ADMIN_EMAIL/ADMIN_PASSWORD when no admin exists, and a provider of each kind whose folder's
+ * `bootstrap` finds its variables (DASHSCOPE_API_KEY, HUAWEI_MAAS_API_KEY, ...) when none of that
+ * kind exists (credentials sealed, the rest in plain options). Idempotent, and safe when several replicas start
  * together (one transaction under an advisory lock). Audited with no actor.
  */
 @Injectable()
@@ -28,12 +29,16 @@ export class FirstRunService implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const { adminEmail, adminPassword, bootstrapProviders } = this.config;
-    if (!(adminEmail && adminPassword) && !bootstrapProviders.dashscope && !bootstrapProviders.huaweiMaas) return;
+    const { adminEmail, adminPassword } = this.config;
+    const seeds = providerKinds().flatMap((definition) => {
+      const seed = definition.bootstrap?.(this.config);
+      return seed ? [{ kind: definition.kind, seed }] : [];
+    });
+    if (!(adminEmail && adminPassword) && seeds.length === 0) return;
     await this.dataSource.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock(${FIRST_RUN_LOCK})`);
       if (adminEmail && adminPassword) await this.firstAdmin(manager, adminEmail, adminPassword);
-      await this.providersFromEnvironment(manager);
+      await this.providersFromEnvironment(manager, seeds);
     });
   }
 
@@ -56,39 +61,16 @@ export class FirstRunService implements OnApplicationBootstrap {
     this.logger.info({ email: normalised }, 'first admin created from ADMIN_EMAIL');
   }
 
-  private async providersFromEnvironment(manager: EntityManager): Promise<void> {
-    const { dashscope, huaweiMaas } = this.config.bootstrapProviders;
-    if (dashscope && !(await this.providers.existsOfKind('dashscope', manager))) {
-      await this.providers.create(
-        null,
-        {
-          name: await this.freeName(manager, 'dashscope'),
-          kind: 'dashscope',
-          baseUrl: dashscope.baseUrl,
-          apiKey: dashscope.apiKey,
-          options: defined({ accessKeyId: dashscope.accessKeyId, accessKeySecret: dashscope.accessKeySecret }),
-        },
-        manager,
-      );
-      this.logger.info('dashscope provider created from DASHSCOPE_API_KEY');
-    }
-    if (huaweiMaas && !(await this.providers.existsOfKind('huawei-maas', manager))) {
-      await this.providers.create(
-        null,
-        {
-          name: await this.freeName(manager, 'huawei-maas'),
-          kind: 'huawei-maas',
-          baseUrl: huaweiMaas.baseUrl,
-          apiKey: huaweiMaas.apiKey,
-          options: defined({ accessKey: huaweiMaas.accessKey, secretKey: huaweiMaas.secretKey, region: huaweiMaas.region, projectId: huaweiMaas.projectId }),
-        },
-        manager,
-      );
-      this.logger.info('huawei-maas provider created from HUAWEI_MAAS_API_KEY');
+  private async providersFromEnvironment(manager: EntityManager, seeds: Array<{ kind: string; seed: ProviderSeed }>): Promise<void> {
+    for (const { kind, seed } of seeds) {
+      if (await this.providers.existsOfKind(kind, manager)) continue;
+      const name = await this.freeName(manager, kind);
+      await this.providers.create(null, { name, kind, baseUrl: seed.baseUrl, apiKey: seed.apiKey, options: seed.options }, manager);
+      this.logger.info(`${kind} provider created from ${seed.fromVariable}`);
     }
   }
 
-  /** `dashscope`, or `dashscope-2` when someone already took the name for another kind. */
+  /** The kind's name, or `<kind>-2` when someone already took the name for another kind. */
   private async freeName(manager: EntityManager, base: string): Promise<string> {
     for (let n = 1; ; n++) {
       const name = n === 1 ? base : `${base}-${n}`;
@@ -96,8 +78,4 @@ export class FirstRunService implements OnApplicationBootstrap {
       if (!row) return name;
     }
   }
-}
-
-function defined(values: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }

@@ -24,6 +24,7 @@ export interface UsageEventRow {
   currency: string | null;
   estimated: boolean;
   error_code: string | null;
+  account_id: string | null;
 }
 
 export function toUsageEventDto(row: UsageEventRow): UsageEventDto {
@@ -50,5 +51,6 @@ export function toUsageEventDto(row: UsageEventRow): UsageEventDto {
     currency: row.currency,
     estimated: row.estimated,
     errorCode: row.error_code,
+    accountId: row.account_id,
   };
 }

@@ -47,7 +47,7 @@ export class UsageEventsService {
     params.push(limit + 1);
     const rows: UsageEventRow[] = await this.dataSource.query(
       `SELECT id, created_at, user_id, department_id, api_key_id, provider_id, model, endpoint, stream, status, latency_ms, ttft_ms,
-              prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, total_tokens, cost::text AS cost, currency, estimated, error_code
+              prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, total_tokens, cost::text AS cost, currency, estimated, error_code, account_id
        FROM usage_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
       params,

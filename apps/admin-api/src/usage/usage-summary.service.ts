@@ -8,7 +8,7 @@ import type { UsageSummaryDto, UsageSummaryRowDto, UsageTimeseriesDto } from './
 
 export const SUMMARY_RANGES = ['today', '1h', '5h', '24h', '7d', '30d', 'month'] as const;
 export type SummaryRange = (typeof SUMMARY_RANGES)[number];
-export const SUMMARY_DIMENSIONS = ['department', 'user', 'model', 'provider'] as const;
+export const SUMMARY_DIMENSIONS = ['department', 'user', 'model', 'provider', 'account'] as const;
 export type SummaryDimension = (typeof SUMMARY_DIMENSIONS)[number];
 
 const QUARTER_HOUR_MS = 15 * 60 * 1000;
@@ -20,6 +20,11 @@ const DIMENSION_SQL: Record<SummaryDimension, { select: string; join: string; gr
   user: { select: `r.user_id AS "userId", u.email AS "user", u.name AS "userName"`, join: 'LEFT JOIN users u ON u.id = r.user_id', group: 'r.user_id, u.email, u.name' },
   model: { select: `r.model AS model`, join: '', group: 'r.model' },
   provider: { select: `r.provider_id AS "providerId", p.name AS provider`, join: 'LEFT JOIN providers p ON p.id = r.provider_id', group: 'r.provider_id, p.name' },
+  account: {
+    select: `r.account_id AS "accountId", a.name AS account, r.provider_id AS "providerId", p.name AS provider`,
+    join: 'LEFT JOIN provider_accounts a ON a.id = r.account_id LEFT JOIN providers p ON p.id = r.provider_id',
+    group: 'r.account_id, a.name, r.provider_id, p.name',
+  },
 };
 
 export interface SummaryScope {
@@ -103,11 +108,11 @@ export class UsageSummaryService {
     params.push(Math.min(Math.max(limit, 1), 1000));
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
       `WITH r AS (
-         SELECT user_id, department_id, provider_id, model, currency, requests, failed_requests, prompt_tokens, completion_tokens,
+         SELECT user_id, department_id, provider_id, account_id, model, currency, requests, failed_requests, prompt_tokens, completion_tokens,
                 cached_tokens, cache_write_tokens, reasoning_tokens, total_tokens, cost
          FROM usage_rollups WHERE bucket_start >= $2 AND bucket_start < $3${extra}
          UNION ALL
-         SELECT user_id, department_id, provider_id, model, currency, 1, (status >= 400)::int, prompt_tokens, completion_tokens,
+         SELECT user_id, department_id, provider_id, account_id, model, currency, 1, (status >= 400)::int, prompt_tokens, completion_tokens,
                 cached_tokens, cache_write_tokens, reasoning_tokens, total_tokens, cost
          FROM usage_events WHERE created_at >= $1 AND created_at < $2 AND created_at < $3${extra}
        )
@@ -121,6 +126,7 @@ export class UsageSummaryService {
        LIMIT $${params.length}`,
       params,
     );
+    const attempts = groupBy === 'account' ? await this.failedAttempts(from, to) : undefined;
     return {
       range,
       from: from.toISOString(),
@@ -139,8 +145,23 @@ export class UsageSummaryService {
           totalTokens: Number(total),
           cost: formatDecimal(parseDecimal((cost as string | null) ?? '0')),
           currency: currency as string | null,
+          ...(attempts ? { failedAttempts: attempts.get(dimensions.accountId as string) ?? 0 } : {}),
         };
       }),
     };
+  }
+
+  /**
+   * Failed attempts per account (retried on another account or answered as errors; not usage
+   * events) in the quarter hours overlapping the window. Accounts are shared, so this is never
+   * narrowed to a department or user.
+   */
+  private async failedAttempts(from: Date, to: Date): Promise<Map<string, number>> {
+    const rows: Array<{ account_id: string; n: string }> = await this.dataSource.query(
+      `SELECT account_id, sum(failed_attempts)::bigint AS n FROM provider_account_attempts
+       WHERE bucket_start > $1::timestamptz - interval '15 minutes' AND bucket_start < $2 GROUP BY account_id`,
+      [from, to],
+    );
+    return new Map(rows.map((row) => [row.account_id, Number(row.n)]));
   }
 }

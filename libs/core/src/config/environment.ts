@@ -4,6 +4,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   IsUrl,
@@ -18,6 +19,7 @@ import { isSecretVariable, readFileVariables } from './secret-variables';
 
 /** Keeps what was given when it is not a number, so the error line can show it (unless it is a secret). */
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value).trim()) ? Number(value) : value);
+const toNumber = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : /^\d+(\.\d+)?$/.test(String(value).trim()) ? Number(value) : value);
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
@@ -56,7 +58,8 @@ export class Environment {
   @IsOptional() @Transform(emptyToUndefined) @IsString() ALIBABA_CLOUD_ACCESS_KEY_ID?: string;
   @IsOptional() @Transform(emptyToUndefined) @IsString() ALIBABA_CLOUD_ACCESS_KEY_SECRET?: string;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(10) PROVIDER_POLL_SECONDS?: number;
+  /** At least 10 s; tests may shorten it to fractions of a second (NODE_ENV=test). */
+  @IsOptional() @Transform(toNumber) @IsNumber() @Min(0.05) PROVIDER_POLL_SECONDS?: number;
   @IsOptional() @Transform(emptyToUndefined) @IsUrl({ require_tld: false }) ALERT_WEBHOOK_URL?: string;
   @IsOptional() @Transform(emptyToUndefined) @IsString() ALERT_BALANCE_BELOW?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) ALERT_DRIFT_PERCENT?: number;
@@ -124,6 +127,9 @@ export function validateEnvironment(raw: NodeJS.ProcessEnv, scope: 'gateway' | '
     const signsTokens = scope === 'admin-api' || scope === 'all';
     if (!env.JWT_SECRET && signsTokens) problems.push('JWT_SECRET: required when NODE_ENV=production (at least 32 characters)');
     if (!env.SECRET_KEY) problems.push('SECRET_KEY: required when NODE_ENV=production (at least 32 characters)');
+  }
+  if (env.PROVIDER_POLL_SECONDS !== undefined && env.PROVIDER_POLL_SECONDS < 10 && env.NODE_ENV !== 'test') {
+    problems.push('PROVIDER_POLL_SECONDS: must not be less than 10');
   }
   if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD)) {
     problems.push('ADMIN_EMAIL/ADMIN_PASSWORD: set both or neither');

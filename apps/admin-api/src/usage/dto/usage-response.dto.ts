@@ -25,6 +25,7 @@ export class UsageEventDto {
   @ApiProperty({ type: String, nullable: true, example: 'CNY' }) currency: string | null;
   @ApiProperty({ description: 'true when the provider reported no usage and tokens were counted locally' }) estimated: boolean;
   @ApiProperty({ type: String, nullable: true }) errorCode: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'the upstream account that answered' }) accountId: string | null;
 }
 
 /** Figures every summary row and time-series point shares. */
