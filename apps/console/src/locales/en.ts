@@ -200,9 +200,9 @@ export const en = {
     baseUrl: 'Base URL',
     baseUrlHint: {
       dashscope: 'The host, e.g. https://dashscope.aliyuncs.com',
-      'huawei-maas': 'The host, e.g. https://api.modelarts-maas.com',
+      huaweiMaas: 'The host, e.g. https://api.modelarts-maas.com',
       openai: 'A base ending in /v1',
-      'chatgpt-codex': 'https://chatgpt.com/backend-api',
+      chatgptCodex: 'https://chatgpt.com/backend-api',
     },
     credentials: 'Credentials',
     keyStored: 'API key stored',

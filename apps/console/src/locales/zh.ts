@@ -202,9 +202,9 @@ export const zh: Resources = {
     baseUrl: '基础地址',
     baseUrlHint: {
       dashscope: '主机地址，例如 https://dashscope.aliyuncs.com',
-      'huawei-maas': '主机地址，例如 https://api.modelarts-maas.com',
+      huaweiMaas: '主机地址，例如 https://api.modelarts-maas.com',
       openai: '以 /v1 结尾的地址',
-      'chatgpt-codex': 'https://chatgpt.com/backend-api',
+      chatgptCodex: 'https://chatgpt.com/backend-api',
     },
     credentials: '凭证',
     keyStored: '已保存 API 密钥',

@@ -235,7 +235,7 @@ export function ProviderDialog({ provider, onSaved }: { provider?: Provider; onS
         <>
           <TextInput name="name" label={t('providers.name')} defaultValue={provider?.name} isRequired />
           <SelectInput name="kind" label={t('providers.kind')} value={kind} onChange={setKind} error={errors.kind} options={KINDS.map((k) => ({ value: k, label: k }))} />
-          <TextInput name="baseUrl" type="url" label={t('providers.baseUrl')} defaultValue={provider?.baseUrl} description={t(`providers.baseUrlHint.${kind}`)} isRequired />
+          <TextInput name="baseUrl" type="url" label={t('providers.baseUrl')} defaultValue={provider?.baseUrl} description={t(`providers.baseUrlHint.${kind.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}`)} isRequired />
           <TextInput name="apiKey" type="password" label={t('providers.apiKey')} autoComplete="off" description={provider ? t('providers.writeOnlyKeep') : t('providers.writeOnly')} />
           {(secretFields[kind] ?? []).map((field) => (
             <TextInput key={field} name={field} type="password" autoComplete="off" label={t(`providers.options.${field}`)} description={provider?.secretOptions.includes(field) ? t('providers.writeOnlyKeep') : t('providers.writeOnly')} />
