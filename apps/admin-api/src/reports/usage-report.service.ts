@@ -54,7 +54,7 @@ export class UsageReportService {
   ) {}
 
   plan(caller: Caller, query: UsageReportQueryDto) {
-    const departmentId = this.scope.readableDepartment(caller);
+    const departmentId = this.scope.readableDepartment(caller, query.departmentId);
     const zone = this.config.timezone;
     const from = DateTime.fromISO(query.from, { zone });
     const to = DateTime.fromISO(query.to, { zone });
