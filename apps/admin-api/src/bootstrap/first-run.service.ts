@@ -22,9 +22,9 @@ const FIRST_RUN_LOCK = "hashtext('tollgate:first-run')";
 export class FirstRunService implements OnApplicationBootstrap {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(ProvidersService) private readonly providers: ProvidersService,
-    @Inject(UsersService) private readonly users: UsersService,
-    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly providers: ProvidersService,
+    private readonly users: UsersService,
+    private readonly config: AppConfig,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 

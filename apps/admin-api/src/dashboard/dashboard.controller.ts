@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
+import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../auth/decorators';
@@ -8,7 +8,7 @@ import { DashboardAssets } from './dashboard-assets.service';
 @ApiExcludeController()
 @Controller()
 export class DashboardController {
-  constructor(@Inject(DashboardAssets) private readonly assets: DashboardAssets) {}
+  constructor(private readonly assets: DashboardAssets) {}
 
   @Public()
   @Get()

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { Model, Provider } from '@app/core';
@@ -18,7 +18,7 @@ export class ModelsService {
   constructor(
     @InjectRepository(Model) private readonly models: Repository<Model>,
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(AuditService) private readonly audit: AuditService,
+    private readonly audit: AuditService,
   ) {}
 
   list(query: ListModelsQueryDto): Promise<Page<ModelDto>> {

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Caller, CurrentUser, Permission, RequirePermissions } from '../auth';
 import { ApiPageResponse, Page, ParseIdPipe } from '../common';
@@ -9,7 +9,7 @@ import { ProviderAccountsService } from './provider-accounts.service';
 @ApiTags('providers')
 @Controller('providers/:id/accounts')
 export class ProviderAccountsController {
-  constructor(@Inject(ProviderAccountsService) private readonly accounts: ProviderAccountsService) {}
+  constructor(private readonly accounts: ProviderAccountsService) {}
 
   @Get()
   @RequirePermissions(Permission.ProvidersRead)

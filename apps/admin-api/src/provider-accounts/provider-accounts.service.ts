@@ -25,8 +25,8 @@ const URL_CHANGED = 'provider URL changed: send this account’s credentials aga
 export class ProviderAccountsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(SecretBox) private readonly secretBox: SecretBox,
-    @Inject(AuditService) private readonly audit: AuditService,
+    private readonly secretBox: SecretBox,
+    private readonly audit: AuditService,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 

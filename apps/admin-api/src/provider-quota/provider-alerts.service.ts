@@ -16,7 +16,7 @@ export interface ProviderAlert {
 @Injectable()
 export class ProviderAlertsService {
   constructor(
-    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly config: AppConfig,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 

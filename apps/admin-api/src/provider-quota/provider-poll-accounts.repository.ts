@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '@app/core';
@@ -19,7 +19,7 @@ interface AccountRow {
 export class ProviderPollAccountsRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(SecretBox) private readonly secretBox: SecretBox,
+    private readonly secretBox: SecretBox,
   ) {}
 
   /**

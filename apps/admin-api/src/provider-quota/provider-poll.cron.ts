@@ -16,9 +16,9 @@ export class ProviderPollCron implements OnApplicationBootstrap, OnApplicationSh
   private running: Promise<unknown> | undefined;
 
   constructor(
-    @Inject(ProviderPollingService) private readonly polling: ProviderPollingService,
-    @Inject(SchedulerRegistry) private readonly scheduler: SchedulerRegistry,
-    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly polling: ProviderPollingService,
+    private readonly scheduler: SchedulerRegistry,
+    private readonly config: AppConfig,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 

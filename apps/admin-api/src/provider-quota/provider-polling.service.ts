@@ -25,13 +25,13 @@ export class ProviderPollingService {
   private readonly claimant = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   constructor(
-    @Inject(ProviderPollStateRepository) private readonly state: ProviderPollStateRepository,
-    @Inject(ProviderSnapshotsRepository) private readonly snapshots: ProviderSnapshotsRepository,
-    @Inject(ProviderPollAccountsRepository) private readonly accounts: ProviderPollAccountsRepository,
-    @Inject(SecretBox) private readonly secretBox: SecretBox,
-    @Inject(AppConfig) private readonly config: AppConfig,
-    @Inject(ProviderAlertsService) private readonly alerts: ProviderAlertsService,
-    @Inject(AdminMetrics) private readonly metrics: AdminMetrics,
+    private readonly state: ProviderPollStateRepository,
+    private readonly snapshots: ProviderSnapshotsRepository,
+    private readonly accounts: ProviderPollAccountsRepository,
+    private readonly secretBox: SecretBox,
+    private readonly config: AppConfig,
+    private readonly alerts: ProviderAlertsService,
+    private readonly metrics: AdminMetrics,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 

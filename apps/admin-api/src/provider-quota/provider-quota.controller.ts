@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { IsString } from 'class-validator';
 import { RequirePermissions } from '../auth/decorators';
@@ -17,8 +17,8 @@ class ReconciliationQueryDto {
 @Controller('providers')
 export class ProviderQuotaController {
   constructor(
-    @Inject(ProviderPollingService) private readonly polling: ProviderPollingService,
-    @Inject(ReconciliationService) private readonly reconciliation: ReconciliationService,
+    private readonly polling: ProviderPollingService,
+    private readonly reconciliation: ReconciliationService,
   ) {}
 
   @Post(':id/poll')

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
@@ -11,8 +11,8 @@ import { ProviderPollingService } from './provider-polling.service';
 export class ReconciliationService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(AppConfig) private readonly config: AppConfig,
-    @Inject(ProviderPollingService) private readonly polling: ProviderPollingService,
+    private readonly config: AppConfig,
+    private readonly polling: ProviderPollingService,
   ) {}
 
   async reconcile(providerId: string, fromText: string, toText: string) {

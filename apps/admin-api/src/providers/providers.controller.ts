@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Caller } from '../auth/caller';
 import { CurrentUser, RequirePermissions } from '../auth/decorators';
@@ -14,8 +14,8 @@ import { ProvidersService } from './providers.service';
 @Controller('providers')
 export class ProvidersController {
   constructor(
-    @Inject(ProvidersService) private readonly providers: ProvidersService,
-    @Inject(ProviderPollingService) private readonly polling: ProviderPollingService,
+    private readonly providers: ProvidersService,
+    private readonly polling: ProviderPollingService,
   ) {}
 
   @Get()

@@ -24,10 +24,10 @@ export class ProvidersService {
   constructor(
     @InjectRepository(Provider) private readonly providers: Repository<Provider>,
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(SecretBox) private readonly secretBox: SecretBox,
-    @Inject(AuditService) private readonly audit: AuditService,
+    private readonly secretBox: SecretBox,
+    private readonly audit: AuditService,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
-    @Inject(ProviderAccountsService) private readonly accounts: ProviderAccountsService,
+    private readonly accounts: ProviderAccountsService,
   ) {}
 
   list(query: ListProvidersQueryDto): Promise<Page<ProviderDto>> {

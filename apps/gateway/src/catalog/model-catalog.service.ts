@@ -95,10 +95,10 @@ export class ModelCatalogService implements OnModuleInit {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(ChangeFeed) private readonly changeFeed: ChangeFeed,
-    @Inject(SecretBox) private readonly secretBox: SecretBox,
+    private readonly changeFeed: ChangeFeed,
+    private readonly secretBox: SecretBox,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
-    @Inject(AccountHealthService) private readonly health: AccountHealthService,
+    private readonly health: AccountHealthService,
   ) {}
 
   async onModuleInit(): Promise<void> {

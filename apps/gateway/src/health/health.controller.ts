@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
+import { Controller, Get, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppConfig, metricsScrapeAllowed } from '@app/core';
 import { HealthService } from './health.service';
@@ -7,9 +7,9 @@ import { GatewayMetrics } from '../metrics/gateway-metrics.service';
 @Controller()
 export class HealthController {
   constructor(
-    @Inject(HealthService) private readonly health: HealthService,
-    @Inject(GatewayMetrics) private readonly metrics: GatewayMetrics,
-    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly health: HealthService,
+    private readonly metrics: GatewayMetrics,
+    private readonly config: AppConfig,
   ) {}
 
   /** 200 when the process and the database are up and usage is being written (CONTRACT); 503 naming the cause otherwise. */

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { UsageWriterHealth, UsageWriterState } from './usage-writer-health';
@@ -24,7 +24,7 @@ export class HealthService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(UsageWriterHealth) private readonly usageWriter: UsageWriterHealth,
+    private readonly usageWriter: UsageWriterHealth,
   ) {}
 
   async check(): Promise<HealthReport> {

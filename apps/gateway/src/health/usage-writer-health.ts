@@ -27,9 +27,9 @@ export class UsageWriterHealth implements OnModuleInit, OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    @Inject(UsageMeter) private readonly meter: UsageMeter,
-    @Inject(GatewayMetrics) private readonly metrics: GatewayMetrics,
-    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly meter: UsageMeter,
+    private readonly metrics: GatewayMetrics,
+    private readonly config: AppConfig,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 

@@ -51,8 +51,8 @@ export class KeyCacheService implements OnModuleInit {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(ChangeFeed) private readonly changeFeed: ChangeFeed,
-    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly changeFeed: ChangeFeed,
+    private readonly config: AppConfig,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 

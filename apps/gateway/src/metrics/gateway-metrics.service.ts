@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { UsageMeter, UsageRecord } from '@app/usage';
 import { ModelCatalogService } from '../catalog/model-catalog.service';
@@ -98,8 +98,8 @@ export class GatewayMetrics implements OnModuleInit, OnModuleDestroy {
   });
 
   constructor(
-    @Inject(ModelCatalogService) private readonly catalog: ModelCatalogService,
-    @Inject(UsageMeter) private readonly meter: UsageMeter,
+    private readonly catalog: ModelCatalogService,
+    private readonly meter: UsageMeter,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'tollgate_gateway_' });
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ModelCatalogService, ModelRoute } from '../catalog/model-catalog.service';
 import { KeyCacheService, KeyHeaders } from '../key-auth/key-cache.service';
 import { GatewayError } from '../proxy/gateway-error';
@@ -7,8 +7,8 @@ import { GatewayError } from '../proxy/gateway-error';
 @Injectable()
 export class ModelListService {
   constructor(
-    @Inject(KeyCacheService) private readonly keys: KeyCacheService,
-    @Inject(ModelCatalogService) private readonly catalog: ModelCatalogService,
+    private readonly keys: KeyCacheService,
+    private readonly catalog: ModelCatalogService,
   ) {}
 
   async listFor(headers: KeyHeaders) {

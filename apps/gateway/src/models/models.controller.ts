@@ -1,10 +1,10 @@
-import { Controller, Get, Headers, Inject, Param } from '@nestjs/common';
+import { Controller, Get, Headers, Param } from '@nestjs/common';
 import type { KeyHeaders } from '../key-auth/key-cache.service';
 import { ModelListService } from './model-list.service';
 
 @Controller('v1')
 export class ModelsController {
-  constructor(@Inject(ModelListService) private readonly models: ModelListService) {}
+  constructor(private readonly models: ModelListService) {}
 
   @Get('models')
   list(@Headers() headers: KeyHeaders) {

@@ -19,7 +19,7 @@ export class AccountAlerts {
   onAlert: ((type: AccountAlertType) => void) | undefined;
 
   constructor(
-    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly config: AppConfig,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { AccountStatus } from '@app/core';
 import { AccountHealthRecorder } from './account-health.recorder';
 import type { UpstreamAccount } from './upstream-account';
@@ -30,7 +30,7 @@ export class AccountHealthService {
   /** `providerId|limitGroup` → epoch ms the group is cooling until. */
   private readonly groups = new Map<string, number>();
 
-  constructor(@Inject(AccountHealthRecorder) private readonly recorder: AccountHealthRecorder) {}
+  constructor(private readonly recorder: AccountHealthRecorder) {}
 
   /** Called on every catalog load with the enabled accounts. */
   sync(accounts: UpstreamAccount[]): void {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
 import { ModelCatalogService } from '../catalog/model-catalog.service';
 import { GatewayMetrics } from '../metrics/gateway-metrics.service';
@@ -19,11 +19,11 @@ export class UpstreamAccountMetrics implements OnModuleInit {
   private readonly alerts: Counter<'type'>;
 
   constructor(
-    @Inject(GatewayMetrics) metrics: GatewayMetrics,
-    @Inject(ModelCatalogService) catalog: ModelCatalogService,
-    @Inject(AccountHealthService) health: AccountHealthService,
-    @Inject(AccountHealthRecorder) private readonly recorder: AccountHealthRecorder,
-    @Inject(AccountAlerts) private readonly accountAlerts: AccountAlerts,
+    metrics: GatewayMetrics,
+    catalog: ModelCatalogService,
+    health: AccountHealthService,
+    private readonly recorder: AccountHealthRecorder,
+    private readonly accountAlerts: AccountAlerts,
   ) {
     const registers = [metrics.registry];
     new Gauge({

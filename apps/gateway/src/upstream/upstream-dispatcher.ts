@@ -66,11 +66,11 @@ type RouteOutcome = { done: true; answer: UpstreamAnswer } | Exhausted;
 @Injectable()
 export class UpstreamDispatcher {
   constructor(
-    @Inject(UpstreamPoolsService) private readonly pools: UpstreamPoolsService,
-    @Inject(ModelCatalogService) private readonly catalog: ModelCatalogService,
-    @Inject(AccountHealthService) private readonly health: AccountHealthService,
-    @Inject(AccountAlerts) private readonly alerts: AccountAlerts,
-    @Inject(UpstreamAccountMetrics) private readonly metrics: UpstreamAccountMetrics,
+    private readonly pools: UpstreamPoolsService,
+    private readonly catalog: ModelCatalogService,
+    private readonly health: AccountHealthService,
+    private readonly alerts: AccountAlerts,
+    private readonly metrics: UpstreamAccountMetrics,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
