@@ -17,9 +17,15 @@ export interface CodexUsage {
 
 const NAMED_WINDOWS: Readonly<Record<number, string>> = { 18000: '5h', 604800: '7d' };
 
-const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : null);
+const num = (value: unknown): number | null =>
+  typeof value === 'number' && Number.isFinite(value)
+    ? value
+    : typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))
+      ? Number(value)
+      : null;
 const bool = (value: unknown): boolean | null => (typeof value === 'boolean' ? value : null);
-const record = (value: unknown): Record<string, unknown> | null => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null);
+const record = (value: unknown): Record<string, unknown> | null =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 
 function toWindow(raw: unknown): AccountWindow | null {
   const window = record(raw);
@@ -51,7 +57,7 @@ export function readWhamUsage(body: Record<string, unknown>): CodexUsage {
   const windows: Record<string, AccountWindow> = {};
   for (const raw of [rateLimit?.primary_window, rateLimit?.secondary_window]) {
     const window = toWindow(raw);
-    if (window && !windows[window.name]) windows[window.name] = window;
+    if (window && !(window.name in windows)) windows[window.name] = window;
   }
   const credits = record(body.credits);
   const balance = credits?.balance;

@@ -2,10 +2,20 @@ import { signAcs3 } from './acs3-hmac-sha256.signer';
 import { fetchJson } from '../outbound/outbound-http';
 import type { PollContext, PollTarget, ProviderPoller } from '../polling/provider-poller';
 import type { ModelLimit, ProviderSnapshotResult } from '../polling/provider-snapshot';
+import { wireText } from '../wire-text';
 
 const PAGE_SIZE = 100;
 
-type Limit = { request_limit?: number | null; request_limit_period?: number | null; usage_limit?: number | null; usage_limit_field?: string | null; usage_limit_period?: number | null } | null | undefined;
+type Limit =
+  | {
+      request_limit?: number | null;
+      request_limit_period?: number | null;
+      usage_limit?: number | null;
+      usage_limit_field?: string | null;
+      usage_limit_period?: number | null;
+    }
+  | null
+  | undefined;
 
 function toLimit(model: string, scope: 'model' | 'workspace', limit: Limit): ModelLimit | undefined {
   if (!limit) return undefined;
@@ -22,7 +32,11 @@ function toLimit(model: string, scope: 'model' | 'workspace', limit: Limit): Mod
 
 /** "1,234.56" → "1234.56" */
 export function parseAmount(value: unknown): string {
-  return String(value ?? '0').replace(/,/g, '').trim() || '0';
+  return (
+    wireText(value ?? '0')
+      .replace(/,/g, '')
+      .trim() || '0'
+  );
 }
 
 /**
@@ -43,22 +57,34 @@ export class DashScopePoller implements ProviderPoller {
     const pages: unknown[] = [];
     for (let page = 1; page <= 50; page++) {
       const body = await fetchJson(`${target.baseUrl.replace(/\/+$/, '')}/api/v1/quotas?page_no=${page}&page_size=${PAGE_SIZE}`, {
-        headers: { authorization: `Bearer ${String(target.credentials.apiKey ?? '')}` },
+        headers: { authorization: `Bearer ${target.credentials.apiKey ?? ''}` },
         timeoutMs,
       });
       pages.push(body);
-      if (typeof body.code === 'string' && !['success', 'ok', '200'].includes(body.code.toLowerCase())) throw new Error(`API error: ${body.code} - ${String(body.message ?? '')}`);
-      const output = (body.output ?? body.data ?? body.result) as { total?: number; quotas?: unknown; models?: unknown; rate_limit?: { rpm?: number; tpm?: number } } | undefined;
+      if (typeof body.code === 'string' && !['success', 'ok', '200'].includes(body.code.toLowerCase()))
+        throw new Error(`API error: ${body.code} - ${wireText(body.message ?? '')}`);
+      const output = (body.output ?? body.data ?? body.result) as
+        { total?: number | string; quotas?: unknown; models?: unknown; rate_limit?: { rpm?: number; tpm?: number } } | undefined;
       const rows = output?.quotas ?? output?.models;
       const entries: Array<[string, Record<string, unknown>]> = Array.isArray(rows)
-        ? rows.map((row: Record<string, unknown>) => [String(row.model ?? row.name ?? ''), row])
+        ? rows.map((row: Record<string, unknown>) => [wireText(row.model ?? row.name ?? ''), row])
         : rows && typeof rows === 'object'
           ? Object.entries(rows as Record<string, Record<string, unknown>>)
           : [];
       for (const [model, row] of entries) {
-        const modelLimit = toLimit(model, 'model', row.model_limit as Limit) ?? (row.rpm !== undefined || row.tpm !== undefined
-          ? { model, scope: 'model' as const, requestLimit: (row.rpm as number) ?? null, requestPeriodSeconds: 60, tokenLimit: (row.tpm as number) ?? null, tokenLimitField: 'total_tokens', tokenPeriodSeconds: 60 }
-          : undefined);
+        const modelLimit =
+          toLimit(model, 'model', row.model_limit as Limit) ??
+          (row.rpm !== undefined || row.tpm !== undefined
+            ? {
+                model,
+                scope: 'model' as const,
+                requestLimit: (row.rpm as number | undefined) ?? null,
+                requestPeriodSeconds: 60,
+                tokenLimit: (row.tpm as number | undefined) ?? null,
+                tokenLimitField: 'total_tokens',
+                tokenPeriodSeconds: 60,
+              }
+            : undefined);
         if (modelLimit) limits.push(modelLimit);
         const workspace = toLimit(model, 'workspace', row.workspace_limit as Limit);
         if (workspace) limits.push(workspace);
@@ -74,12 +100,17 @@ export class DashScopePoller implements ProviderPoller {
     const accessKeyId = target.credentials.accessKeyId;
     const accessKeySecret = target.credentials.accessKeySecret;
     if (typeof accessKeyId !== 'string' || typeof accessKeySecret !== 'string') return null;
-    const endpoint = new URL(String(target.options.bssEndpoint ?? 'https://business.aliyuncs.com'));
-    const signed = signAcs3({ method: 'POST', host: endpoint.host, query: {}, action: 'QueryAccountBalance', version: '2017-12-14' }, accessKeyId, accessKeySecret);
+    const endpoint = new URL(wireText(target.options.bssEndpoint ?? 'https://business.aliyuncs.com'));
+    const signed = signAcs3(
+      { method: 'POST', host: endpoint.host, query: {}, action: 'QueryAccountBalance', version: '2017-12-14' },
+      accessKeyId,
+      accessKeySecret,
+    );
     const body = await fetchJson(`${endpoint.origin}/`, { method: 'POST', headers: signed.headers, timeoutMs });
     raw.balance = body;
-    if (body.Success === false || (body.Code && String(body.Code) !== '200')) throw new Error(`BSS error: ${String(body.Code)} - ${String(body.Message ?? '')}`);
+    if (body.Success === false || (body.Code && wireText(body.Code) !== '200'))
+      throw new Error(`BSS error: ${wireText(body.Code)} - ${wireText(body.Message ?? '')}`);
     const data = (body.Data ?? {}) as { AvailableAmount?: unknown; Currency?: unknown };
-    return { amount: parseAmount(data.AvailableAmount), currency: String(data.Currency ?? 'CNY') };
+    return { amount: parseAmount(data.AvailableAmount), currency: wireText(data.Currency ?? 'CNY') };
   }
 }

@@ -3,6 +3,7 @@ import { fetchJson } from '../outbound/outbound-http';
 import type { PollContext, PollTarget, ProviderPoller } from '../polling/provider-poller';
 import type { ProviderSnapshotResult, ReportedUsage } from '../polling/provider-snapshot';
 import { signSdkHmacSha256 } from './sdk-hmac-sha256.signer';
+import { wireText } from '../wire-text';
 
 const SEGMENT_MS = 29 * 24 * 3600 * 1000;
 
@@ -25,9 +26,9 @@ export class HuaweiMaasPoller implements ProviderPoller {
     if (typeof accessKey !== 'string' || typeof secretKey !== 'string') {
       return { status: 'ok', message: 'no AK/SK configured: nothing to poll', balance: null, limits: [], usage: null, raw: {} };
     }
-    const region = String(target.options.region ?? 'cn-southwest-2');
-    const iam = String(target.options.iamEndpoint ?? `https://iam.${region}.myhuaweicloud.com`).replace(/\/+$/, '');
-    const modelarts = String(target.options.modelartsEndpoint ?? `https://modelarts.${region}.myhuaweicloud.com`).replace(/\/+$/, '');
+    const region = wireText(target.options.region ?? 'cn-southwest-2');
+    const iam = wireText(target.options.iamEndpoint ?? `https://iam.${region}.myhuaweicloud.com`).replace(/\/+$/, '');
+    const modelarts = wireText(target.options.modelartsEndpoint ?? `https://modelarts.${region}.myhuaweicloud.com`).replace(/\/+$/, '');
     const raw: Record<string, unknown> = {};
     const signedFetch = (method: string, url: string, body?: string) => {
       const { headers } = signSdkHmacSha256({ method, url, headers: { 'Content-Type': 'application/json' }, body }, accessKey, secretKey);
@@ -42,11 +43,25 @@ export class HuaweiMaasPoller implements ProviderPoller {
       if (!projectId) throw new Error(`IAM returned no project for region ${region}`);
     }
 
-    const usage: ReportedUsage = { from: from.toISOString(), to: to.toISOString(), requests: 0, errors: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+    const usage: ReportedUsage = {
+      from: from.toISOString(),
+      to: to.toISOString(),
+      requests: 0,
+      errors: 0,
+      promptTokens: 0,
+      completionTokens: 0,
+      totalTokens: 0,
+    };
     const segments: unknown[] = [];
     for (let start = from.getTime(); start < to.getTime(); start += SEGMENT_MS) {
       const end = Math.min(start + SEGMENT_MS, to.getTime());
-      const body = JSON.stringify({ service_type: Number(target.options.serviceType ?? 2), start_time: start, end_time: end, infer_type: 'real_time', timezone });
+      const body = JSON.stringify({
+        service_type: Number(target.options.serviceType ?? 2),
+        start_time: start,
+        end_time: end,
+        infer_type: 'real_time',
+        timezone,
+      });
       const stats = await signedFetch('POST', `${modelarts}/v1/${projectId}/maas/monitoring/show-statistics`, body);
       segments.push(stats);
       usage.requests += Number(stats.total_request_count ?? 0);

@@ -36,7 +36,10 @@ function canonicalQuery(search: string): string {
 
 /** `20200608T023900Z` */
 export function sdkDate(at: Date): string {
-  return at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /**
@@ -44,7 +47,12 @@ export function sdkDate(at: Date): string {
  * §2d): headers with `_` are not signed, the canonical URI always ends with `/`, the SK is the
  * HMAC key with no derivation. Returns the headers to send (X-Sdk-Date, Authorization, ...).
  */
-export function signSdkHmacSha256(request: SignableRequest, accessKey: string, secretKey: string, options: { addHost?: boolean; now?: Date; unsignedHeaders?: string[] } = {}) {
+export function signSdkHmacSha256(
+  request: SignableRequest,
+  accessKey: string,
+  secretKey: string,
+  options: { addHost?: boolean; now?: Date; unsignedHeaders?: string[] } = {},
+) {
   const url = new URL(request.url);
   const headers: Record<string, string> = { ...request.headers };
   const dateHeader = Object.keys(headers).find((name) => name.toLowerCase() === 'x-sdk-date');
@@ -56,10 +64,21 @@ export function signSdkHmacSha256(request: SignableRequest, accessKey: string, s
     .map((name) => name.toLowerCase())
     .filter((name) => !(options.unsignedHeaders ?? []).includes(name))
     .sort();
-  const valueOf = (lower: string) => headers[Object.keys(headers).find((name) => name.toLowerCase() === lower)!].trim();
+  const valueOf = (lower: string) => {
+    const name = Object.keys(headers).find((key) => key.toLowerCase() === lower);
+    if (name === undefined) throw new Error(`signed header ${lower} is missing`);
+    return headers[name].trim();
+  };
   const canonicalHeaders = signed.map((name) => `${name}:${valueOf(name)}\n`).join('');
   const contentHash = request.body ? createHash('sha256').update(request.body).digest('hex') : EMPTY_SHA256;
-  const canonicalRequest = [request.method.toUpperCase(), canonicalUri(url.pathname), canonicalQuery(url.search), canonicalHeaders, signed.join(';'), contentHash].join('\n');
+  const canonicalRequest = [
+    request.method.toUpperCase(),
+    canonicalUri(url.pathname),
+    canonicalQuery(url.search),
+    canonicalHeaders,
+    signed.join(';'),
+    contentHash,
+  ].join('\n');
   const date = valueOf('x-sdk-date');
   const stringToSign = ['SDK-HMAC-SHA256', date, createHash('sha256').update(canonicalRequest).digest('hex')].join('\n');
   const signature = createHmac('sha256', secretKey).update(stringToSign).digest('hex');

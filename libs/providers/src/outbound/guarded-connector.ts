@@ -10,16 +10,28 @@ type Resolver = typeof dnsLookup;
 export function guardLookup(resolve: Resolver): LookupFunction {
   const lookup = (hostname: string, options: LookupOneOptions | LookupAllOptions, callback: LookupCallback) => {
     resolve(hostname, { ...options, all: true }, (error, addresses) => {
-      if (error) return callback(error, '');
-      const list = addresses as LookupAddress[];
-      if (list.some((entry) => isForbiddenAddress(entry.address))) return callback(new OutboundAddressRefusedError(hostname), '');
-      if ((options as LookupAllOptions).all) return callback(null, list);
+      if (error) {
+        callback(error, '');
+        return;
+      }
+      const list = addresses;
+      if (list.some((entry) => isForbiddenAddress(entry.address))) {
+        callback(new OutboundAddressRefusedError(hostname), '');
+        return;
+      }
+      if (options.all) {
+        callback(null, list);
+        return;
+      }
+      if (list.length === 0) {
+        callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '');
+        return;
+      }
       const first = list[0];
-      if (!first) return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '');
-      return callback(null, first.address, first.family);
+      callback(null, first.address, first.family);
     });
   };
-  return lookup as unknown as LookupFunction;
+  return lookup;
 }
 
 /**
@@ -34,7 +46,7 @@ export const guardedLookup: LookupFunction = guardLookup(dnsLookup);
  */
 export function guardedConnector(options: buildConnector.BuildOptions & { resolve?: Resolver } = {}): buildConnector.connector {
   const { resolve, ...connectOptions } = options;
-  const connect = buildConnector({ ...connectOptions, lookup: resolve ? guardLookup(resolve) : guardedLookup } as buildConnector.BuildOptions);
+  const connect = buildConnector({ ...connectOptions, lookup: resolve ? guardLookup(resolve) : guardedLookup });
   return (opts, callback) => {
     if (isForbiddenHost(opts.hostname)) {
       callback(new OutboundAddressRefusedError(opts.hostname), null);

@@ -7,7 +7,17 @@ import { isForbiddenAddress, isForbiddenHost, OutboundAddressRefusedError, outbo
 
 describe('outbound addresses (SSRF)', () => {
   it('refuses link-local and cloud-metadata addresses, in every spelling', () => {
-    for (const address of ['169.254.169.254', '169.254.0.1', '100.100.100.200', 'fe80::1', '[fe80::a:b]', 'febf::1', 'fd00:ec2::254', '::ffff:169.254.169.254', '::ffff:a9fe:a9fe']) {
+    for (const address of [
+      '169.254.169.254',
+      '169.254.0.1',
+      '100.100.100.200',
+      'fe80::1',
+      '[fe80::a:b]',
+      'febf::1',
+      'fd00:ec2::254',
+      '::ffff:169.254.169.254',
+      '::ffff:a9fe:a9fe',
+    ]) {
       expect([address, isForbiddenAddress(address)]).toEqual([address, true]);
     }
     for (const host of ['metadata.google.internal', 'METADATA.google.internal.', 'metadata', 'metadata.goog', 'instance-data']) {
@@ -16,7 +26,19 @@ describe('outbound addresses (SSRF)', () => {
   });
 
   it('allows loopback, private LAN and public addresses (companies run models in-house)', () => {
-    for (const host of ['127.0.0.1', '::1', '10.1.2.3', '192.168.1.10', '172.16.5.4', '100.100.100.201', 'fd00:ec2::253', 'fc00::1', 'localhost', 'dashscope.aliyuncs.com', '8.8.8.8']) {
+    for (const host of [
+      '127.0.0.1',
+      '::1',
+      '10.1.2.3',
+      '192.168.1.10',
+      '172.16.5.4',
+      '100.100.100.201',
+      'fd00:ec2::253',
+      'fc00::1',
+      'localhost',
+      'dashscope.aliyuncs.com',
+      '8.8.8.8',
+    ]) {
       expect([host, isForbiddenHost(host)]).toEqual([host, false]);
     }
   });
@@ -42,9 +64,15 @@ describe('outbound addresses (SSRF)', () => {
     // A resolver standing in for DNS: `rebound.test` answers a metadata address (DNS rebinding),
     // `lan.test` a loopback one; everything else as the system resolves it.
     const resolve = ((hostname: string, options: object, callback: (error: Error | null, addresses: Array<{ address: string; family: number }>) => void) => {
-      if (hostname === 'rebound.test') return callback(null, [{ address: '169.254.169.254', family: 4 }]);
-      if (hostname === 'lan.test') return callback(null, [{ address: '127.0.0.1', family: 4 }]);
-      return dnsLookup(hostname, options as never, callback as never);
+      if (hostname === 'rebound.test') {
+        callback(null, [{ address: '169.254.169.254', family: 4 }]);
+        return;
+      }
+      if (hostname === 'lan.test') {
+        callback(null, [{ address: '127.0.0.1', family: 4 }]);
+        return;
+      }
+      dnsLookup(hostname, options as never, callback as never);
     }) as unknown as typeof dnsLookup;
 
     it('refuses a name that resolves to a metadata address, and a literal one, without connecting', async () => {

@@ -8,7 +8,13 @@ describe('outbound JSON calls', () => {
   let proxy: Server;
   let origin: string;
   const tunnels: string[] = [];
-  const saved = { HTTP_PROXY: process.env.HTTP_PROXY, HTTPS_PROXY: process.env.HTTPS_PROXY, NO_PROXY: process.env.NO_PROXY, no_proxy: process.env.no_proxy, http_proxy: process.env.http_proxy };
+  const saved = {
+    HTTP_PROXY: process.env.HTTP_PROXY,
+    HTTPS_PROXY: process.env.HTTPS_PROXY,
+    NO_PROXY: process.env.NO_PROXY,
+    no_proxy: process.env.no_proxy,
+    http_proxy: process.env.http_proxy,
+  };
 
   beforeAll(async () => {
     upstream = createServer((req, res) => {
@@ -32,12 +38,12 @@ describe('outbound JSON calls', () => {
     for (const server of [upstream, proxy]) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
     process.env.HTTP_PROXY = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-    for (const name of ['HTTPS_PROXY', 'NO_PROXY', 'no_proxy', 'http_proxy'] as const) delete process.env[name];
+    for (const name of ['HTTPS_PROXY', 'NO_PROXY', 'no_proxy', 'http_proxy'] as const) Reflect.deleteProperty(process.env, name);
   });
 
   afterAll(async () => {
     for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
+      if (value === undefined) Reflect.deleteProperty(process.env, name);
       else process.env[name] = value;
     }
     const { outboundDispatcher } = await import('./outbound-http');

@@ -2,6 +2,7 @@ import { EnvHttpProxyAgent, fetch } from 'undici';
 import { PollHttpError } from '../polling/provider-snapshot';
 import { guardedConnector } from './guarded-connector';
 import { OutboundAddressRefusedError, outboundUrlProblem } from './outbound-address';
+import { wireText } from '../wire-text';
 
 let shared: EnvHttpProxyAgent | undefined;
 
@@ -57,7 +58,7 @@ export async function fetchJson(url: string, init: JsonRequest = {}): Promise<Re
     const nested = body.error as { message?: unknown } | undefined;
     const detail = body.detail as { code?: unknown; message?: unknown } | string | undefined;
     const detailText = typeof detail === 'string' ? detail : typeof detail?.code === 'string' ? detail.code : undefined;
-    const message = String(body.message ?? body.Message ?? body.error_msg ?? nested?.message ?? body.error_description ?? detailText ?? `HTTP ${res.status}`);
+    const message = wireText(body.message ?? body.Message ?? body.error_msg ?? nested?.message ?? body.error_description ?? detailText ?? `HTTP ${res.status}`);
     throw new PollHttpError(res.status, message, retryAfterSeconds, body);
   }
   return body;

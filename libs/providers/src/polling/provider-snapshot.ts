@@ -80,6 +80,7 @@ export function statusFor(error: unknown): { status: SnapshotStatus; message: st
     if (error.status === 429) return { status: 'limited', message: error.message, retryAfterSeconds: error.retryAfterSeconds };
     return { status: 'error', message: error.message };
   }
-  const message = (error as Error)?.name === 'TimeoutError' ? 'the provider did not answer in time' : ((error as Error)?.message ?? String(error));
+  const failure = error as Partial<Error> | null | undefined;
+  const message = failure?.name === 'TimeoutError' ? 'the provider did not answer in time' : (failure?.message ?? String(error));
   return { status: 'error', message };
 }

@@ -1,5 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import { readUsage, TokenUsage } from '../usage';
+import { wireText } from '../wire-text';
 
 /** Enough of what was streamed to estimate completion tokens if the provider's usage never comes. */
 const MAX_KEPT_CHARS = 512 * 1024;
@@ -91,7 +92,7 @@ export class SseUsageTap {
     } catch {
       return true;
     }
-    if (parsed.error) this.streamError = String(parsed.error.code ?? parsed.error.message ?? 'upstream_error');
+    if (parsed.error) this.streamError = wireText(parsed.error.code ?? parsed.error.message ?? 'upstream_error');
     const usage = readUsage(parsed.usage);
     if (usage) this.usage = usage;
     const usageOnly = usage !== null && Array.isArray(parsed.choices) && parsed.choices.length === 0;

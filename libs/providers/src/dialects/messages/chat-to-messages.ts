@@ -2,6 +2,7 @@ import { SseEventSplitter, sseEvent } from '../../streaming/sse-events';
 import { readUsage, TokenUsage } from '../../usage';
 import type { ChatCompletionLike, DialectError, StreamRelay, TranslationContext } from '../dialect';
 import { anthropicError } from './messages-errors';
+import { wireText } from '../../wire-text';
 
 const STOP_REASONS: Record<string, string> = {
   stop: 'end_turn',
@@ -70,7 +71,11 @@ export function chatToMessage(chat: ChatCompletionLike, context: TranslationCont
 interface ChatChunk {
   id?: string;
   choices?: Array<{
-    delta?: { content?: string | null; reasoning_content?: string | null; tool_calls?: Array<{ index?: number; id?: string; function?: { name?: string; arguments?: string } }> };
+    delta?: {
+      content?: string | null;
+      reasoning_content?: string | null;
+      tool_calls?: Array<{ index?: number; id?: string; function?: { name?: string; arguments?: string } }>;
+    };
     finish_reason?: string | null;
   }>;
   usage?: unknown;
@@ -142,9 +147,9 @@ export class ChatToMessagesStream implements StreamRelay {
       return '';
     }
     if (chunk.error) {
-      this.streamError = String(chunk.error.code ?? chunk.error.type ?? 'upstream_error');
+      this.streamError = wireText(chunk.error.code ?? chunk.error.type ?? 'upstream_error');
       this.finished = true;
-      return sseEvent('error', anthropicError(500, String(chunk.error.message ?? 'The provider failed mid-stream.')));
+      return sseEvent('error', anthropicError(500, wireText(chunk.error.message ?? 'The provider failed mid-stream.')));
     }
     let out = this.start(chunk.id);
     const usage = readUsage(chunk.usage);

@@ -26,8 +26,8 @@ export function anthropicErrorBody(error: DialectError): string {
 
 /** A provider's OpenAI-style error (`error.message`, Huawei `error_msg`) in Anthropic's shape. */
 export function anthropicErrorFromChat(status: number, body: unknown): string {
-  const record = (body ?? {}) as { error?: { message?: unknown } | string; error_msg?: unknown; message?: unknown };
+  const record = (body ?? {}) as { error?: { message?: unknown } | string | null; error_msg?: unknown; message?: unknown };
   const nested = typeof record.error === 'object' && record.error !== null ? record.error.message : record.error;
-  const message = [nested, record.error_msg, record.message].find((m) => typeof m === 'string') as string | undefined;
+  const message = [nested, record.error_msg, record.message].find((m): m is string => typeof m === 'string');
   return JSON.stringify(anthropicError(status, message ?? `The provider answered ${status}.`));
 }

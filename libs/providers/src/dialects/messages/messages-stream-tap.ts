@@ -3,6 +3,7 @@ import { SseEventSplitter, sseEvent } from '../../streaming/sse-events';
 import type { DialectError, StreamRelay } from '../dialect';
 import { anthropicError } from './messages-errors';
 import { AnthropicUsage, mergeAnthropicUsage, readAnthropicUsage } from './messages-usage';
+import { wireText } from '../../wire-text';
 
 const MAX_KEPT_CHARS = 512 * 1024;
 
@@ -55,7 +56,7 @@ export class MessagesStreamTap implements StreamRelay {
     }
     if (parsed.type === 'message_start') this.wireUsage = mergeAnthropicUsage(this.wireUsage, parsed.message?.usage);
     else if (parsed.type === 'message_delta') this.wireUsage = mergeAnthropicUsage(this.wireUsage, parsed.usage);
-    else if (parsed.type === 'error') this.streamError = String(parsed.error?.type ?? 'upstream_error');
+    else if (parsed.type === 'error') this.streamError = wireText(parsed.error?.type ?? 'upstream_error');
   }
 
   private keepDelta(data: string): void {

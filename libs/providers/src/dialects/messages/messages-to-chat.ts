@@ -1,4 +1,5 @@
 import { badField, DialectRequestError, ParsedRequest, TranslatedRequest } from '../dialect';
+import { wireText } from '../../wire-text';
 
 /** Request fields translated to chat completions. */
 export const TRANSLATED_FIELDS = [
@@ -23,6 +24,8 @@ const TRANSLATED = new Set<string>(TRANSLATED_FIELDS);
 const REFUSED = new Set<string>(REFUSED_FIELDS);
 
 type Block = Record<string, unknown> & { type?: unknown };
+/** An array element as read off the wire: a client may send `null` where a block belongs. */
+type WireBlock = Block | null | undefined;
 type ChatMessage = Record<string, unknown>;
 
 /**
@@ -34,7 +37,8 @@ export function messagesToChat(request: ParsedRequest): TranslatedRequest {
   const body = request.body;
   const ignored = new Set<string>();
   for (const field of Object.keys(body)) {
-    if (REFUSED.has(field)) throw badField(field, `\`${field}\` needs a provider that serves the Messages API natively; this model's provider is reached through translation.`);
+    if (REFUSED.has(field))
+      throw badField(field, `\`${field}\` needs a provider that serves the Messages API natively; this model's provider is reached through translation.`);
     if (!TRANSLATED.has(field)) ignored.add(field);
   }
   const messages: ChatMessage[] = [];
@@ -62,15 +66,15 @@ function systemText(system: unknown): string {
   if (typeof system === 'string') return system;
   if (!Array.isArray(system)) return '';
   return system
-    .map((block: Block, i) => {
+    .map((block: WireBlock, i) => {
       if (block?.type !== 'text' || typeof block.text !== 'string') throw badField(`system[${i}]`, `\`system[${i}]\` must be a text block.`);
       return block.text;
     })
     .join('\n\n');
 }
 
-function blocksOf(content: unknown): Block[] {
-  return typeof content === 'string' ? [{ type: 'text', text: content }] : (content as Block[]);
+function blocksOf(content: unknown): WireBlock[] {
+  return typeof content === 'string' ? [{ type: 'text', text: content }] : (content as WireBlock[]);
 }
 
 /** A user turn: its tool results become `tool` messages (first, right after the assistant's calls), the rest one user message. */
@@ -83,13 +87,13 @@ function userMessages(content: unknown, i: number, ignored: Set<string>): ChatMe
     if (block?.cache_control !== undefined) ignored.add('cache_control');
     switch (block?.type) {
       case 'text':
-        parts.push({ type: 'text', text: String(block.text ?? '') });
+        parts.push({ type: 'text', text: wireText(block.text ?? '') });
         break;
       case 'image':
         parts.push({ type: 'image_url', image_url: { url: imageUrl(block, at) } });
         break;
       case 'tool_result':
-        tools.push({ role: 'tool', tool_call_id: String(block.tool_use_id ?? ''), content: toolResultText(block, at) });
+        tools.push({ role: 'tool', tool_call_id: wireText(block.tool_use_id ?? ''), content: toolResultText(block, at) });
         break;
       default:
         throw unsupportedBlock(block, at);
@@ -110,10 +114,14 @@ function assistantMessage(content: unknown, i: number, ignored: Set<string>): Ch
     const at = `messages[${i}].content[${j}]`;
     switch (block?.type) {
       case 'text':
-        text += String(block.text ?? '');
+        text += wireText(block.text ?? '');
         break;
       case 'tool_use':
-        toolCalls.push({ id: String(block.id ?? ''), type: 'function', function: { name: String(block.name ?? ''), arguments: JSON.stringify(block.input ?? {}) } });
+        toolCalls.push({
+          id: wireText(block.id ?? ''),
+          type: 'function',
+          function: { name: wireText(block.name ?? ''), arguments: JSON.stringify(block.input ?? {}) },
+        });
         break;
       case 'thinking':
       case 'redacted_thinking':
@@ -130,7 +138,7 @@ function assistantMessage(content: unknown, i: number, ignored: Set<string>): Ch
 
 function imageUrl(block: Block, at: string): string {
   const source = block.source as { type?: unknown; media_type?: unknown; data?: unknown; url?: unknown } | undefined;
-  if (source?.type === 'base64' && typeof source.data === 'string') return `data:${String(source.media_type ?? 'image/png')};base64,${source.data}`;
+  if (source?.type === 'base64' && typeof source.data === 'string') return `data:${wireText(source.media_type ?? 'image/png')};base64,${source.data}`;
   if (source?.type === 'url' && typeof source.url === 'string') return source.url;
   throw badField(`${at}.source`, `\`${at}.source\` must be a base64 or URL image source.`);
 }
@@ -142,18 +150,25 @@ function toolResultText(block: Block, at: string): string {
   if (!Array.isArray(block.content)) throw badField(`${at}.content`, `\`${at}.content\` must be a string or an array of text blocks.`);
   return (
     prefix +
-    (block.content as Block[])
+    (block.content as WireBlock[])
       .map((part, k) => {
-        if (part?.type !== 'text') throw badField(`${at}.content[${k}]`, `\`${at}.content[${k}]\`: only text can be returned from a tool through translation (got \`${String(part?.type)}\`).`);
-        return String(part.text ?? '');
+        if (part?.type !== 'text')
+          throw badField(
+            `${at}.content[${k}]`,
+            `\`${at}.content[${k}]\`: only text can be returned from a tool through translation (got \`${String(part?.type)}\`).`,
+          );
+        return wireText(part.text ?? '');
       })
       .join('\n')
   );
 }
 
-function toolOf(tool: Block, i: number): Record<string, unknown> {
+function toolOf(tool: WireBlock, i: number): Record<string, unknown> {
   if (tool?.type !== undefined && tool.type !== 'custom') {
-    throw badField(`tools[${i}].type`, `\`tools[${i}]\` is a server tool (\`${String(tool.type)}\`), which needs a provider that serves the Messages API natively.`);
+    throw badField(
+      `tools[${i}].type`,
+      `\`tools[${i}]\` is a server tool (\`${wireText(tool.type)}\`), which needs a provider that serves the Messages API natively.`,
+    );
   }
   if (typeof tool?.name !== 'string') throw badField(`tools[${i}].name`, `\`tools[${i}].name\` must be a string.`);
   const fn: Record<string, unknown> = { name: tool.name, parameters: tool.input_schema ?? { type: 'object', properties: {} } };
@@ -180,6 +195,6 @@ function toolChoiceOf(choice: unknown): { choice?: unknown; parallel?: boolean }
   }
 }
 
-function unsupportedBlock(block: Block, at: string): DialectRequestError {
+function unsupportedBlock(block: WireBlock, at: string): DialectRequestError {
   return badField(`${at}.type`, `\`${at}\`: content blocks of type \`${String(block?.type)}\` cannot be translated to chat completions.`);
 }

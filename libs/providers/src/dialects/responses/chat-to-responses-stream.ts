@@ -3,6 +3,7 @@ import { readUsage, TokenUsage } from '../../usage';
 import type { DialectError, StreamRelay } from '../dialect';
 import { newId, ResponseEcho, responseEnvelope, statusFor, toResponsesUsage } from './chat-to-response';
 import type { FunctionCallItem, MessageItem, OutputItem, ReasoningItem, ResponseObject } from './responses-wire';
+import { wireText } from '../../wire-text';
 
 const EVENT_BOUNDARY = /\r?\n\r?\n/;
 const MAX_KEPT_CHARS = 512 * 1024;
@@ -143,7 +144,7 @@ export class ChatToResponsesStream implements StreamRelay {
       return '';
     }
     if (chunk.error) {
-      this.streamError = String(chunk.error.code ?? chunk.error.type ?? 'upstream_error');
+      this.streamError = wireText(chunk.error.code ?? chunk.error.type ?? 'upstream_error');
       return this.closeAll() + this.fail(this.streamError, typeof chunk.error.message === 'string' ? chunk.error.message : 'The provider reported an error.');
     }
     const usage = readUsage(chunk.usage);
@@ -170,11 +171,19 @@ export class ChatToResponsesStream implements StreamRelay {
       const item: ReasoningItem = { id: newId('rs'), type: 'reasoning', summary: [] };
       this.reasoning = { item, index: this.open(item), text: '' };
       out += this.event('response.output_item.added', { output_index: this.reasoning.index, item });
-      out += this.event('response.reasoning_summary_part.added', { item_id: item.id, output_index: this.reasoning.index, summary_index: 0, part: { type: 'summary_text', text: '' } });
+      out += this.event('response.reasoning_summary_part.added', {
+        item_id: item.id,
+        output_index: this.reasoning.index,
+        summary_index: 0,
+        part: { type: 'summary_text', text: '' },
+      });
     }
     this.reasoning.text += delta;
     this.keep(delta);
-    return out + this.event('response.reasoning_summary_text.delta', { item_id: this.reasoning.item.id, output_index: this.reasoning.index, summary_index: 0, delta });
+    return (
+      out +
+      this.event('response.reasoning_summary_text.delta', { item_id: this.reasoning.item.id, output_index: this.reasoning.index, summary_index: 0, delta })
+    );
   }
 
   /** Answer text or a refusal: parts of one assistant message item. */
@@ -190,19 +199,32 @@ export class ChatToResponsesStream implements StreamRelay {
     if (open.parts[open.parts.length - 1]?.kind !== kind) {
       if (open.parts.length > 0) out += this.closePart(open);
       open.parts.push({ kind, value: '' });
-      out += this.event('response.content_part.added', { item_id: open.item.id, output_index: open.index, content_index: open.parts.length - 1, part: partOf(kind, '') });
+      out += this.event('response.content_part.added', {
+        item_id: open.item.id,
+        output_index: open.index,
+        content_index: open.parts.length - 1,
+        part: partOf(kind, ''),
+      });
     }
     open.parts[open.parts.length - 1].value += delta;
     this.keep(delta);
     const at = { item_id: open.item.id, output_index: open.index, content_index: open.parts.length - 1 };
-    return out + (kind === 'output_text' ? this.event('response.output_text.delta', { ...at, delta, logprobs: [] }) : this.event('response.refusal.delta', { ...at, delta }));
+    return (
+      out +
+      (kind === 'output_text'
+        ? this.event('response.output_text.delta', { ...at, delta, logprobs: [] })
+        : this.event('response.refusal.delta', { ...at, delta }))
+    );
   }
 
   /** The `…done` events of the message's growing part. */
   private closePart(open: OpenText): string {
     const { kind, value } = open.parts[open.parts.length - 1];
     const at = { item_id: open.item.id, output_index: open.index, content_index: open.parts.length - 1 };
-    const done = kind === 'output_text' ? this.event('response.output_text.done', { ...at, text: value, logprobs: [] }) : this.event('response.refusal.done', { ...at, refusal: value });
+    const done =
+      kind === 'output_text'
+        ? this.event('response.output_text.done', { ...at, text: value, logprobs: [] })
+        : this.event('response.refusal.done', { ...at, refusal: value });
     return done + this.event('response.content_part.done', { ...at, part: partOf(kind, value) });
   }
 
@@ -264,7 +286,12 @@ export class ChatToResponsesStream implements StreamRelay {
     for (const open of [...this.calls.values()].sort((a, b) => a.index - b.index)) {
       if (open.item.status !== 'in_progress') continue;
       open.item.status = 'completed';
-      out += this.event('response.function_call_arguments.done', { item_id: open.item.id, output_index: open.index, name: open.item.name, arguments: open.item.arguments });
+      out += this.event('response.function_call_arguments.done', {
+        item_id: open.item.id,
+        output_index: open.index,
+        name: open.item.name,
+        arguments: open.item.arguments,
+      });
       out += this.event('response.output_item.done', { output_index: open.index, item: open.item });
     }
     return out;
@@ -292,7 +319,7 @@ export class ChatToResponsesStream implements StreamRelay {
   }
 
   private snapshot(): ResponseObject {
-    return { ...this.response, output: this.response.output.map((item) => ({ ...item })) as OutputItem[] };
+    return { ...this.response, output: this.response.output.map((item) => ({ ...item })) };
   }
 
   private keep(text: string): void {

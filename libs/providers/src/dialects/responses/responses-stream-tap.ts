@@ -2,6 +2,7 @@ import type { TokenUsage } from '../../usage';
 import { SseEventSplitter, sseEvent } from '../../streaming/sse-events';
 import type { DialectError, StreamRelay } from '../dialect';
 import { readResponsesUsage } from './responses-usage';
+import { wireText } from '../../wire-text';
 
 const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 const MAX_KEPT_CHARS = 512 * 1024;
@@ -66,11 +67,11 @@ export class ResponsesStreamTap implements StreamRelay {
       return;
     }
     if (type === 'error') {
-      this.streamError = String(parsed.code ?? 'upstream_error');
+      this.streamError = wireText(parsed.code ?? 'upstream_error');
       return;
     }
     if (!TERMINAL.has(type)) return;
     this.usage = readResponsesUsage(parsed.response?.usage) ?? this.usage;
-    if (type === 'response.failed') this.streamError = String(parsed.response?.error?.code ?? 'response_failed');
+    if (type === 'response.failed') this.streamError = wireText(parsed.response?.error?.code ?? 'response_failed');
   }
 }

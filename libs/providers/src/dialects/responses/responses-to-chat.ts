@@ -1,12 +1,5 @@
 import { badField } from '../dialect';
-import {
-  DROPPED_TOOLS,
-  IGNORED_FIELDS,
-  IGNORED_INPUT_ITEMS,
-  REFUSED_FIELDS,
-  REFUSED_TOOLS,
-  TRANSLATED_FIELDS,
-} from './responses-field-lists';
+import { DROPPED_TOOLS, IGNORED_FIELDS, IGNORED_INPUT_ITEMS, REFUSED_FIELDS, REFUSED_TOOLS, TRANSLATED_FIELDS } from './responses-field-lists';
 import type { ResponsesBody, ResponsesContentPart, ResponsesInputItem, ResponsesTool } from './responses-wire';
 
 type ChatContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string; detail?: string } };
@@ -130,8 +123,10 @@ function refusalMessage(field: string): string {
 function addItem(messages: ChatMessage[], item: ResponsesInputItem, i: number, ignored: Set<string>): void {
   const type = item.type ?? 'message';
   switch (type) {
-    case 'message':
-      return addMessage(messages, item, `input[${i}]`);
+    case 'message': {
+      addMessage(messages, item, `input[${i}]`);
+      return;
+    }
     case 'function_call': {
       if (typeof item.call_id !== 'string' || typeof item.name !== 'string') {
         throw badField(`input[${i}]`, `\`input[${i}]\`: a function_call needs a string \`call_id\` and \`name\`.`);
@@ -142,7 +137,7 @@ function addItem(messages: ChatMessage[], item: ResponsesInputItem, i: number, i
         function: { name: item.name, arguments: typeof item.arguments === 'string' ? item.arguments : JSON.stringify(item.arguments ?? {}) },
       };
       // Consecutive calls (and the assistant text just before them) form one assistant turn.
-      const last = messages[messages.length - 1];
+      const last = messages.at(-1);
       if (last?.role === 'assistant') (last.tool_calls ??= []).push(call);
       else messages.push({ role: 'assistant', content: null, tool_calls: [call] });
       return;
@@ -186,12 +181,15 @@ function userPart(part: ResponsesContentPart, at: string): ChatContentPart {
   if ((part.type === 'input_text' || part.type === 'output_text') && typeof part.text === 'string') return { type: 'text', text: part.text };
   if (part.type === 'input_image') {
     if (typeof part.image_url !== 'string') {
-      throw badField(part.file_id ? `${at}.file_id` : `${at}.image_url`, `\`${at}\`: images must be given by \`image_url\` (a URL or data URL) for this model; uploaded files (\`file_id\`) are not available.`);
+      throw badField(
+        part.file_id ? `${at}.file_id` : `${at}.image_url`,
+        `\`${at}\`: images must be given by \`image_url\` (a URL or data URL) for this model; uploaded files (\`file_id\`) are not available.`,
+      );
     }
     const detail = typeof part.detail === 'string' && part.detail !== 'auto' ? { detail: part.detail } : {};
     return { type: 'image_url', image_url: { url: part.image_url, ...detail } };
   }
-  throw badField(`${at}.type`, `\`${at}.type\` \`${safeName(String(part.type))}\` cannot be translated to chat completions for this model.`);
+  throw badField(`${at}.type`, `\`${at}.type\` \`${safeName(part.type)}\` cannot be translated to chat completions for this model.`);
 }
 
 /** Text of system, developer and assistant content (chat completions takes plain text there). */
@@ -201,7 +199,7 @@ function partsText(parts: ResponsesContentPart[], at: string): string {
       if (!isObject(part)) throw badField(`${at}.content[${j}]`, `\`${at}.content[${j}]\` must be an object.`);
       if (typeof part.text === 'string') return part.text;
       if (part.type === 'refusal' && typeof part.refusal === 'string') return part.refusal;
-      throw badField(`${at}.content[${j}].type`, `\`${at}.content[${j}].type\` \`${safeName(String(part.type))}\` is only accepted in user messages.`);
+      throw badField(`${at}.content[${j}].type`, `\`${at}.content[${j}].type\` \`${safeName(part.type)}\` is only accepted in user messages.`);
     })
     .join('');
 }
@@ -236,7 +234,10 @@ function translateTools(tools: ResponsesTool[], ignored: Set<string>): NonNullab
     } else if (DROPPED_TOOL_TYPES.has(tool.type)) {
       ignored.add(`tools[type=${tool.type}]`);
     } else if (REFUSED_TOOL_TYPES.has(tool.type)) {
-      throw badField(`tools[${i}].type`, `\`tools[${i}]\`: the \`${tool.type}\` tool cannot be served for this model (it is translated to chat completions, which has function tools only).`);
+      throw badField(
+        `tools[${i}].type`,
+        `\`tools[${i}]\`: the \`${tool.type}\` tool cannot be served for this model (it is translated to chat completions, which has function tools only).`,
+      );
     } else {
       throw badField(`tools[${i}].type`, `\`tools[${i}].type\` \`${safeName(tool.type)}\` is not supported for this model; use function tools.`);
     }
@@ -253,7 +254,8 @@ function translateToolChoice(choice: unknown, haveTools: boolean): unknown {
 
 function translateTextFormat(text: ResponsesBody['text'], ignored: Set<string>): unknown {
   if (!text) return undefined;
-  for (const key of Object.keys(text)) if (key !== 'format' && text[key] !== undefined && text[key] !== null) ignored.add(`text.${HEADER_SAFE.test(key) ? key : 'unknown'}`);
+  for (const key of Object.keys(text))
+    if (key !== 'format' && text[key] !== undefined && text[key] !== null) ignored.add(`text.${HEADER_SAFE.test(key) ? key : 'unknown'}`);
   const format = text.format;
   if (!format || format.type === 'text') return undefined;
   if (format.type === 'json_object') return { type: 'json_object' };

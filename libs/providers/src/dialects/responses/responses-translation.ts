@@ -4,6 +4,7 @@ import { chatToResponse } from './chat-to-response';
 import { ChatToResponsesStream } from './chat-to-responses-stream';
 import { responsesToChat } from './responses-to-chat';
 import type { ResponsesBody } from './responses-wire';
+import { wireText } from '../../wire-text';
 
 /** The response id of a translated call: derived from the gateway's request id (the usage event's id). */
 const responseIdFor = (context: TranslationContext) => `resp_${context.requestId.replace(/-/g, '')}`;
@@ -29,8 +30,8 @@ export class ResponsesTranslation implements ChatTranslation {
 
   errorFromChat(status: number, body: unknown): string {
     const record = (body ?? {}) as { error?: { message?: unknown; code?: unknown; param?: unknown }; error_msg?: unknown; error_code?: unknown };
-    const message = String(record.error?.message ?? record.error_msg ?? `The provider answered ${status}.`);
-    const code = String(record.error?.code ?? record.error_code ?? `upstream_${status}`);
+    const message = wireText(record.error?.message ?? record.error_msg ?? `The provider answered ${status}.`);
+    const code = wireText(record.error?.code ?? record.error_code ?? `upstream_${status}`);
     const param = typeof record.error?.param === 'string' ? record.error.param : null;
     return openAiErrorBody({ status, code, message, param });
   }
