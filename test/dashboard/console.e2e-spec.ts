@@ -40,8 +40,23 @@ describe('console in a browser', () => {
     await seed.model('fake-model', providerId, { input: '1', output: '2', currency: 'CNY' });
     const now = Date.now();
     const event = (userId: string, departmentId: string, minutesAgo: number, tokens: number, status = 200) =>
-      usageRecord({ userId, departmentId, providerId, model: 'fake-model', createdAt: new Date(now - minutesAgo * 60_000).toISOString(), promptTokens: tokens, completionTokens: 0, totalTokens: tokens, cost: '0.001', status, latencyMs: 20 });
-    await writeUsage(seed.dataSource, [...Array.from({ length: 6 }, (_, i) => event(dev, mine, i * 7, 100 + i, i === 3 ? 502 : 200)), event(stranger, other, 2, 99_999)]);
+      usageRecord({
+        userId,
+        departmentId,
+        providerId,
+        model: 'fake-model',
+        createdAt: new Date(now - minutesAgo * 60_000).toISOString(),
+        promptTokens: tokens,
+        completionTokens: 0,
+        totalTokens: tokens,
+        cost: '0.001',
+        status,
+        latencyMs: 20,
+      });
+    await writeUsage(seed.dataSource, [
+      ...Array.from({ length: 6 }, (_, i) => event(dev, mine, i * 7, 100 + i, i === 3 ? 502 : 200)),
+      event(stranger, other, 2, 99_999),
+    ]);
     admin = await startAdmin(url, { GATEWAY_PUBLIC_URL: 'https://llm.example.test' });
     gateway = await startGateway(url);
     browser = await launchChromium();
@@ -139,7 +154,10 @@ describe('console in a browser', () => {
     await dialog.getByRole('button', { name: 'Done' }).click();
     const row = page.getByRole('row', { name: /laptop/ });
     await row.getByRole('button', { name: 'Revoke' }).click();
-    await page.getByRole('alertdialog', { name: /Revoke the key/ }).getByRole('button', { name: 'Revoke key' }).click();
+    await page
+      .getByRole('alertdialog', { name: /Revoke the key/ })
+      .getByRole('button', { name: 'Revoke key' })
+      .click();
     await row.getByRole('cell', { name: 'Revoked' }).waitFor();
     expect(await eventually(key, 401)).toBe(401);
     await done(page);
@@ -190,9 +208,14 @@ describe('console in a browser', () => {
     await requestsField.fill('1');
     expect(await requestsField.getAttribute('aria-invalid')).toBeNull(); // the complaint goes as the person types
     await quota.getByRole('button', { name: 'Save' }).click();
-    await page.getByRole('row', { name: /Per day/ }).waitFor({ timeout: 5000 }).catch(async (error: Error) => {
-      throw new Error(`${error.message}\n${await page.getByRole('main').innerText()}\n${await quota.innerText().catch(() => '')}`);
-    });
+    await page
+      .getByRole('row', { name: /Per day/ })
+      .waitFor({ timeout: 5000 })
+      .catch(async (error: unknown) => {
+        throw new Error(
+          `${error instanceof Error ? error.message : String(error)}\n${await page.getByRole('main').innerText()}\n${await quota.innerText().catch(() => '')}`,
+        );
+      });
     await expectAccessible(page);
     await screenshot(page, 'team-lead-person-en');
 
@@ -205,7 +228,7 @@ describe('console in a browser', () => {
     await done(page);
   });
 
-  it('finance: downloads the month as CSV (BOM, the chosen department\'s rows), sees balances and reconciliation', async () => {
+  it("finance: downloads the month as CSV (BOM, the chosen department's rows), sees balances and reconciliation", async () => {
     const page = await open();
     await signIn(page, admin.url, 'finance@x.test', password);
     await page.getByRole('link', { name: 'Reports' }).click();
@@ -215,7 +238,7 @@ describe('console in a browser', () => {
     await expectAccessible(page);
     await screenshot(page, 'finance-reports-en');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
-    const csv = readFileSync((await download.path())!);
+    const csv = readFileSync(await download.path());
     expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = csv.toString('utf8').slice(1);
     const [header, ...rows] = text.trim().split(/\r?\n/);
@@ -228,7 +251,9 @@ describe('console in a browser', () => {
     // the same bytes the API gives for the same question
     const token = await admin.login('finance@x.test', password);
     const last = new Date(Number(month.slice(0, 4)), Number(month.slice(5)), 0).getDate();
-    const api = await fetch(`${admin.url}/api/reports/usage.csv?from=${month}-01&to=${month}-${last}&groupBy=department,user,model&departmentId=${mine}`, { headers: { authorization: `Bearer ${token}` } });
+    const api = await fetch(`${admin.url}/api/reports/usage.csv?from=${month}-01&to=${month}-${last}&groupBy=department,user,model&departmentId=${mine}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(Buffer.from(await api.arrayBuffer()).equals(csv)).toBe(true);
 
     // a custom range, chosen by keyboard: the same rows for the same days
@@ -239,7 +264,7 @@ describe('console in a browser', () => {
     await page.getByLabel('To', { exact: true }).fill(`${month}-${last}`);
     await page.waitForURL(new RegExp(`to=${month}-${last}`));
     const [custom] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
-    expect(readFileSync((await custom.path())!).equals(csv)).toBe(true);
+    expect(readFileSync(await custom.path()).equals(csv)).toBe(true);
 
     await page.getByRole('link', { name: 'Providers' }).click();
     await page.getByRole('heading', { name: 'Reconciliation' }).waitFor();
@@ -308,7 +333,10 @@ describe('console in a browser', () => {
     const created = providers.body.items.find((p: { name: string }) => p.name === 'in-house');
     expect(created).toMatchObject({ kind: 'openai', baseUrl: fake.baseUrl, hasApiKey: true });
     expect(JSON.stringify(created)).not.toContain('sk-in-house-secret');
-    await page.getByRole('row', { name: /fake-openai/ }).getByRole('button', { name: 'Edit' }).click();
+    await page
+      .getByRole('row', { name: /fake-openai/ })
+      .getByRole('button', { name: 'Edit' })
+      .click();
     const edit = page.getByRole('dialog', { name: 'Edit fake-openai' });
     expect(await edit.getByLabel('API key').inputValue()).toBe('');
     await edit.getByRole('button', { name: 'Cancel' }).click();
@@ -376,7 +404,7 @@ describe('console in a browser', () => {
     await done(page);
   });
 
-  it('screenshots of each role\'s main page in both languages', async () => {
+  it("screenshots of each role's main page in both languages", async () => {
     const views: Array<[string, string, string]> = [
       ['developer', 'dev@x.test', '#/usage?range=7d'],
       ['team-lead', 'lead@x.test', '#/people'],

@@ -59,8 +59,9 @@ export function serveMessages(fake: FakeProvider, completionTokens: number, cont
   const path = messagesPathOf(fake);
   fake.on('POST', path, (_req, res, raw) => {
     const body = raw as MessagesBody;
-    if (String(body.model).startsWith('chat-only-')) {
-      return json(res, 404, { type: 'error', error: { type: 'not_found_error', message: `model: ${body.model}` }, request_id: 'req_404' });
+    if (body.model.startsWith('chat-only-')) {
+      json(res, 404, { type: 'error', error: { type: 'not_found_error', message: `model: ${body.model}` }, request_id: 'req_404' });
+      return;
     }
     const usage = usageOf(body, completionTokens);
     const id = `msg_fake${Math.random().toString(16).slice(2, 10)}`;
@@ -69,7 +70,8 @@ export function serveMessages(fake: FakeProvider, completionTokens: number, cont
     const headers = { ...RATE_LIMIT_HEADERS, 'request-id': `req_${id.slice(8)}` };
     if (body.stream !== true) {
       const message = { id, type: 'message', role: 'assistant', model: body.model, content: blocks, stop_reason: stopReason, stop_sequence: null, usage };
-      return json(res, 200, message, headers);
+      json(res, 200, message, headers);
+      return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...headers });
     const events: string[] = [];
@@ -79,15 +81,24 @@ export function serveMessages(fake: FakeProvider, completionTokens: number, cont
       cache_read_input_tokens: usage.cache_read_input_tokens,
       output_tokens: 1,
     };
-    events.push(sse('message_start', { type: 'message_start', message: { id, type: 'message', role: 'assistant', content: [], model: body.model, stop_reason: null, stop_sequence: null, usage: inputSide } }));
+    events.push(
+      sse('message_start', {
+        type: 'message_start',
+        message: { id, type: 'message', role: 'assistant', content: [], model: body.model, stop_reason: null, stop_sequence: null, usage: inputSide },
+      }),
+    );
     blocks.forEach((block, index) => {
       if (block.type === 'text') {
         events.push(sse('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } }));
         if (index === 0) events.push(sse('ping', { type: 'ping' }));
-        for (const piece of split(String(block.text), 4)) events.push(sse('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } }));
+        for (const piece of split(String(block.text), 4))
+          events.push(sse('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } }));
       } else {
-        events.push(sse('content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} } }));
-        for (const piece of split(JSON.stringify(block.input), 3)) events.push(sse('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: piece } }));
+        events.push(
+          sse('content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} } }),
+        );
+        for (const piece of split(JSON.stringify(block.input), 3))
+          events.push(sse('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: piece } }));
       }
       events.push(sse('content_block_stop', { type: 'content_block_stop', index }));
     });

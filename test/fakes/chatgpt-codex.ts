@@ -25,19 +25,18 @@ export class FakeChatGptCodex {
   ) {}
 
   static async start(): Promise<FakeChatGptCodex> {
-    let fake: FakeChatGptCodex | undefined;
-    const backend = createServer((req, res) => fake!.usage(req, res));
+    const backend = createServer((req, res) => fake.usage(req, res));
     const auth = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => fake!.token(req, res, Buffer.concat(chunks).toString('utf8')));
+      req.on('end', () => fake.token(req, res, Buffer.concat(chunks).toString('utf8')));
     });
     const origins: string[] = [];
     for (const server of [backend, auth]) {
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       origins.push(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
     }
-    fake = new FakeChatGptCodex([backend, auth], `${origins[0]}/backend-api`, origins[1]);
+    const fake = new FakeChatGptCodex([backend, auth], `${origins[0]}/backend-api`, origins[1]);
     return fake;
   }
 
@@ -46,21 +45,33 @@ export class FakeChatGptCodex {
   }
 
   private usage(req: IncomingMessage, res: ServerResponse): void {
-    const token = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
+    const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
     const accountId = req.headers['chatgpt-account-id'] as string | undefined;
-    if (req.method !== 'GET' || req.url !== '/backend-api/wham/usage') return send(res, 404, { detail: 'Not Found' });
+    if (req.method !== 'GET' || req.url !== '/backend-api/wham/usage') {
+      send(res, 404, { detail: 'Not Found' });
+      return;
+    }
     this.usageCalls.push({ token, accountId });
     const answer = this.seats.get(token) ?? { status: 401, body: { detail: 'Could not validate credentials' } };
     send(res, answer.status, answer.body);
   }
 
   private token(req: IncomingMessage, res: ServerResponse, raw: string): void {
-    if (req.method !== 'POST' || req.url !== '/oauth/token') return send(res, 404, { error: 'not_found' });
+    if (req.method !== 'POST' || req.url !== '/oauth/token') {
+      send(res, 404, { error: 'not_found' });
+      return;
+    }
     const body = JSON.parse(raw || '{}') as Record<string, unknown>;
     this.tokenCalls.push(body);
-    if (body.grant_type !== 'refresh_token') return send(res, 400, { error: 'unsupported_grant_type' });
+    if (body.grant_type !== 'refresh_token') {
+      send(res, 400, { error: 'unsupported_grant_type' });
+      return;
+    }
     const rotated = this.refreshes.get(String(body.refresh_token));
-    if (!rotated) return send(res, 400, { error: 'invalid_grant', error_description: 'Refresh token has been revoked or already used' });
+    if (!rotated) {
+      send(res, 400, { error: 'invalid_grant', error_description: 'Refresh token has been revoked or already used' });
+      return;
+    }
     this.refreshes.delete(String(body.refresh_token));
     send(res, 200, { ...rotated, token_type: 'Bearer', expires_in: 864000 });
   }
@@ -72,7 +83,9 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /** The verbatim real capture from providers.md §3a, with the windows and plan adjustable. */
-export function whamUsage(overrides: { plan?: string; primary?: Record<string, unknown> | null; secondary?: Record<string, unknown> | null; balance?: string } = {}): Record<string, unknown> {
+export function whamUsage(
+  overrides: { plan?: string; primary?: Record<string, unknown> | null; secondary?: Record<string, unknown> | null; balance?: string } = {},
+): Record<string, unknown> {
   return {
     user_id: 'user-XXXX',
     account_id: 'user-XXXX',
@@ -81,8 +94,14 @@ export function whamUsage(overrides: { plan?: string; primary?: Record<string, u
     rate_limit: {
       allowed: true,
       limit_reached: false,
-      primary_window: overrides.primary === undefined ? { used_percent: 0, limit_window_seconds: 18000, reset_after_seconds: 18000, reset_at: 1777923843 } : overrides.primary,
-      secondary_window: overrides.secondary === undefined ? { used_percent: 76, limit_window_seconds: 604800, reset_after_seconds: 355033, reset_at: 1778260876 } : overrides.secondary,
+      primary_window:
+        overrides.primary === undefined
+          ? { used_percent: 0, limit_window_seconds: 18000, reset_after_seconds: 18000, reset_at: 1777923843 }
+          : overrides.primary,
+      secondary_window:
+        overrides.secondary === undefined
+          ? { used_percent: 76, limit_window_seconds: 604800, reset_after_seconds: 355033, reset_at: 1778260876 }
+          : overrides.secondary,
     },
     code_review_rate_limit: null,
     additional_rate_limits: null,

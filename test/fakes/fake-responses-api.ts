@@ -36,7 +36,15 @@ export class FakeResponsesApi {
   options: Required<FakeResponsesOptions>;
 
   private constructor(options: FakeResponsesOptions) {
-    this.options = { content: 'Hello from the native Responses API.', outputTokens: 11, toolArguments: '{"city":"Paris"}', callTools: true, unservedModels: [], ending: 'completed', ...options };
+    this.options = {
+      content: 'Hello from the native Responses API.',
+      outputTokens: 11,
+      toolArguments: '{"city":"Paris"}',
+      callTools: true,
+      unservedModels: [],
+      ending: 'completed',
+      ...options,
+    };
   }
 
   /** Serves `POST …/responses` on the fake (the path of its kind). */
@@ -53,13 +61,32 @@ export class FakeResponsesApi {
 
   private respond(fake: FakeProvider, res: ServerResponse, body: Json): void {
     if (typeof body !== 'object' || body === null || typeof body.model !== 'string') {
-      return json(res, 400, { error: { message: "Missing required parameter: 'model'.", type: 'invalid_request_error', param: 'model', code: 'missing_required_parameter' } });
+      json(res, 400, {
+        error: { message: "Missing required parameter: 'model'.", type: 'invalid_request_error', param: 'model', code: 'missing_required_parameter' },
+      });
+      return;
     }
     if (this.options.unservedModels.includes(body.model)) {
-      return json(res, 404, { error: { message: `The model \`${body.model}\` does not exist or you do not have access to it.`, type: 'invalid_request_error', param: null, code: 'model_not_found' } });
+      json(res, 404, {
+        error: {
+          message: `The model \`${body.model}\` does not exist or you do not have access to it.`,
+          type: 'invalid_request_error',
+          param: null,
+          code: 'model_not_found',
+        },
+      });
+      return;
     }
     if (body.previous_response_id && !String(body.previous_response_id).startsWith('resp_')) {
-      return json(res, 400, { error: { message: `Previous response with id '${body.previous_response_id}' not found.`, type: 'invalid_request_error', param: 'previous_response_id', code: 'previous_response_not_found' } });
+      json(res, 400, {
+        error: {
+          message: `Previous response with id '${body.previous_response_id}' not found.`,
+          type: 'invalid_request_error',
+          param: 'previous_response_id',
+          code: 'previous_response_not_found',
+        },
+      });
+      return;
     }
     const usage = fakeResponsesUsage(body, this.options.outputTokens);
     const reasoner = body.model.includes('reasoner');
@@ -68,7 +95,8 @@ export class FakeResponsesApi {
     const text = tool ? '' : this.answerText(body);
     const output: Json[] = [];
     if (reasoner) output.push({ id: `rs_${id}`, type: 'reasoning', summary: [{ type: 'summary_text', text: 'Thinking it over.' }] });
-    if (tool) output.push({ id: `fc_${id}`, type: 'function_call', status: 'completed', arguments: this.options.toolArguments, call_id: `call_${id}`, name: tool });
+    if (tool)
+      output.push({ id: `fc_${id}`, type: 'function_call', status: 'completed', arguments: this.options.toolArguments, call_id: `call_${id}`, name: tool });
     else output.push({ id: `msg_${id}`, type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] });
     const ending = this.options.ending;
     const response = (status: string, out: Json[], withUsage: boolean) => ({
@@ -96,7 +124,10 @@ export class FakeResponsesApi {
       user: null,
       metadata: {},
     });
-    if (body.stream !== true) return json(res, 200, response(ending === 'incomplete' ? 'incomplete' : 'completed', output, true));
+    if (body.stream !== true) {
+      json(res, 200, response(ending === 'incomplete' ? 'incomplete' : 'completed', output, true));
+      return;
+    }
 
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     const events: string[] = [];
@@ -117,8 +148,14 @@ export class FakeResponsesApi {
         event('response.function_call_arguments.done', { item_id: item.id, output_index: index, arguments: item.arguments });
       } else {
         event('response.output_item.added', { output_index: index, item: { ...item, status: 'in_progress', content: [] } });
-        event('response.content_part.added', { item_id: item.id, output_index: index, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } });
-        for (const piece of split(text, 3)) event('response.output_text.delta', { item_id: item.id, output_index: index, content_index: 0, delta: piece, logprobs: [] });
+        event('response.content_part.added', {
+          item_id: item.id,
+          output_index: index,
+          content_index: 0,
+          part: { type: 'output_text', text: '', annotations: [] },
+        });
+        for (const piece of split(text, 3))
+          event('response.output_text.delta', { item_id: item.id, output_index: index, content_index: 0, delta: piece, logprobs: [] });
         event('response.output_text.done', { item_id: item.id, output_index: index, content_index: 0, text, logprobs: [] });
         event('response.content_part.done', { item_id: item.id, output_index: index, content_index: 0, part: item.content[0] });
       }

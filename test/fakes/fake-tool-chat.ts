@@ -28,19 +28,32 @@ export function installToolChat(fake: FakeProvider, options: ToolChatOptions = {
   fake.on('POST', path, (req, res, raw) => {
     const body = raw as Json;
     const tools: Json[] = Array.isArray(body?.tools) ? body.tools : [];
-    if (tools.length === 0) return original(req, res, raw);
+    if (tools.length === 0) {
+      original(req, res, raw);
+      return;
+    }
     const messages: Json[] = body.messages;
     const last = messages[messages.length - 1];
     const prompt = fakePromptTokens(messages);
     const usage = { prompt_tokens: prompt, completion_tokens: COMPLETION_TOKENS, total_tokens: prompt + COMPLETION_TOKENS };
     const id = `chatcmpl-${Math.random().toString(16).slice(2)}`;
-    const call = last?.role === 'tool' ? null : { id: `call_${id.slice(8, 20)}`, name: options.name ?? tools[0].function.name, arguments: options.arguments ?? '{"city":"Paris"}' };
+    const call =
+      last?.role === 'tool'
+        ? null
+        : { id: `call_${id.slice(8, 20)}`, name: options.name ?? tools[0].function.name, arguments: options.arguments ?? '{"city":"Paris"}' };
     const text = call ? null : `The tool said: ${String(last.content)}`;
     if (body.stream !== true) {
       const message = call
         ? { role: 'assistant', content: null, tool_calls: [{ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } }] }
         : { role: 'assistant', content: text };
-      const payload = JSON.stringify({ id, object: 'chat.completion', created: 0, model: body.model, choices: [{ index: 0, message, finish_reason: call ? 'tool_calls' : 'stop' }], usage });
+      const payload = JSON.stringify({
+        id,
+        object: 'chat.completion',
+        created: 0,
+        model: body.model,
+        choices: [{ index: 0, message, finish_reason: call ? 'tool_calls' : 'stop' }],
+        usage,
+      });
       res.writeHead(200, { 'content-type': 'application/json' });
       return void res.end(payload);
     }
@@ -49,7 +62,12 @@ export function installToolChat(fake: FakeProvider, options: ToolChatOptions = {
     const events: string[] = [];
     if (call) {
       const half = Math.ceil(call.arguments.length / 2);
-      events.push(chunk({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }, null));
+      events.push(
+        chunk(
+          { role: 'assistant', content: null, tool_calls: [{ index: 0, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] },
+          null,
+        ),
+      );
       events.push(chunk({ tool_calls: [{ index: 0, function: { arguments: call.arguments.slice(0, half) } }] }, null));
       events.push(chunk({ tool_calls: [{ index: 0, function: { arguments: call.arguments.slice(half) } }] }, null));
       events.push(chunk({}, 'tool_calls', fake.kind === 'huawei-maas' ? usage : null));

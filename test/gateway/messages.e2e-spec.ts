@@ -52,8 +52,16 @@ describe('Anthropic Messages through the gateway (native and translated)', () =>
 
   const sdk = (key = dev.key) => new Anthropic({ apiKey: key, baseURL: gateway.url, maxRetries: 0 });
   const post = (path: string, body: unknown, headers: Record<string, string> = { 'x-api-key': dev.key }) =>
-    fetch(`${gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...headers }, body: JSON.stringify(body) });
-  const weatherTool: Anthropic.Tool = { name: 'get_weather', description: 'Weather in a city', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
+    fetch(`${gateway.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...headers },
+      body: JSON.stringify(body),
+    });
+  const weatherTool: Anthropic.Tool = {
+    name: 'get_weather',
+    description: 'Weather in a city',
+    input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+  };
 
   beforeAll(async () => {
     const url = await createTestDatabase();
@@ -69,7 +77,10 @@ describe('Anthropic Messages through the gateway (native and translated)', () =>
     serveMessages(anthropicNative, 5, 'Hello from a native Messages endpoint.');
     const dashscopeId = await seed.provider('dashscope', dashscope.baseUrl, dashscope.apiKey);
     const qwen = await seed.model('qwen-coder', dashscopeId, { input: '1', output: '2', cached: '0.5', currency: 'CNY', upstream: 'qwen3-coder-plus' });
-    await seed.dataSource.query(`UPDATE models SET aliases = $2, cache_write_input_price = '3' WHERE id = $1`, [qwen, ['claude-sonnet-4-5', 'claude-haiku-4-5']]);
+    await seed.dataSource.query(`UPDATE models SET aliases = $2, cache_write_input_price = '3' WHERE id = $1`, [
+      qwen,
+      ['claude-sonnet-4-5', 'claude-haiku-4-5'],
+    ]);
     const huaweiId = await seed.provider('huawei-maas', huawei.baseUrl, huawei.apiKey);
     await seed.model('qwen-chat-only', dashscopeId, { input: '1', output: '1', currency: 'CNY', upstream: 'chat-only-qwen' });
     await seed.model('DeepSeek-V3', huaweiId, { input: '2', output: '8', currency: 'CNY' });
@@ -92,7 +103,12 @@ describe('Anthropic Messages through the gateway (native and translated)', () =>
 
   it('serves the Anthropic SDK natively at DashScope, usage normalised (prompt includes cache reads and writes), priced with the cache-write price', async () => {
     const { data, response } = await sdk()
-      .messages.create({ model: 'qwen-coder', max_tokens: 100, system: 'Be brief. CACHE_WRITE', messages: [{ role: 'user', content: 'Say hello CACHED please' }] })
+      .messages.create({
+        model: 'qwen-coder',
+        max_tokens: 100,
+        system: 'Be brief. CACHE_WRITE',
+        messages: [{ role: 'user', content: 'Say hello CACHED please' }],
+      })
       .withResponse();
     expect(data.content).toEqual([{ type: 'text', text: 'Hello from Qwen, natively.' }]);
     expect(data.usage.input_tokens).toBe(3 + 3 + 4);
@@ -133,7 +149,15 @@ describe('Anthropic Messages through the gateway (native and translated)', () =>
     expect(huawei.requests[0].path).toBe('/anthropic/v1/messages');
     const requestId = (await stream.withResponse()).response.headers.get('x-request-id');
     const event = await eventFor(requestId);
-    expect(event).toMatchObject({ endpoint: 'messages', stream: true, prompt_tokens: 7 + FAKE_CACHE_READ, cached_tokens: FAKE_CACHE_READ, cache_write_tokens: 0, completion_tokens: 9, estimated: false });
+    expect(event).toMatchObject({
+      endpoint: 'messages',
+      stream: true,
+      prompt_tokens: 7 + FAKE_CACHE_READ,
+      cached_tokens: FAKE_CACHE_READ,
+      cache_write_tokens: 0,
+      completion_tokens: 9,
+      estimated: false,
+    });
     expect(event.ttft_ms).not.toBeNull();
   });
 
@@ -168,7 +192,14 @@ describe('Anthropic Messages through the gateway (native and translated)', () =>
   });
 
   it('passes Claude Code beta requests through natively: ?beta=true, unknown body fields, anthropic-beta; the key as x-api-key or Bearer of any case', async () => {
-    const body = { model: 'qwen-coder', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }], context_management: { edits: [] }, output_config: { effort: 'low' }, metadata: { user_id: 'u1' } };
+    const body = {
+      model: 'qwen-coder',
+      max_tokens: 20,
+      messages: [{ role: 'user', content: 'hi' }],
+      context_management: { edits: [] },
+      output_config: { effort: 'low' },
+      metadata: { user_id: 'u1' },
+    };
     const res = await post('/v1/messages?beta=true', body, { 'x-api-key': dev.key, 'anthropic-beta': 'context-management-2025-06-27' });
     expect(res.status).toBe(200);
     const sent = dashscope.requests[0];
@@ -195,15 +226,27 @@ describe('Anthropic Messages through the gateway (native and translated)', () =>
     const unknown = await post('/v1/messages', { model: 'claude-nope', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] });
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as Json).error.type).toBe('not_found_error');
-    await expect(sdk().messages.create({ model: 'qwen-coder', max_tokens: 5, messages: [{ role: 'robot' as 'user', content: 'x' }] })).rejects.toMatchObject({ status: 400 });
+    await expect(sdk().messages.create({ model: 'qwen-coder', max_tokens: 5, messages: [{ role: 'robot' as 'user', content: 'x' }] })).rejects.toMatchObject({
+      status: 400,
+    });
   });
 
   it("relays the provider's rate-limit and retry headers and its request id unchanged on a 429", async () => {
     dashscope.mode = {
       type: 'error',
       status: 429,
-      body: { type: 'error', error: { type: 'rate_limit_error', message: 'Number of request tokens has exceeded your per-minute rate limit' }, request_id: 'req_429' },
-      headers: { 'retry-after': '7', 'retry-after-ms': '6500', 'anthropic-ratelimit-tokens-remaining': '0', 'x-ratelimit-remaining-requests': '0', 'request-id': 'req_429' },
+      body: {
+        type: 'error',
+        error: { type: 'rate_limit_error', message: 'Number of request tokens has exceeded your per-minute rate limit' },
+        request_id: 'req_429',
+      },
+      headers: {
+        'retry-after': '7',
+        'retry-after-ms': '6500',
+        'anthropic-ratelimit-tokens-remaining': '0',
+        'x-ratelimit-remaining-requests': '0',
+        'request-id': 'req_429',
+      },
     };
     const res = await post('/v1/messages', { model: 'qwen-coder', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] });
     expect(res.status).toBe(429);
@@ -217,7 +260,9 @@ describe('Anthropic Messages through the gateway (native and translated)', () =>
   });
 
   it('resolves aliases (Claude Code model names) to the model they name, metered under it; GET /v1/models/{id}', async () => {
-    const { response } = await sdk().messages.create({ model: 'claude-haiku-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'title?' }] }).withResponse();
+    const { response } = await sdk()
+      .messages.create({ model: 'claude-haiku-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'title?' }] })
+      .withResponse();
     expect(dashscope.requests[0].body.model).toBe('qwen3-coder-plus');
     expect((await eventFor(response.headers.get('x-request-id'))).model).toBe('qwen-coder');
     const one = await fetch(`${gateway.url}/v1/models/claude-sonnet-4-5`, { headers: { 'x-api-key': dev.key } });
@@ -230,12 +275,23 @@ describe('Anthropic Messages through the gateway (native and translated)', () =>
   });
 
   it('translates to chat completions for an openai-kind provider: a tool round trip, not streamed', async () => {
-    const first = await sdk().messages.create({ model: 'gpt-translated', max_tokens: 200, system: 'You are terse.', tools: [weatherTool], messages: [{ role: 'user', content: 'Weather in Paris?' }] });
+    const first = await sdk().messages.create({
+      model: 'gpt-translated',
+      max_tokens: 200,
+      system: 'You are terse.',
+      tools: [weatherTool],
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+    });
     const chat = openai.requests[0];
     expect(chat.path).toBe('/v1/chat/completions');
     expect(chat.body.model).toBe('gpt-4o-mini');
-    expect(chat.body.messages).toEqual([{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'Weather in Paris?' }]);
-    expect(chat.body.tools).toEqual([{ type: 'function', function: { name: 'get_weather', description: 'Weather in a city', parameters: weatherTool.input_schema } }]);
+    expect(chat.body.messages).toEqual([
+      { role: 'system', content: 'You are terse.' },
+      { role: 'user', content: 'Weather in Paris?' },
+    ]);
+    expect(chat.body.tools).toEqual([
+      { type: 'function', function: { name: 'get_weather', description: 'Weather in a city', parameters: weatherTool.input_schema } },
+    ]);
     expect(first.stop_reason).toBe('tool_use');
     expect(first.content).toEqual([
       { type: 'text', text: 'Let me check.' },
@@ -254,7 +310,11 @@ describe('Anthropic Messages through the gateway (native and translated)', () =>
       })
       .withResponse();
     expect(openai.requests[1].body.messages.slice(1)).toEqual([
-      { role: 'assistant', content: 'Let me check.', tool_calls: [{ id: 'call_fake01', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' } }] },
+      {
+        role: 'assistant',
+        content: 'Let me check.',
+        tool_calls: [{ id: 'call_fake01', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' } }],
+      },
       { role: 'tool', tool_call_id: 'call_fake01', content: '18 C and sunny' },
     ]);
     expect(second.content).toEqual([{ type: 'text', text: 'The tool said: 18 C and sunny' }]);
@@ -265,12 +325,18 @@ describe('Anthropic Messages through the gateway (native and translated)', () =>
   });
 
   it('translates a stream chunk by chunk into Messages events, tool arguments as input_json_delta, usage in message_delta', async () => {
-    const res = await post('/v1/messages', { model: 'gpt-translated', max_tokens: 100, stream: true, tools: [weatherTool], messages: [{ role: 'user', content: 'Weather?' }] });
+    const res = await post('/v1/messages', {
+      model: 'gpt-translated',
+      max_tokens: 100,
+      stream: true,
+      tools: [weatherTool],
+      messages: [{ role: 'user', content: 'Weather?' }],
+    });
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const events = (await res.text())
       .split('\n\n')
       .filter(Boolean)
-      .map((raw) => ({ name: raw.split('\n')[0].replace('event: ', ''), data: JSON.parse(raw.split('\n')[1].slice(6)) as Json }));
+      .map((raw) => ({ name: raw.split('\n')[0].replace('event: ', ''), data: JSON.parse(raw.split('\n')[1].slice(6)) }));
     expect(events.map((e) => e.name)).toEqual([
       'message_start',
       'content_block_start',
@@ -285,7 +351,10 @@ describe('Anthropic Messages through the gateway (native and translated)', () =>
       'message_stop',
     ]);
     expect(events[4].data.content_block).toEqual({ type: 'tool_use', id: 'call_fake01', name: 'get_weather', input: {} });
-    const json = events.filter((e) => e.data.delta?.type === 'input_json_delta').map((e) => e.data.delta.partial_json).join('');
+    const json = events
+      .filter((e) => e.data.delta?.type === 'input_json_delta')
+      .map((e) => e.data.delta.partial_json)
+      .join('');
     expect(JSON.parse(json)).toEqual({ city: 'Paris', unit: 'celsius' });
     expect(events[9].data.delta.stop_reason).toBe('tool_use');
     const event = await eventFor(res.headers.get('x-request-id'));
@@ -293,32 +362,72 @@ describe('Anthropic Messages through the gateway (native and translated)', () =>
     expect(event).toMatchObject({ stream: true, completion_tokens: 12, estimated: false });
     expect(openai.requests[0].body.stream_options).toEqual({ include_usage: true });
 
-    const sdkStream = sdk().messages.stream({ model: 'gpt-translated', max_tokens: 100, tools: [weatherTool], messages: [{ role: 'user', content: 'Weather?' }] });
+    const sdkStream = sdk().messages.stream({
+      model: 'gpt-translated',
+      max_tokens: 100,
+      tools: [weatherTool],
+      messages: [{ role: 'user', content: 'Weather?' }],
+    });
     const final = await sdkStream.finalMessage();
     expect(final.content[1]).toEqual({ type: 'tool_use', id: 'call_fake01', name: 'get_weather', input: { city: 'Paris', unit: 'celsius' } });
     expect(final.usage.output_tokens).toBe(12);
   });
 
   it('names ignored hints in x-tollgate-ignored and refuses what cannot be translated, naming the field', async () => {
-    const ok = await post('/v1/messages', { model: 'gpt-translated', max_tokens: 10, thinking: { type: 'enabled', budget_tokens: 1024 }, top_k: 5, messages: [{ role: 'user', content: 'x' }] });
+    const ok = await post('/v1/messages', {
+      model: 'gpt-translated',
+      max_tokens: 10,
+      thinking: { type: 'enabled', budget_tokens: 1024 },
+      top_k: 5,
+      messages: [{ role: 'user', content: 'x' }],
+    });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('x-tollgate-ignored')).toBe('thinking, top_k');
-    const server = await post('/v1/messages', { model: 'gpt-translated', max_tokens: 10, tools: [{ type: 'web_search_20250305', name: 'web_search' }], messages: [{ role: 'user', content: 'x' }] });
+    const server = await post('/v1/messages', {
+      model: 'gpt-translated',
+      max_tokens: 10,
+      tools: [{ type: 'web_search_20250305', name: 'web_search' }],
+      messages: [{ role: 'user', content: 'x' }],
+    });
     expect(server.status).toBe(400);
     expect(((await server.json()) as Json).error.message).toContain('tools[0]');
-    const doc = await post('/v1/messages', { model: 'gpt-translated', max_tokens: 10, messages: [{ role: 'user', content: [{ type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'x' } }] }] });
+    const doc = await post('/v1/messages', {
+      model: 'gpt-translated',
+      max_tokens: 10,
+      messages: [{ role: 'user', content: [{ type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'x' } }] }],
+    });
     expect(doc.status).toBe(400);
     expect(((await doc.json()) as Json).error.message).toContain('messages[0].content[0]');
     expect(openai.requests).toHaveLength(1);
   });
 
   it('translates images to image_url parts', async () => {
-    await post('/v1/messages', { model: 'gpt-translated', max_tokens: 10, messages: [{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } }] }] });
-    expect(openai.requests[0].body.messages[0].content).toEqual([{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }]);
+    await post('/v1/messages', {
+      model: 'gpt-translated',
+      max_tokens: 10,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is this?' },
+            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+          ],
+        },
+      ],
+    });
+    expect(openai.requests[0].body.messages[0].content).toEqual([
+      { type: 'text', text: 'What is this?' },
+      { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+    ]);
   });
 
   it("translated errors come back in Anthropic's shape", async () => {
-    openai.mode = { type: 'error', status: 400, body: { error: { message: 'bad thing', type: 'invalid_request_error', param: null, code: 'bad' } }, headers: { 'x-ratelimit-remaining-tokens': '10' } };
+    openai.mode = {
+      type: 'error',
+      status: 400,
+      body: { error: { message: 'bad thing', type: 'invalid_request_error', param: null, code: 'bad' } },
+      headers: { 'x-ratelimit-remaining-tokens': '10' },
+    };
     const res = await post('/v1/messages', { model: 'gpt-translated', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] });
     expect(res.status).toBe(400);
     expect(res.headers.get('x-ratelimit-remaining-tokens')).toBe('10');
@@ -338,7 +447,9 @@ describe('Anthropic Messages through the gateway (native and translated)', () =>
     expect(res.status).toBe(200);
     expect(((await res.json()) as Json).content[0].text).toBe('Hello from the fake provider, streaming as the real one does.');
     expect(dashscope.requests.map((r) => r.path)).toEqual(['/apps/anthropic/v1/messages', '/compatible-mode/v1/chat/completions']);
-    const stream = await sdk().messages.stream({ model: 'qwen-chat-only', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }).finalMessage();
+    const stream = await sdk()
+      .messages.stream({ model: 'qwen-chat-only', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] })
+      .finalMessage();
     expect(stream.content[0]).toMatchObject({ type: 'text', text: 'Hello from the fake provider, streaming as the real one does.' });
   });
 
@@ -347,7 +458,11 @@ describe('Anthropic Messages through the gateway (native and translated)', () =>
     const native = await sdk(counter.key).messages.countTokens({ model: 'qwen-coder', messages: [{ role: 'user', content: 'one two three' }] });
     expect(native.input_tokens).toBe(6);
     expect(dashscope.requests[0].path).toBe('/apps/anthropic/v1/messages/count_tokens');
-    const local = await post('/v1/messages/count_tokens', { model: 'gpt-translated', messages: [{ role: 'user', content: 'one two three' }] }, { 'x-api-key': counter.key });
+    const local = await post(
+      '/v1/messages/count_tokens',
+      { model: 'gpt-translated', messages: [{ role: 'user', content: 'one two three' }] },
+      { 'x-api-key': counter.key },
+    );
     expect(local.status).toBe(200);
     expect(local.headers.get('x-tollgate-estimated')).toBe('true');
     expect(((await local.json()) as Json).input_tokens).toBeGreaterThan(3);

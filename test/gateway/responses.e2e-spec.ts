@@ -61,7 +61,8 @@ describe('POST /v1/responses (OpenAI SDK, native and translated, real PostgreSQL
 
   /** The key's usage events once `expected` have been written (events are batched), and a moment more for any extra. */
   async function eventCount(apiKeyId: string, expected: number): Promise<number> {
-    const count = async (): Promise<number> => (await seed.dataSource.query(`SELECT count(*)::int AS n FROM usage_events WHERE api_key_id = $1`, [apiKeyId]))[0].n;
+    const count = async (): Promise<number> =>
+      (await seed.dataSource.query(`SELECT count(*)::int AS n FROM usage_events WHERE api_key_id = $1`, [apiKeyId]))[0].n;
     for (let i = 0; i < 200 && (await count()) < expected; i++) await new Promise((resolve) => setTimeout(resolve, 50));
     await new Promise((resolve) => setTimeout(resolve, 300));
     return count();
@@ -138,7 +139,7 @@ describe('POST /v1/responses (OpenAI SDK, native and translated, real PostgreSQL
         cached_tokens: usage.input_tokens_details.cached_tokens,
         completion_tokens: 11,
         reasoning_tokens: 0,
-        total_tokens: usage.input_tokens + 11,
+        total_tokens: Number(usage.input_tokens) + 11,
         estimated: false,
         provider_id: providerIds.dashscope,
       });
@@ -172,7 +173,16 @@ describe('POST /v1/responses (OpenAI SDK, native and translated, real PostgreSQL
       const usage = fakeResponsesUsage(body, 11);
       expect(completed.response.usage).toEqual(usage);
       const row = await eventFor(response.headers.get('x-request-id'));
-      expect(row).toMatchObject({ status: 200, endpoint: 'responses', stream: true, prompt_tokens: usage.input_tokens, completion_tokens: 11, reasoning_tokens: 4, cached_tokens: 0, estimated: false });
+      expect(row).toMatchObject({
+        status: 200,
+        endpoint: 'responses',
+        stream: true,
+        prompt_tokens: usage.input_tokens,
+        completion_tokens: 11,
+        reasoning_tokens: 4,
+        cached_tokens: 0,
+        estimated: false,
+      });
       expect(row.ttft_ms).not.toBeNull();
     });
 
@@ -212,7 +222,14 @@ describe('POST /v1/responses (OpenAI SDK, native and translated, real PostgreSQL
       expect(text).toBe('Hello from the fake provider, streaming as the real one does.');
       expect(dashscope.requests.map((r) => r.path)).toEqual(['/compatible-mode/v1/responses', '/compatible-mode/v1/chat/completions']);
       const prompt = fakePromptTokens(dashscope.requests[1].body.messages);
-      expect(await eventFor(response.headers.get('x-request-id'))).toMatchObject({ status: 200, endpoint: 'responses', stream: true, prompt_tokens: prompt, completion_tokens: 12, estimated: false });
+      expect(await eventFor(response.headers.get('x-request-id'))).toMatchObject({
+        status: 200,
+        endpoint: 'responses',
+        stream: true,
+        prompt_tokens: prompt,
+        completion_tokens: 12,
+        estimated: false,
+      });
     });
 
     it('passes previous_response_id to a provider that keeps responses, and its 400 back unchanged', async () => {
@@ -230,7 +247,13 @@ describe('POST /v1/responses (OpenAI SDK, native and translated, real PostgreSQL
         const res = await post({ model: 'qwen-native', input: 'hi there', stream: true });
         const text = await res.text();
         expect(text).toContain('event: response.failed');
-        expect(await eventFor(res.headers.get('x-request-id'))).toMatchObject({ status: 200, error_code: 'server_error', prompt_tokens: 5, completion_tokens: 11, estimated: false });
+        expect(await eventFor(res.headers.get('x-request-id'))).toMatchObject({
+          status: 200,
+          error_code: 'server_error',
+          prompt_tokens: 5,
+          completion_tokens: 11,
+          estimated: false,
+        });
       } finally {
         api.reset();
         FakeResponsesApi.install(dashscope, { unservedModels: ['qwen-mt-turbo'] });
@@ -241,7 +264,14 @@ describe('POST /v1/responses (OpenAI SDK, native and translated, real PostgreSQL
   describe('translated to chat completions (Huawei MaaS; openai kind by default)', () => {
     it('answers responses.create whole from a chat completion, naming the ignored hints', async () => {
       const { data, response } = await client()
-        .responses.create({ model: 'deepseek-maas', instructions: 'Be brief.', input: 'Say hello', store: false, include: ['reasoning.encrypted_content'], prompt_cache_key: 's1' })
+        .responses.create({
+          model: 'deepseek-maas',
+          instructions: 'Be brief.',
+          input: 'Say hello',
+          store: false,
+          include: ['reasoning.encrypted_content'],
+          prompt_cache_key: 's1',
+        })
         .withResponse();
       expect(data.object).toBe('response');
       expect(data.status).toBe('completed');
@@ -250,7 +280,13 @@ describe('POST /v1/responses (OpenAI SDK, native and translated, real PostgreSQL
       expect(response.headers.get('x-tollgate-ignored')).toBe('store, include, prompt_cache_key');
       const upstream = huawei.requests[0];
       expect(upstream.path).toBe('/v1/chat/completions');
-      expect(upstream.body).toEqual({ model: 'DeepSeek-V3', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Say hello' }] });
+      expect(upstream.body).toEqual({
+        model: 'DeepSeek-V3',
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'Say hello' },
+        ],
+      });
       const prompt = fakePromptTokens(upstream.body.messages);
       expect(data.usage).toMatchObject({ input_tokens: prompt, output_tokens: 12, total_tokens: prompt + 12 });
       expect(await eventFor(response.headers.get('x-request-id'))).toMatchObject({
@@ -272,7 +308,10 @@ describe('POST /v1/responses (OpenAI SDK, native and translated, real PostgreSQL
       const types = events.map((e) => e.type);
       expect(types.slice(0, 4)).toEqual(['response.created', 'response.in_progress', 'response.output_item.added', 'response.content_part.added']);
       expect(types.slice(-4)).toEqual(['response.output_text.done', 'response.content_part.done', 'response.output_item.done', 'response.completed']);
-      const text = events.filter((e): e is Extract<ResponseStreamEvent, { type: 'response.output_text.delta' }> => e.type === 'response.output_text.delta').map((e) => e.delta).join('');
+      const text = events
+        .filter((e): e is Extract<ResponseStreamEvent, { type: 'response.output_text.delta' }> => e.type === 'response.output_text.delta')
+        .map((e) => e.delta)
+        .join('');
       expect(text).toBe('Hello from the fake provider, streaming as the real one does.');
       expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
       const upstream = huawei.requests[0].body;
@@ -309,18 +348,30 @@ describe('POST /v1/responses (OpenAI SDK, native and translated, real PostgreSQL
       ]);
 
       const second = await openai.responses
-        .create({ model: 'gpt-translated', input: [...input, call, { type: 'function_call_output', call_id: call.call_id, output: '18°C and sunny' }], tools: [WEATHER_TOOL] })
+        .create({
+          model: 'gpt-translated',
+          input: [...input, call, { type: 'function_call_output', call_id: call.call_id, output: '18°C and sunny' }],
+          tools: [WEATHER_TOOL],
+        })
         .withResponse();
       expect(second.data.output_text).toBe('The tool said: 18°C and sunny');
       const messages = openaiTranslated.requests[1].body.messages;
       expect(messages).toEqual([
         { role: 'user', content: 'Weather in Paris?' },
-        { role: 'assistant', content: null, tool_calls: [{ id: call.call_id, type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: call.call_id, type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+        },
         { role: 'tool', tool_call_id: call.call_id, content: '18°C and sunny' },
       ]);
       const firstRow = await eventFor(first.response.headers.get('x-request-id'));
       const secondRow = await eventFor(second.response.headers.get('x-request-id'));
-      expect(firstRow).toMatchObject({ stream: true, prompt_tokens: fakePromptTokens(openaiTranslated.requests[0].body.messages), completion_tokens: TOOL_CHAT_COMPLETION_TOKENS });
+      expect(firstRow).toMatchObject({
+        stream: true,
+        prompt_tokens: fakePromptTokens(openaiTranslated.requests[0].body.messages),
+        completion_tokens: TOOL_CHAT_COMPLETION_TOKENS,
+      });
       expect(secondRow).toMatchObject({ stream: false, prompt_tokens: fakePromptTokens(messages), completion_tokens: TOOL_CHAT_COMPLETION_TOKENS });
     });
 
@@ -336,7 +387,12 @@ describe('POST /v1/responses (OpenAI SDK, native and translated, real PostgreSQL
         expect(res.status).toBe(400);
         const body = await json(res);
         expect(body.error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_request', param });
-        expect(await eventFor(res.headers.get('x-request-id'))).toMatchObject({ status: 400, endpoint: 'responses', error_code: 'invalid_request', total_tokens: 0 });
+        expect(await eventFor(res.headers.get('x-request-id'))).toMatchObject({
+          status: 400,
+          endpoint: 'responses',
+          error_code: 'invalid_request',
+          total_tokens: 0,
+        });
       }
       expect(huawei.requests).toHaveLength(0);
       // background is refused on the native path too: the gateway keeps no responses to poll

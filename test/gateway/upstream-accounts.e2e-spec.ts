@@ -45,7 +45,9 @@ describe('upstream accounts: failover, cool-down, limit groups, fallbacks (real 
     return { fake, providerId };
   }
 
-  async function eventsFor(ids: string[]): Promise<Array<{ id: string; status: number; account_id: string | null; model: string; provider_id: string; cost: string }>> {
+  async function eventsFor(
+    ids: string[],
+  ): Promise<Array<{ id: string; status: number; account_id: string | null; model: string; provider_id: string; cost: string }>> {
     for (let i = 0; i < 100; i++) {
       const rows = await seed.dataSource.query(`SELECT id, status, account_id, model, provider_id, cost::text FROM usage_events WHERE id = ANY($1)`, [ids]);
       if (rows.length === ids.length) return rows;
@@ -84,10 +86,14 @@ describe('upstream accounts: failover, cool-down, limit groups, fallbacks (real 
 
   async function chat(model: string, stream: boolean): Promise<{ id: string; text: string }> {
     if (!stream) {
-      const { data, response } = await client().chat.completions.create({ model, messages: [{ role: 'user', content: 'hello there' }] }).withResponse();
+      const { data, response } = await client()
+        .chat.completions.create({ model, messages: [{ role: 'user', content: 'hello there' }] })
+        .withResponse();
       return { id: response.headers.get('x-request-id')!, text: data.choices[0].message.content ?? '' };
     }
-    const { data, response } = await client().chat.completions.create({ model, stream: true, messages: [{ role: 'user', content: 'hello there' }] }).withResponse();
+    const { data, response } = await client()
+      .chat.completions.create({ model, stream: true, messages: [{ role: 'user', content: 'hello there' }] })
+      .withResponse();
     let text = '';
     for await (const chunk of data) text += chunk.choices[0]?.delta?.content ?? '';
     return { id: response.headers.get('x-request-id')!, text };
@@ -125,7 +131,10 @@ describe('upstream accounts: failover, cool-down, limit groups, fallbacks (real 
     expect(events.every((event) => event.status === 200 && event.account_id === healthy)).toBe(true);
 
     // The limited account cools down (its failure counted, not billed); the dead one is in `auth`.
-    const stored = await until(() => accounts(providerId), (rows) => rows.dead.status === 'auth' && rows.default.status === 'cooling');
+    const stored = await until(
+      () => accounts(providerId),
+      (rows) => rows.dead.status === 'auth' && rows.default.status === 'cooling',
+    );
     expect(stored.dead).toMatchObject({ id: dead, status: 'auth', last_error: 'invalid_api_key' });
     expect(Number(stored.dead.failed_attempts)).toBe(1); // never tried again once refused
     expect(stored.default.status).toBe('cooling');
@@ -143,7 +152,7 @@ describe('upstream accounts: failover, cool-down, limit groups, fallbacks (real 
 
   it('cools a limited account for its Retry-After, then brings it back when it answers again', async () => {
     const { fake, providerId } = await provider(['sk-busy', 'sk-spare']);
-    fake.modeByKey.set('sk-busy', { ...RATE_LIMITED, headers: { 'retry-after': '1' } } as FakeMode);
+    fake.modeByKey.set('sk-busy', { ...RATE_LIMITED, headers: { 'retry-after': '1' } });
     await seed.dataSource.query(`UPDATE provider_accounts SET weight = 1000 WHERE provider_id = $1 AND name = 'default'`, [providerId]);
     const spare = await seed.account(providerId, 'sk-spare', { name: 'spare', weight: 1 });
     await seed.model('qwen-cooling', providerId, { input: '1', output: '1' });
@@ -157,7 +166,10 @@ describe('upstream accounts: failover, cool-down, limit groups, fallbacks (real 
     for (let i = 0; i < 5; i++) during.push((await chat('qwen-cooling', i % 2 === 0)).id);
     expect(busyTried()).toBe(1);
     expect((await eventsFor(during)).every((event) => event.account_id === spare)).toBe(true);
-    const cooling = await until(() => accounts(providerId), (rows) => rows.default.status === 'cooling');
+    const cooling = await until(
+      () => accounts(providerId),
+      (rows) => rows.default.status === 'cooling',
+    );
     expect(cooling.default.cooling_until).not.toBeNull();
 
     fake.modeByKey.delete('sk-busy');
@@ -165,7 +177,10 @@ describe('upstream accounts: failover, cool-down, limit groups, fallbacks (real 
     const after = await chat('qwen-cooling', false);
     const [event] = await eventsFor([after.id]);
     expect(event.account_id).toBe(cooling.default.id); // weight 1000 against 1: back in rotation
-    const recovered = await until(() => accounts(providerId), (rows) => rows.default.status === 'ok');
+    const recovered = await until(
+      () => accounts(providerId),
+      (rows) => rows.default.status === 'ok',
+    );
     expect(recovered.default.status).toBe('ok');
   });
 
@@ -173,7 +188,7 @@ describe('upstream accounts: failover, cool-down, limit groups, fallbacks (real 
     const { fake, providerId } = await provider(['sk-only']);
     await seed.model('qwen-only', providerId, { input: '1', output: '1' });
     await catalogHas();
-    fake.mode = { ...RATE_LIMITED, headers: { 'retry-after': '30' } } as FakeMode;
+    fake.mode = { ...RATE_LIMITED, headers: { 'retry-after': '30' } };
     const ask = () =>
       fetch(`${gateway.url}/v1/chat/completions`, {
         method: 'POST',
@@ -187,7 +202,10 @@ describe('upstream accounts: failover, cool-down, limit groups, fallbacks (real 
     expect(fake.requests).toHaveLength(2);
     fake.mode = { type: 'ok' }; // the provider recovered before its Retry-After
     expect((await ask()).status).toBe(200);
-    const recovered = await until(() => accounts(providerId), (rows) => rows.default.status === 'ok');
+    const recovered = await until(
+      () => accounts(providerId),
+      (rows) => rows.default.status === 'ok',
+    );
     expect(recovered.default.status).toBe('ok');
   });
 
@@ -232,7 +250,10 @@ describe('upstream accounts: failover, cool-down, limit groups, fallbacks (real 
     expect([second, (await accounts(providerId)).default.id]).toContain(event.account_id);
     await new Promise((resolve) => setTimeout(resolve, 700)); // one recorder flush
     const rows = await accounts(providerId);
-    expect(Object.values(rows).map((row) => [row.status, row.failed_attempts])).toEqual([['ok', '0'], ['ok', '0']]);
+    expect(Object.values(rows).map((row) => [row.status, row.failed_attempts])).toEqual([
+      ['ok', '0'],
+      ['ok', '0'],
+    ]);
   });
 
   it('falls back to another provider’s model when every account of the model’s provider is limited or down, metered under the model that answered', async () => {
@@ -263,7 +284,10 @@ describe('upstream accounts: failover, cool-down, limit groups, fallbacks (real 
     await seed.model('qwen-gone', gone.providerId, { input: '1', output: '1' });
     await seed.dataSource.query(`UPDATE models SET fallbacks = ARRAY['qwen-up'] WHERE name = 'qwen-gone'`);
     const refused = await provider(['sk-right']);
-    await seed.dataSource.query(`UPDATE provider_accounts SET encrypted_credentials = (SELECT encrypted_credentials FROM provider_accounts WHERE provider_id = $1) WHERE provider_id = $2`, [gone.providerId, refused.providerId]);
+    await seed.dataSource.query(
+      `UPDATE provider_accounts SET encrypted_credentials = (SELECT encrypted_credentials FROM provider_accounts WHERE provider_id = $1) WHERE provider_id = $2`,
+      [gone.providerId, refused.providerId],
+    );
     await seed.model('qwen-refused', refused.providerId, { input: '1', output: '1' });
     await catalogHas();
 
@@ -332,7 +356,12 @@ describe('upstream accounts: failover, cool-down, limit groups, fallbacks (real 
       expect(healthy.totalTokens as number).toBeGreaterThan(0);
       const dead = res.body.rows.filter((row) => row.account === 'dead');
       expect(dead).toEqual([]); // it never answered a call: no usage rows, its failed attempt is in the account view
-      const byProvider = await call<{ rows: Array<Record<string, unknown>> }>(admin.url, 'GET', '/api/usage/summary?range=today&groupBy=provider&limit=1000', token);
+      const byProvider = await call<{ rows: Array<Record<string, unknown>> }>(
+        admin.url,
+        'GET',
+        '/api/usage/summary?range=today&groupBy=provider&limit=1000',
+        token,
+      );
       const providerTotals = new Map(byProvider.body.rows.map((row) => [row.providerId, row.totalTokens]));
       const accountTotals = new Map<unknown, number>();
       for (const row of res.body.rows) accountTotals.set(row.providerId, (accountTotals.get(row.providerId) ?? 0) + (row.totalTokens as number));
@@ -341,13 +370,17 @@ describe('upstream accounts: failover, cool-down, limit groups, fallbacks (real 
 
     it('exports the account column in contract order in the CSV', async () => {
       const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-      const res = await fetch(`${admin.url}/api/reports/usage.csv?from=${day(-1)}&to=${day(1)}&groupBy=day,account,provider`, { headers: { authorization: `Bearer ${token}` } });
+      const res = await fetch(`${admin.url}/api/reports/usage.csv?from=${day(-1)}&to=${day(1)}&groupBy=day,account,provider`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(res.status).toBe(200);
-      const lines = (await res.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
+      const lines = (await res.text())
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n');
       expect(lines[0].startsWith('provider,account,day,requests,failed_requests,')).toBe(true);
       const healthy = lines.filter((line) => line.split(',')[1] === 'healthy');
       expect(healthy.reduce((sum, line) => sum + Number(line.split(',')[3]), 0)).toBe(20);
     });
   });
 });
-

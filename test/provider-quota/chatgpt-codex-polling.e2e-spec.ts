@@ -35,7 +35,7 @@ describe('chatgpt-codex seats: wham/usage per account, token refresh, clear stat
     codex = await FakeChatGptCodex.start();
     hook = createServer((req, res) => {
       let body = '';
-      req.on('data', (chunk) => (body += chunk));
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
       req.on('end', () => {
         alerts.push(JSON.parse(body));
         res.end();
@@ -79,13 +79,28 @@ describe('chatgpt-codex seats: wham/usage per account, token refresh, clear stat
   const byName = (accounts: AccountView[]) => Object.fromEntries(accounts.map((account) => [account.accountName, account]));
 
   it('creates a chatgpt-codex provider without apiKey and seats with write-only tokens', async () => {
-    const created = await admin.call('POST', '/api/providers', token, { name: 'codex-seats', kind: 'chatgpt-codex', baseUrl: codex.baseUrl, options: { windowAlertPercent: 90 } });
+    const created = await admin.call('POST', '/api/providers', token, {
+      name: 'codex-seats',
+      kind: 'chatgpt-codex',
+      baseUrl: codex.baseUrl,
+      options: { windowAlertPercent: 90 },
+    });
     expect(created.status).toBe(201);
     providerId = created.body.id;
     const seats: Array<[string, Record<string, unknown>]> = [
       ['borrowed', { accessToken: 'at-borrowed', refreshToken: 'rt-borrowed', chatgptAccountId: 'acc-borrowed' }],
       ['bare', { accessToken: 'at-bare', chatgptAccountId: 'acc-bare' }],
-      ['expiring', { accessToken: 'at-expiring-1', refreshToken: 'rt-expiring-1', chatgptAccountId: 'acc-expiring', refresh: true, authBaseUrl: codex.authBaseUrl, clientId: 'app_custom_client' }],
+      [
+        'expiring',
+        {
+          accessToken: 'at-expiring-1',
+          refreshToken: 'rt-expiring-1',
+          chatgptAccountId: 'acc-expiring',
+          refresh: true,
+          authBaseUrl: codex.authBaseUrl,
+          clientId: 'app_custom_client',
+        },
+      ],
       ['fine', { accessToken: 'at-fine', chatgptAccountId: 'acc-fine' }],
       ['gone', { accessToken: 'at-gone', chatgptAccountId: 'acc-gone' }],
       ['revoked', { accessToken: 'at-revoked', refreshToken: 'rt-revoked', chatgptAccountId: 'acc-revoked', refresh: true, authBaseUrl: codex.authBaseUrl }],
@@ -96,7 +111,10 @@ describe('chatgpt-codex seats: wham/usage per account, token refresh, clear stat
       ids[name] = account.body.id;
     }
     // a metadata address is refused for the token endpoint too
-    const metadata = await admin.call('POST', `/api/providers/${providerId}/accounts`, token, { name: 'evil', options: { accessToken: 'x', authBaseUrl: 'http://169.254.169.254' } });
+    const metadata = await admin.call('POST', `/api/providers/${providerId}/accounts`, token, {
+      name: 'evil',
+      options: { accessToken: 'x', authBaseUrl: 'http://169.254.169.254' },
+    });
     expect(metadata.status).toBe(400);
     expect(metadata.body.message).toMatch(/^options\.authBaseUrl: /);
     // a codex provider serves no models (Tollgate polls the seats; it does not proxy through them)
@@ -115,13 +133,24 @@ describe('chatgpt-codex seats: wham/usage per account, token refresh, clear stat
     // refreshed once, with the configured client id, the rotated tokens stored sealed
     const refreshCalls = codex.tokenCalls.filter((call) => call.refresh_token === 'rt-expiring-1');
     expect(refreshCalls).toEqual([expect.objectContaining({ grant_type: 'refresh_token', client_id: 'app_custom_client' })]);
-    const [row]: Array<{ encrypted_credentials: string }> = await seed.dataSource.query(`SELECT encrypted_credentials FROM provider_accounts WHERE id = $1`, [ids.expiring]);
-    expect(box.openJson(row.encrypted_credentials)).toMatchObject({ accessToken: 'at-expiring-2', refreshToken: 'rt-expiring-2', chatgptAccountId: 'acc-expiring' });
+    const [row]: Array<{ encrypted_credentials: string }> = await seed.dataSource.query(`SELECT encrypted_credentials FROM provider_accounts WHERE id = $1`, [
+      ids.expiring,
+    ]);
+    expect(box.openJson(row.encrypted_credentials)).toMatchObject({
+      accessToken: 'at-expiring-2',
+      refreshToken: 'rt-expiring-2',
+      chatgptAccountId: 'acc-expiring',
+    });
     expect(codex.usageCalls.filter((call) => call.accountId === 'acc-expiring').map((call) => call.token)).toEqual(['at-expiring-1', 'at-expiring-2']);
 
     // windows classified by length (the 5 h window came second), plan and credits
     expect(accounts.expiring).toMatchObject({ status: 'ok', plan: 'team', credits: { balance: '9.99' } });
-    expect(accounts.expiring.windows['5h']).toMatchObject({ usedPercent: 93, remainingPercent: 7, limitWindowSeconds: 18000, resetAt: new Date(1777923843000).toISOString() });
+    expect(accounts.expiring.windows['5h']).toMatchObject({
+      usedPercent: 93,
+      remainingPercent: 7,
+      limitWindowSeconds: 18000,
+      resetAt: new Date(1777923843000).toISOString(),
+    });
     expect(accounts.expiring.windows['7d']).toMatchObject({ usedPercent: 40 });
     expect(accounts.fine).toMatchObject({ status: 'ok', plan: 'plus', credits: { balance: '0' } });
     expect(accounts.fine.windows['7d']).toMatchObject({ usedPercent: 76, remainingPercent: 24 });
@@ -138,9 +167,20 @@ describe('chatgpt-codex seats: wham/usage per account, token refresh, clear stat
 
     // the accounts API shows the statuses; alerts went out
     const list = (await admin.call('GET', `/api/providers/${providerId}/accounts`, token)).body.items as Array<{ name: string; status: string }>;
-    expect(Object.fromEntries(list.map((account) => [account.name, account.status]))).toMatchObject({ revoked: 'auth', borrowed: 'auth', gone: 'deactivated', fine: 'ok', expiring: 'ok', bare: 'ok' });
+    expect(Object.fromEntries(list.map((account) => [account.name, account.status]))).toMatchObject({
+      revoked: 'auth',
+      borrowed: 'auth',
+      gone: 'deactivated',
+      fine: 'ok',
+      expiring: 'ok',
+      bare: 'ok',
+    });
     await waitFor(() => alerts.length >= 4);
-    const alerted = (type: string) => alerts.filter((alert) => alert.type === type).map((alert) => alert.details?.accountId).sort();
+    const alerted = (type: string) =>
+      alerts
+        .filter((alert) => alert.type === type)
+        .map((alert) => alert.details?.accountId)
+        .sort();
     expect(alerted('account_auth')).toEqual([ids.borrowed, ids.revoked].sort());
     expect(alerted('account_deactivated')).toEqual([ids.gone]);
     expect(alerted('window_threshold')).toEqual([ids.expiring]);
@@ -153,7 +193,8 @@ describe('chatgpt-codex seats: wham/usage per account, token refresh, clear stat
       (await admin.call('GET', `/api/providers/${providerId}`, token)).body,
       (await admin.call('GET', `/api/providers/${providerId}/accounts/${ids.expiring}`, token)).body,
     ]);
-    for (const secret of ['at-expiring-1', 'at-expiring-2', 'rt-expiring-1', 'rt-expiring-2', 'id-token-x', 'at-fine', 'rt-revoked', 'acc-expiring']) expect([secret, everything.includes(secret)]).toEqual([secret, false]);
+    for (const secret of ['at-expiring-1', 'at-expiring-2', 'rt-expiring-1', 'rt-expiring-2', 'id-token-x', 'at-fine', 'rt-revoked', 'acc-expiring'])
+      expect([secret, everything.includes(secret)]).toEqual([secret, false]);
   });
 
   it('polls again with the stored token (no second refresh), skips refused seats, alerts once', async () => {
@@ -169,11 +210,18 @@ describe('chatgpt-codex seats: wham/usage per account, token refresh, clear stat
     expect(alerts.slice(alertsBefore)).toEqual([]);
 
     // new tokens put the seat back in rotation; a changed token URL needs the refresh token again
-    const movedOnly = await admin.call('PATCH', `/api/providers/${providerId}/accounts/${ids.revoked}`, token, { options: { authBaseUrl: 'http://127.0.0.1:9' } });
+    const movedOnly = await admin.call('PATCH', `/api/providers/${providerId}/accounts/${ids.revoked}`, token, {
+      options: { authBaseUrl: 'http://127.0.0.1:9' },
+    });
     expect(movedOnly.status).toBe(400);
     expect(movedOnly.body.message).toMatch(/^options\.(accessToken|refreshToken|chatgptAccountId): changing options\.authBaseUrl requires/);
-    codex.seats.set('at-revoked-new', { status: 200, body: whamUsage({ plan: 'pro', primary: { used_percent: 5, limit_window_seconds: 604800 }, secondary: null }) });
-    const renewed = await admin.call('PATCH', `/api/providers/${providerId}/accounts/${ids.revoked}`, token, { options: { accessToken: 'at-revoked-new', refreshToken: 'rt-revoked-new' } });
+    codex.seats.set('at-revoked-new', {
+      status: 200,
+      body: whamUsage({ plan: 'pro', primary: { used_percent: 5, limit_window_seconds: 604800 }, secondary: null }),
+    });
+    const renewed = await admin.call('PATCH', `/api/providers/${providerId}/accounts/${ids.revoked}`, token, {
+      options: { accessToken: 'at-revoked-new', refreshToken: 'rt-revoked-new' },
+    });
     expect(renewed.body.status).toBe('ok');
     await admin.call('POST', `/api/providers/${providerId}/poll`, token);
     const again = byName((await quotaOf()).accounts);

@@ -38,14 +38,18 @@ describe('provider quota, balance and usage polling with reconciliation (signed 
     apis = await FakeProviderApis.start(credentials);
     hook = createServer((req, res) => {
       let body = '';
-      req.on('data', (c) => (body += c));
+      req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
         alerts.push(JSON.parse(body));
         res.end();
       });
     });
     await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
-    admin = await startAdmin(url, { PROVIDER_POLL_SECONDS: '3600', ALERT_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/alerts`, ALERT_BALANCE_BELOW: '2000' });
+    admin = await startAdmin(url, {
+      PROVIDER_POLL_SECONDS: '3600',
+      ALERT_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/alerts`,
+      ALERT_BALANCE_BELOW: '2000',
+    });
     adminToken = await admin.login('admin@x.test', 'a-long-password');
     financeToken = await admin.login('fin@x.test', 'a-long-password');
   });

@@ -49,13 +49,20 @@ export class FirstRunService implements OnApplicationBootstrap {
     if (await users.exists({ where: { role: 'admin' } })) return;
     const normalised = email.trim().toLowerCase();
     if (await users.createQueryBuilder('u').where('lower(u.email) = :email', { email: normalised }).getExists()) {
-      this.logger.warn({ email: normalised }, 'ADMIN_EMAIL belongs to an existing user who is not an admin; no admin created (use `npm run cli -- create-admin`)');
+      this.logger.warn(
+        { email: normalised },
+        'ADMIN_EMAIL belongs to an existing user who is not an admin; no admin created (use `npm run cli -- create-admin`)',
+      );
       return;
     }
     try {
       await this.users.createAdmin({ email: normalised, name: 'Administrator', password }, 'ADMIN_EMAIL', manager);
     } catch (error) {
-      if (error instanceof ValidationError) throw new Error(`ADMIN_PASSWORD: ${error.message.replace(/^password: /, '')} (choose a stronger one, or unset it and use \`npm run cli -- create-admin\`)`);
+      if (error instanceof ValidationError)
+        throw new Error(
+          `ADMIN_PASSWORD: ${error.message.replace(/^password: /, '')} (choose a stronger one, or unset it and use \`npm run cli -- create-admin\`)`,
+          { cause: error },
+        );
       throw error;
     }
     this.logger.info({ email: normalised }, 'first admin created from ADMIN_EMAIL');
@@ -74,7 +81,7 @@ export class FirstRunService implements OnApplicationBootstrap {
   private async freeName(manager: EntityManager, base: string): Promise<string> {
     for (let n = 1; ; n++) {
       const name = n === 1 ? base : `${base}-${n}`;
-      const [row] = (await manager.query(`SELECT 1 FROM providers WHERE lower(name) = lower($1)`, [name])) as unknown[];
+      const [row] = await manager.query<unknown[]>(`SELECT 1 FROM providers WHERE lower(name) = lower($1)`, [name]);
       if (!row) return name;
     }
   }

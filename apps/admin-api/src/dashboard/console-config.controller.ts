@@ -24,7 +24,11 @@ export class ConsoleConfigController {
   @Get('config')
   @ApiOkResponse({ type: ConsoleConfigDto })
   async get(): Promise<ConsoleConfigDto> {
-    const [row] = await this.dataSource.query(`SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin' AND active) AS found`);
-    return { gatewayUrl: this.config.gatewayPublicUrl, needsFirstAdmin: !row?.found, firstAdminCommand: 'npm run cli -- create-admin --email <email> --password-stdin' };
+    const [row] = await this.dataSource.query<[{ found: boolean }?]>(`SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin' AND active) AS found`);
+    return {
+      gatewayUrl: this.config.gatewayPublicUrl,
+      needsFirstAdmin: !row?.found,
+      firstAdminCommand: 'npm run cli -- create-admin --email <email> --password-stdin',
+    };
   }
 }

@@ -24,7 +24,7 @@ export class ModelsService {
   list(query: ListModelsQueryDto): Promise<Page<ModelDto>> {
     const qb = this.models.createQueryBuilder('m');
     if (query.providerId) qb.where('m.providerId = :providerId', { providerId: query.providerId });
-    return keysetPage(qb, query, { sort: 'm.name', id: 'm.id', direction: 'ASC' }, ModelDto.from);
+    return keysetPage(qb, query, { sort: 'm.name', id: 'm.id', direction: 'ASC' }, (model) => ModelDto.from(model));
   }
 
   async get(id: string): Promise<ModelDto> {
@@ -167,5 +167,10 @@ function plainTiers(tiers: PriceTierDto[] | null | undefined): Model['priceTiers
   if (!tiers) return null;
   return [...tiers]
     .sort((a, b) => a.minPromptTokens - b.minPromptTokens)
-    .map((tier) => ({ minPromptTokens: tier.minPromptTokens, inputPrice: tier.inputPrice, outputPrice: tier.outputPrice, cachedInputPrice: tier.cachedInputPrice ?? null }));
+    .map((tier) => ({
+      minPromptTokens: tier.minPromptTokens,
+      inputPrice: tier.inputPrice,
+      outputPrice: tier.outputPrice,
+      cachedInputPrice: tier.cachedInputPrice ?? null,
+    }));
 }

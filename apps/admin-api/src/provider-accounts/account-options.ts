@@ -3,6 +3,9 @@ import { accountOptionSpecs } from '@app/providers';
 import { invalid } from '../common/errors';
 import { checkOption } from '../providers/provider-options';
 
+/** A kind's account options by name; a name the client sent may match none. */
+type AccountOptionSpecs = Partial<ReturnType<typeof accountOptionSpecs>>;
+
 export interface SplitAccountOptions {
   /** Credentials to seal; `null` removes one. */
   secrets: Record<string, string | null>;
@@ -14,7 +17,7 @@ export interface SplitAccountOptions {
 export function splitAccountOptions(kind: ProviderKind, options: Record<string, unknown> | undefined): SplitAccountOptions {
   // by kind, from the kind's folder in libs/providers (CONTRACT "Upstream accounts"); kinds without
   // account options take none: their accounts are an API key each
-  const specs = accountOptionSpecs(kind);
+  const specs: AccountOptionSpecs = accountOptionSpecs(kind);
   const split: SplitAccountOptions = { secrets: {}, plain: {} };
   for (const [name, value] of Object.entries(options ?? {})) {
     const spec = specs[name];
@@ -43,10 +46,11 @@ export function assertCredentialsResentOnUrlChange(
   stored: { options: Record<string, unknown>; credentials: Record<string, unknown> },
   sent: { plain: SplitAccountOptions['plain']; secrets: SplitAccountOptions['secrets']; apiKey?: string },
 ): void {
-  const specs = accountOptionSpecs(kind);
+  const specs: AccountOptionSpecs = accountOptionSpecs(kind);
   const changed = Object.keys(sent.plain).find((name) => specs[name]?.type === 'url' && (sent.plain[name] ?? null) !== (stored.options[name] ?? null));
   if (!changed) return;
-  if (typeof stored.credentials.apiKey === 'string' && sent.apiKey === undefined) throw invalid(`apiKey: changing options.${changed} requires sending apiKey again`);
+  if (typeof stored.credentials.apiKey === 'string' && sent.apiKey === undefined)
+    throw invalid(`apiKey: changing options.${changed} requires sending apiKey again`);
   const missing = Object.keys(stored.credentials).find((name) => name !== 'apiKey' && sent.secrets[name] === undefined);
   if (missing) throw invalid(`options.${missing}: changing options.${changed} requires sending options.${missing} again (or null to drop it)`);
 }

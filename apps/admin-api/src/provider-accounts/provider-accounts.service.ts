@@ -32,10 +32,7 @@ export class ProviderAccountsService {
 
   async list(providerId: string): Promise<Page<ProviderAccountDto>> {
     await this.provider(this.dataSource.manager, providerId);
-    const rows = await this.accounts(this.dataSource.manager)
-      .where('a.providerId = :providerId', { providerId })
-      .orderBy('lower(a.name)', 'ASC')
-      .getMany();
+    const rows = await this.accounts(this.dataSource.manager).where('a.providerId = :providerId', { providerId }).orderBy('lower(a.name)', 'ASC').getMany();
     return { items: rows.map((row) => this.view(row)), nextCursor: null };
   }
 
@@ -78,7 +75,11 @@ export class ProviderAccountsService {
       const account = await this.find(tx, providerId, accountId, true);
       const before = this.view(account);
       const { secrets, plain } = splitAccountOptions(provider.kind, dto.options);
-      assertCredentialsResentOnUrlChange(provider.kind, { options: account.options ?? {}, credentials: this.openOrEmpty(account) }, { plain, secrets, apiKey: dto.apiKey });
+      assertCredentialsResentOnUrlChange(
+        provider.kind,
+        { options: account.options ?? {}, credentials: this.openOrEmpty(account) },
+        { plain, secrets, apiKey: dto.apiKey },
+      );
       const credentialsEdited = dto.apiKey !== undefined || Object.keys(secrets).length > 0;
       if (dto.name !== undefined && dto.name.toLowerCase() !== account.name.toLowerCase()) await this.assertNameFree(tx, providerId, dto.name);
       if (dto.name !== undefined) account.name = dto.name;
@@ -96,7 +97,15 @@ export class ProviderAccountsService {
       if (!account.enabled) account.status = 'disabled';
       else if (account.status === 'disabled') account.status = 'ok';
       const after = this.view(await tx.getRepository(ProviderAccount).save(account));
-      await this.audit.record(caller, 'provider_account.update', 'provider_account', accountId, before, { ...after, ...(credentialsEdited ? { credentialsChanged: true } : {}) }, tx);
+      await this.audit.record(
+        caller,
+        'provider_account.update',
+        'provider_account',
+        accountId,
+        before,
+        { ...after, ...(credentialsEdited ? { credentialsChanged: true } : {}) },
+        tx,
+      );
       return after;
     });
   }
@@ -105,10 +114,10 @@ export class ProviderAccountsService {
   async remove(caller: Caller, providerId: string, accountId: string): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
       const account = await this.find(tx, providerId, accountId, true);
-      const used = (await tx.query(
+      const used = await tx.query<unknown[]>(
         `SELECT 1 FROM usage_rollups WHERE account_id = $1 UNION ALL SELECT 1 FROM usage_events WHERE account_id = $1 LIMIT 1`,
         [accountId],
-      )) as unknown[];
+      );
       if (used.length > 0) throw conflict(`Account ${accountId} has usage history; disable it (PATCH {"enabled": false}) instead of deleting it`);
       await tx.getRepository(ProviderAccount).delete(accountId);
       await this.audit.record(caller, 'provider_account.delete', 'provider_account', accountId, this.view(account), null, tx);
@@ -191,7 +200,9 @@ export class ProviderAccountsService {
       providerId: account.providerId,
       name: account.name,
       hasApiKey: typeof credentials.apiKey === 'string' && credentials.apiKey.length > 0,
-      secretOptions: Object.keys(credentials).filter((name) => name !== 'apiKey').sort(),
+      secretOptions: Object.keys(credentials)
+        .filter((name) => name !== 'apiKey')
+        .sort(),
       options: account.options ?? {},
       weight: account.weight,
       enabled: account.enabled,

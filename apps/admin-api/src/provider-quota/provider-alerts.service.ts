@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { fetch } from 'undici';
-import { AppConfig, ROOT_LOGGER } from '@app/core';
+import { AppConfig, errorMessage, ROOT_LOGGER } from '@app/core';
 import { outboundDispatcher } from '@app/providers';
 
 export interface ProviderAlert {
@@ -31,6 +31,6 @@ export class ProviderAlertsService {
       dispatcher: outboundDispatcher(),
     })
       .then((res) => res.arrayBuffer())
-      .catch((error: Error) => this.logger.warn({ err: error.message }, 'alert webhook failed'));
+      .catch((error: unknown) => this.logger.warn({ err: errorMessage(error) }, 'alert webhook failed'));
   }
 }

@@ -41,7 +41,11 @@ export class ProviderPollAccountsRepository {
 
   /** What a poll found about the account's credentials or workspace; `ok` leaves health to the gateway. */
   async markRefused(accountId: string, status: 'auth' | 'deactivated', message: string): Promise<void> {
-    await this.dataSource.query(`UPDATE provider_accounts SET status = $2, cooling_until = NULL, last_error = $3, last_error_at = now() WHERE id = $1`, [accountId, status, message]);
+    await this.dataSource.query(`UPDATE provider_accounts SET status = $2, cooling_until = NULL, last_error = $3, last_error_at = now() WHERE id = $1`, [
+      accountId,
+      status,
+      message,
+    ]);
   }
 
   /**
@@ -49,15 +53,23 @@ export class ProviderPollAccountsRepository {
    * refresh at a time rotates a seat's tokens. What `store` sealed is committed even when
    * `refresh` fails after it: a spent refresh token is never restored.
    */
-  async withCredentialsLocked<T>(accountId: string, refresh: (current: Record<string, unknown>, store: (credentials: Record<string, string>) => Promise<void>) => Promise<T>): Promise<T> {
+  async withCredentialsLocked<T>(
+    accountId: string,
+    refresh: (current: Record<string, unknown>, store: (credentials: Record<string, string>) => Promise<void>) => Promise<T>,
+  ): Promise<T> {
     let failure: { error: unknown } | undefined;
     const result = await this.dataSource.transaction(async (manager) => {
-      const [row]: Array<{ encrypted_credentials: string }> = await manager.query(`SELECT encrypted_credentials FROM provider_accounts WHERE id = $1 FOR UPDATE`, [accountId]);
+      const [row] = await manager.query<[{ encrypted_credentials: string }?]>(`SELECT encrypted_credentials FROM provider_accounts WHERE id = $1 FOR UPDATE`, [
+        accountId,
+      ]);
       if (!row) throw new Error(`account ${accountId} no longer exists`);
       const current = this.open(row.encrypted_credentials) ?? {};
       const store = async (rotated: Record<string, string>) => {
         Object.assign(current, rotated);
-        await manager.query(`UPDATE provider_accounts SET encrypted_credentials = $2, updated_at = now() WHERE id = $1`, [accountId, this.secretBox.sealJson(current)]);
+        await manager.query(`UPDATE provider_accounts SET encrypted_credentials = $2, updated_at = now() WHERE id = $1`, [
+          accountId,
+          this.secretBox.sealJson(current),
+        ]);
       };
       try {
         return await refresh({ ...current }, store);

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Logger } from 'pino';
-import { AppConfig, ROOT_LOGGER } from '@app/core';
+import { AppConfig, errorMessage, ROOT_LOGGER } from '@app/core';
 import { ProviderPollingService } from './provider-polling.service';
 
 const JOB = 'provider-poll';
@@ -33,7 +33,7 @@ export class ProviderPollCron implements OnApplicationBootstrap, OnApplicationSh
     if (this.running) return;
     this.running = this.polling
       .pollDue()
-      .catch((error: Error) => this.logger.error({ err: error.message }, 'provider polling tick failed'))
+      .catch((error: unknown) => this.logger.error({ err: errorMessage(error) }, 'provider polling tick failed'))
       .finally(() => (this.running = undefined));
   }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { AppConfig, ROOT_LOGGER, SecretBox } from '@app/core';
+import { AppConfig, errorMessage, ROOT_LOGGER, SecretBox } from '@app/core';
 import { AccountSnapshotResult, PollContext, PollTarget, providerKind, ProviderSnapshotResult, ReportedUsage, statusFor } from '@app/providers';
 import { parseDecimal } from '@app/usage';
 import { notFound } from '../common/errors';
@@ -42,7 +42,7 @@ export class ProviderPollingService {
       if (!(await this.state.claimDue(providerId, this.config.providerPollSeconds, this.claimant))) continue;
       const provider = await this.snapshots.findProvider(providerId);
       if (!provider) continue;
-      await this.pollProvider(provider).catch((error: Error) => this.logger.error({ providerId, err: error.message }, 'provider poll failed'));
+      await this.pollProvider(provider).catch((error: unknown) => this.logger.error({ providerId, err: errorMessage(error) }, 'provider poll failed'));
       polled++;
     }
     return polled;
@@ -67,7 +67,8 @@ export class ProviderPollingService {
     const provider = await this.snapshots.findProvider(providerId);
     if (!provider) throw notFound('Provider', providerId);
     const poller = providerKind(provider.kind).poller;
-    if (!poller.reportedUsage) return { usage: null, status: 'ok', message: `${provider.kind} offers no usage-statistics API; only Tollgate's figures are shown` };
+    if (!poller.reportedUsage)
+      return { usage: null, status: 'ok', message: `${provider.kind} offers no usage-statistics API; only Tollgate's figures are shown` };
     try {
       const result = await poller.reportedUsage(await this.target(provider), from, to, this.context());
       return { usage: result.usage, status: result.status, message: result.message };
@@ -91,7 +92,9 @@ export class ProviderPollingService {
     this.metrics.providerPolls.inc({ kind: provider.kind, status: result.status });
     await this.alertOn(provider, result, previous);
     for (const account of result.accounts ?? []) {
-      await this.recordAccount(provider, account).catch((error: Error) => this.logger.error({ providerId: provider.id, accountId: account.accountId, err: error.message }, 'account snapshot failed'));
+      await this.recordAccount(provider, account).catch((error: unknown) =>
+        this.logger.error({ providerId: provider.id, accountId: account.accountId, err: errorMessage(error) }, 'account snapshot failed'),
+      );
     }
   }
 
@@ -103,7 +106,11 @@ export class ProviderPollingService {
     if (account.status === 'auth' || account.status === 'deactivated') {
       await this.accounts.markRefused(account.accountId, account.status, account.message ?? account.status);
       if (previous?.status !== account.status) {
-        await this.alerts.raise({ ...base, type: account.status === 'auth' ? 'account_auth' : 'account_deactivated', message: `provider ${provider.name}, account ${account.accountId}: ${account.status} (${account.message ?? ''})` });
+        await this.alerts.raise({
+          ...base,
+          type: account.status === 'auth' ? 'account_auth' : 'account_deactivated',
+          message: `provider ${provider.name}, account ${account.accountId}: ${account.status} (${account.message ?? ''})`,
+        });
       }
     }
     const threshold = Number(provider.options.windowAlertPercent ?? 90);
@@ -143,18 +150,32 @@ export class ProviderPollingService {
   private async alertOn(provider: PolledProviderRow, result: ProviderSnapshotResult, previous: string | undefined): Promise<void> {
     const base = { providerId: provider.id, providerName: provider.name };
     if ((result.status === 'auth' || result.status === 'limited') && previous !== result.status) {
-      await this.alerts.raise({ ...base, type: result.status === 'auth' ? 'provider_auth' : 'provider_limited', message: `provider ${provider.name}: ${result.status} (${result.message ?? ''})` });
+      await this.alerts.raise({
+        ...base,
+        type: result.status === 'auth' ? 'provider_auth' : 'provider_limited',
+        message: `provider ${provider.name}: ${result.status} (${result.message ?? ''})`,
+      });
     }
     const threshold = (provider.options.balanceAlertBelow as string | undefined) ?? this.config.alertBalanceBelow;
-    if (result.balance && threshold !== undefined && parseDecimal(result.balance.amount) < parseDecimal(String(threshold))) {
-      await this.alerts.raise({ ...base, type: 'low_balance', message: `provider ${provider.name}: balance ${result.balance.amount} ${result.balance.currency} is under ${threshold}`, details: { balance: result.balance } });
+    if (result.balance && threshold !== undefined && parseDecimal(result.balance.amount) < parseDecimal(threshold)) {
+      await this.alerts.raise({
+        ...base,
+        type: 'low_balance',
+        message: `provider ${provider.name}: balance ${result.balance.amount} ${result.balance.currency} is under ${threshold}`,
+        details: { balance: result.balance },
+      });
     }
     if (result.usage) {
       const metered = await this.snapshots.meteredRequests(provider.id, new Date(result.usage.from), new Date(result.usage.to));
       const reported = result.usage.requests;
       const drift = reported === 0 ? (metered === 0 ? 0 : 100) : (Math.abs(metered - reported) / reported) * 100;
       if (drift > this.config.alertDriftPercent) {
-        await this.alerts.raise({ ...base, type: 'reconciliation_drift', message: `provider ${provider.name}: metered ${metered} requests, provider reports ${reported} (${drift.toFixed(1)}% drift)`, details: { metered, reported } });
+        await this.alerts.raise({
+          ...base,
+          type: 'reconciliation_drift',
+          message: `provider ${provider.name}: metered ${metered} requests, provider reports ${reported} (${drift.toFixed(1)}% drift)`,
+          details: { metered, reported },
+        });
       }
     }
   }

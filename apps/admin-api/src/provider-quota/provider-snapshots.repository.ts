@@ -44,12 +44,15 @@ export class ProviderSnapshotsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async findProvider(providerId: string): Promise<PolledProviderRow | undefined> {
-    const [row]: PolledProviderRow[] = await this.dataSource.query(`SELECT id, name, kind, base_url, encrypted_credentials, options FROM providers WHERE id = $1`, [providerId]);
+    const [row]: PolledProviderRow[] = await this.dataSource.query(
+      `SELECT id, name, kind, base_url, encrypted_credentials, options FROM providers WHERE id = $1`,
+      [providerId],
+    );
     return row;
   }
 
   async latestStatus(providerId: string): Promise<string | undefined> {
-    const [row]: Array<{ status: string }> = await this.dataSource.query(
+    const [row] = await this.dataSource.query<[{ status: string }?]>(
       `SELECT status FROM provider_snapshots WHERE provider_id = $1 AND account_id IS NULL ORDER BY taken_at DESC, id DESC LIMIT 1`,
       [providerId],
     );
@@ -59,20 +62,38 @@ export class ProviderSnapshotsRepository {
   async record(providerId: string, result: ProviderSnapshotResult): Promise<void> {
     await this.dataSource.query(
       `INSERT INTO provider_snapshots (provider_id, status, message, balance, currency, limits, usage, raw) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [providerId, result.status, result.message, result.balance?.amount ?? null, result.balance?.currency ?? null, JSON.stringify(result.limits), result.usage ? JSON.stringify(result.usage) : null, JSON.stringify(result.raw)],
+      [
+        providerId,
+        result.status,
+        result.message,
+        result.balance?.amount ?? null,
+        result.balance?.currency ?? null,
+        JSON.stringify(result.limits),
+        result.usage ? JSON.stringify(result.usage) : null,
+        JSON.stringify(result.raw),
+      ],
     );
   }
 
   async recordAccount(providerId: string, result: AccountSnapshotResult): Promise<void> {
     await this.dataSource.query(
       `INSERT INTO provider_snapshots (provider_id, account_id, status, message, plan, windows, credits, raw) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [providerId, result.accountId, result.status, result.message, result.plan, JSON.stringify(result.windows), result.credits ? JSON.stringify(result.credits) : null, JSON.stringify(result.raw)],
+      [
+        providerId,
+        result.accountId,
+        result.status,
+        result.message,
+        result.plan,
+        JSON.stringify(result.windows),
+        result.credits ? JSON.stringify(result.credits) : null,
+        JSON.stringify(result.raw),
+      ],
     );
   }
 
   /** The account's latest snapshot before this poll (status and windows, for alerts on a change). */
   async latestOfAccount(accountId: string): Promise<{ status: string; windows: Record<string, AccountWindow> } | undefined> {
-    const [row]: Array<{ status: string; windows: Record<string, AccountWindow> | null }> = await this.dataSource.query(
+    const [row] = await this.dataSource.query<[{ status: string; windows: Record<string, AccountWindow> | null }?]>(
       `SELECT status, windows FROM provider_snapshots WHERE account_id = $1 ORDER BY taken_at DESC, id DESC LIMIT 1`,
       [accountId],
     );

@@ -26,7 +26,7 @@ export class ReconciliationService {
     // a bare date as `to` is inclusive: the whole day
     const to = (/^\d{4}-\d{2}-\d{2}$/.test(toText) ? parse(toText, 'to').plus({ days: 1 }) : parse(toText, 'to')).toJSDate();
     if (to <= from) throw invalid('to must be after from');
-    const [metered] = await this.dataSource.query(
+    const [metered] = await this.dataSource.query<[{ requests: string; failed: string; prompt: string; completion: string; total: string }]>(
       `SELECT coalesce(sum(requests), 0)::bigint AS requests, coalesce(sum(failed_requests), 0)::bigint AS failed,
               coalesce(sum(prompt_tokens), 0)::bigint AS prompt, coalesce(sum(completion_tokens), 0)::bigint AS completion,
               coalesce(sum(total_tokens), 0)::bigint AS total
@@ -42,11 +42,26 @@ export class ReconciliationService {
     };
     const reported = await this.polling.reportedUsage(providerId, from, to);
     const provider = reported.usage
-      ? { requests: reported.usage.requests, errors: reported.usage.errors, promptTokens: reported.usage.promptTokens, completionTokens: reported.usage.completionTokens, totalTokens: reported.usage.totalTokens }
+      ? {
+          requests: reported.usage.requests,
+          errors: reported.usage.errors,
+          promptTokens: reported.usage.promptTokens,
+          completionTokens: reported.usage.completionTokens,
+          totalTokens: reported.usage.totalTokens,
+        }
       : null;
     const difference = provider
       ? Object.fromEntries(Object.entries(gateway).map(([key, value]) => [key, value - provider[key as keyof typeof provider]]))
       : null;
-    return { providerId, from: from.toISOString(), to: to.toISOString(), gateway, provider, difference, providerStatus: reported.status, message: reported.message };
+    return {
+      providerId,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      gateway,
+      provider,
+      difference,
+      providerStatus: reported.status,
+      message: reported.message,
+    };
   }
 }

@@ -13,7 +13,8 @@ export interface SplitOptions {
 const URL_PATTERN = /^https?:\/\/[^\s/?#]+[^\s]*$/i;
 const DECIMAL = /^\d{1,15}(\.\d{1,10})?$/;
 
-function specsOf(kind: string): Readonly<Record<string, OptionSpec>> {
+/** A kind's provider options by name; a name the client sent may match none. */
+function specsOf(kind: string): Readonly<Partial<Record<string, OptionSpec>>> {
   return providerKind(kind).options;
 }
 
@@ -93,5 +94,7 @@ export function maskCredential(value: string): string {
 }
 
 export function maskedOptionNames(kind: string): string[] {
-  return Object.entries(specsOf(kind)).filter(([, spec]) => spec.masked).map(([name]) => name);
+  return Object.entries(specsOf(kind))
+    .filter(([, spec]) => spec?.masked === true)
+    .map(([name]) => name);
 }

@@ -98,9 +98,9 @@ export class ProvidersService {
   async remove(caller: Caller, id: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const provider = await this.find(id, manager.getRepository(Provider), true);
-      const [{ n }] = (await manager.query(`SELECT count(*)::int AS n FROM models WHERE provider_id = $1`, [id])) as Array<{ n: number }>;
+      const [{ n }] = await manager.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM models WHERE provider_id = $1`, [id]);
       if (n > 0) throw conflict(`Provider ${id} still serves ${n} model(s); delete or move them first, or disable the provider`);
-      const used = (await manager.query(`SELECT 1 FROM usage_events WHERE provider_id = $1 LIMIT 1`, [id])) as unknown[];
+      const used = await manager.query<unknown[]>(`SELECT 1 FROM usage_events WHERE provider_id = $1 LIMIT 1`, [id]);
       if (used.length > 0) throw conflict(`Provider ${id} has usage history; disable it (PATCH {"enabled": false}) instead of deleting it`);
       await manager.getRepository(Provider).delete(id);
       await this.audit.record(caller, 'provider.delete', 'provider', id, this.view(provider), null, manager);
@@ -167,7 +167,8 @@ function assertCredentialsResentOnUrlChange(
       : urlFields.concat(urlOptionNames(provider.kind)).find((name) => (options[name] ?? null) !== (provider.options?.[name] ?? null));
   if (!changed) return;
   const label = changed === 'baseUrl' ? 'baseUrl' : `options.${changed}`;
-  if (typeof stored.apiKey === 'string' && !dto.apiKey) throw invalid(`apiKey: changing ${label} requires sending apiKey again (stored credentials never follow a new URL)`);
+  if (typeof stored.apiKey === 'string' && !dto.apiKey)
+    throw invalid(`apiKey: changing ${label} requires sending apiKey again (stored credentials never follow a new URL)`);
   const missing = Object.keys(stored).find((name) => name !== 'apiKey' && typeof stored[name] === 'string' && sentSecrets[name] === undefined);
   if (missing) throw invalid(`options.${missing}: changing ${label} requires sending options.${missing} again (or null to drop it)`);
 }
