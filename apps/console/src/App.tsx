@@ -43,7 +43,7 @@ export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
 
   const loadMe = useCallback(() => {
-    if (!getToken()) return setMe(null);
+    if (!getToken()) { setMe(null); return; }
     get<Me>('/api/me').then(setMe, () => setMe(null));
   }, []);
 

@@ -55,12 +55,12 @@ export function UsageChart({ series, dimension }: { series: Timeseries; dimensio
           requests: { type: 'linear', position: 'right', beginAtZero: true, grid: { display: false }, ticks: { precision: 0 }, title: { display: true, text: t('usage.requests') } },
         },
         plugins: {
-          tooltip: { callbacks: { title: (items) => format.dateTime(new Date(Number(items[0]?.parsed.x ?? 0) - step / 2).toISOString()) } },
+          tooltip: { callbacks: { title: (items) => format.dateTime(new Date((items[0]?.parsed.x ?? 0) - step / 2).toISOString()) } },
         },
       },
     });
     return () => chart.destroy();
-  }, [buckets, unit, dimension, t, format.locale]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [buckets, unit, dimension, t, format.locale]); // the chart is rebuilt only when what it draws changes
 
   return (
     <figure className="chart">

@@ -31,7 +31,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: DependencyList): { data
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // the caller names what the loader depends on (`deps`); `generation` is bumped by reload()
   }, [...deps, generation]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   return { ...state, reload };

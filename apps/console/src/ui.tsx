@@ -15,6 +15,7 @@ import {
 } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from './api';
+import { formText } from './forms';
 
 export { Button };
 
@@ -186,10 +187,10 @@ export function FormDialog(props: {
                   <Form
                     validationBehavior="aria"
                     validationErrors={errors.byField}
-                    onSubmit={async (event) => {
+                    onSubmit={(event) => void (async () => {
                       event.preventDefault();
                       const data = new FormData(event.currentTarget);
-                      const values = Object.fromEntries([...data.entries()].map(([k, v]) => [k, String(v)]));
+                      const values = Object.fromEntries([...data.entries()].map(([k, v]) => [k, formText(v)]));
                       setBusy(true);
                       errors.clear();
                       try {
@@ -201,7 +202,7 @@ export function FormDialog(props: {
                       } finally {
                         setBusy(false);
                       }
-                    }}
+                    })()}
                   >
                     <ErrorMessages messages={errors.general} />
                     <div className="form-body" onInput={(event) => errors.drop((event.target as HTMLInputElement).name)}>
@@ -247,14 +248,14 @@ export function ConfirmButton(props: { label: string; title: string; body: strin
                   </Button>
                   <Button
                     className="button danger"
-                    onPress={async () => {
+                    onPress={() => void (async () => {
                       try {
                         await props.onConfirm();
                         close();
                       } catch (e) {
                         setError([e instanceof Error ? e.message : String(e)]);
                       }
-                    }}
+                    })()}
                   >
                     {props.confirm}
                   </Button>
@@ -275,7 +276,7 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
     <>
       <Button
         className="button small"
-        onPress={async () => {
+        onPress={() => void (async () => {
           try {
             await navigator.clipboard.writeText(text);
             setCopied(true);
@@ -283,7 +284,7 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
           } catch {
             setCopied(false);
           }
-        }}
+        })()}
       >
         {label}
       </Button>

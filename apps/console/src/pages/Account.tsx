@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api';
 import { useSession } from '../session';
 import { ErrorMessages, Section, TextInput, useFormErrors } from '../ui';
+import { formText } from '../forms';
 
 export function AccountPage() {
   const { t } = useTranslation();
@@ -29,21 +30,21 @@ export function AccountPage() {
         <Form
           validationBehavior="aria"
           validationErrors={errors.byField}
-          onSubmit={async (event) => {
+          onSubmit={(event) => void (async () => {
             event.preventDefault();
             const form = event.currentTarget;
             const data = new FormData(form);
             errors.clear();
             setDone(false);
             try {
-              const answer = await api<{ accessToken?: string }>('POST', '/api/auth/password', { currentPassword: String(data.get('currentPassword')), newPassword: String(data.get('newPassword')) });
+              const answer = await api<{ accessToken?: string }>('POST', '/api/auth/password', { currentPassword: formText(data.get('currentPassword')), newPassword: formText(data.get('newPassword')) });
               if (answer?.accessToken) session.refreshToken(answer.accessToken);
               form.reset();
               setDone(true);
             } catch (error) {
               errors.show(error);
             }
-          }}
+          })()}
         >
           <ErrorMessages messages={errors.general} />
           <div className="form-body" onInput={(event) => errors.drop((event.target as HTMLInputElement).name)}>

@@ -47,7 +47,7 @@ function windowLabel(key: string, w: UsageWindow): string {
   const seconds = w.limitWindowSeconds ?? w.windowSeconds;
   if (seconds === 18000) return '5h';
   if (seconds === 604800) return '7d';
-  const name = (w.window ?? w.name ?? w.kind ?? key).toString();
+  const name = (w.window ?? w.name ?? w.kind ?? key);
   if (/5\s*h|five|primary/i.test(name)) return '5h';
   if (/7\s*d|seven|week|secondary/i.test(name)) return '7d';
   return name;

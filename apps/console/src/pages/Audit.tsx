@@ -6,6 +6,7 @@ import { useFormat } from '../format';
 import { Route, useViewParams } from '../router';
 import type { AuditEntry, Page } from '../types';
 import { DataTable, ErrorMessages, Section, TextInput } from '../ui';
+import { formText } from '../forms';
 
 const FILTERS = ['action', 'entityType', 'entityId', 'actorId'] as const;
 
@@ -31,7 +32,7 @@ export function AuditPage({ route }: { route: Route }) {
   };
   useEffect(() => {
     void load(null);
-  }, [key]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [key]); // back to the first page only when the filter changes
   const changes = (entry: AuditEntry) => {
     const after = entry.after ?? {};
     const before = entry.before ?? {};
@@ -47,7 +48,7 @@ export function AuditPage({ route }: { route: Route }) {
           onSubmit={(event) => {
             event.preventDefault();
             const data = new FormData(event.currentTarget);
-            set(Object.fromEntries(FILTERS.map((f) => [f, String(data.get(f) ?? '')])));
+            set(Object.fromEntries(FILTERS.map((f) => [f, formText(data.get(f))])));
           }}
         >
           {FILTERS.map((f) => (

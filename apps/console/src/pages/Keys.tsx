@@ -50,7 +50,7 @@ export function KeyManager({ userId, title }: { userId: string; title: string })
         </FormDialog>
       }
     >
-      <ErrorMessages messages={keys.error ? [String((keys.error as Error).message)] : []} />
+      <ErrorMessages messages={keys.error ? [(keys.error as Error).message] : []} />
       <DataTable
         caption={title}
         columns={[{ label: t('keys.name') }, { label: t('keys.prefix') }, { label: t('keys.created') }, { label: t('keys.expires') }, { label: t('keys.status') }, { label: t('common.actions') }]}

@@ -127,7 +127,7 @@ function Balances() {
               <Button
                 className="button small"
                 isDisabled={polling === s.providerId}
-                onPress={async () => {
+                onPress={() => void (async () => {
                   setPolling(s.providerId);
                   try {
                     await api('POST', `/api/providers/${s.providerId}/poll`);
@@ -135,7 +135,7 @@ function Balances() {
                     setPolling('');
                     snapshots.reload();
                   }
-                }}
+                })()}
               >
                 {t('providers.pollNow', { name: s.providerName })}
               </Button>

@@ -77,7 +77,7 @@ export function ReportsPage({ route }: { route: Route }) {
           <Button
             className="button primary"
             isDisabled={busy}
-            onPress={async () => {
+            onPress={() => void (async () => {
               setBusy(true);
               setDone('');
               errors.clear();
@@ -89,7 +89,7 @@ export function ReportsPage({ route }: { route: Route }) {
               } finally {
                 setBusy(false);
               }
-            }}
+            })()}
           >
             {t('reports.download')}
           </Button>

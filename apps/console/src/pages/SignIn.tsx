@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiError, setToken } from '../api';
 import type { ConsoleConfig } from '../types';
 import { ErrorMessages, TextInput, useFormErrors } from '../ui';
+import { formText } from '../forms';
 
 export function SignInPage({ config, onSignedIn }: { config: ConsoleConfig; onSignedIn: () => void }) {
   const { t } = useTranslation();
@@ -25,14 +26,14 @@ export function SignInPage({ config, onSignedIn }: { config: ConsoleConfig; onSi
       <Form
         validationBehavior="aria"
         validationErrors={errors.byField}
-        onSubmit={async (event) => {
+        onSubmit={(event) => void (async () => {
           event.preventDefault();
           const data = new FormData(event.currentTarget);
           setBusy(true);
           setMessage([]);
           errors.clear();
           try {
-            const answer = await api<{ accessToken: string }>('POST', '/api/auth/login', { email: String(data.get('email')), password: String(data.get('password')) });
+            const answer = await api<{ accessToken: string }>('POST', '/api/auth/login', { email: formText(data.get('email')), password: formText(data.get('password')) });
             setToken(answer.accessToken);
             onSignedIn();
           } catch (error) {
@@ -42,7 +43,7 @@ export function SignInPage({ config, onSignedIn }: { config: ConsoleConfig; onSi
           } finally {
             setBusy(false);
           }
-        }}
+        })()}
       >
         <ErrorMessages messages={[...message, ...errors.general]} />
         <div className="form-body" onInput={(event) => errors.drop((event.target as HTMLInputElement).name)}>
