@@ -9,7 +9,9 @@ import { App } from './App';
 // CSP's style-src stays 'self'.
 document.querySelector('link[rel="stylesheet"]')?.setAttribute('id', 'react-aria-pressable-style');
 
-createRoot(document.getElementById('root')!).render(
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
   <StrictMode>
     <App />
   </StrictMode>,

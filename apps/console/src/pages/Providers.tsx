@@ -241,7 +241,7 @@ export function ProviderDialog({ provider, onSaved }: { provider?: Provider; onS
             <TextInput key={field} name={field} type="password" autoComplete="off" label={t(`providers.options.${field}`)} description={provider?.secretOptions.includes(field) ? t('providers.writeOnlyKeep') : t('providers.writeOnly')} />
           ))}
           {(plainFields[kind] ?? []).map((field) => (
-            <TextInput key={field} name={field} label={t(`providers.options.${field}`)} defaultValue={typeof provider?.options[field] === 'string' ? String(provider.options[field]) : ''} />
+            <TextInput key={field} name={field} label={t(`providers.options.${field}`)} defaultValue={typeof provider?.options[field] === 'string' ? provider.options[field] : ''} />
           ))}
           {errors.options ? <p className="field-error">{errors.options}</p> : null}
         </>
