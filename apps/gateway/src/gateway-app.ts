@@ -89,10 +89,18 @@ export function installGracefulShutdown(app: INestApplication, logger: Logger): 
     logger.info({ signal }, 'shutting down: draining calls in flight');
     const server = app.getHttpServer() as Server;
     server.close();
-    server.closeIdleConnections?.();
+    // A busy client's keep-alive sockets are never idle, so closing idle ones alone would let it
+    // keep sending calls for the whole grace period: every answer from now on closes its socket.
+    server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+      res.shouldKeepAlive = false;
+    });
+    server.closeIdleConnections();
     const proxy = app.get(ProxyService);
     const deadline = Date.now() + SHUTDOWN_GRACE_MS;
-    while (proxy.callsInFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    while (proxy.callsInFlight > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      server.closeIdleConnections();
+    }
     await app.close();
     logger.info('gateway stopped');
     process.exit(0);
