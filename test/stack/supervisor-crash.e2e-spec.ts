@@ -101,7 +101,7 @@ describe('the stack supervisor dies (real processes, embedded PostgreSQL)', () =
     }
     expect(served.size).toBe(1);
     const workers = Array.from({ length: 8 }, worker);
-    await sleep(1500);
+    expect(await within(30_000, () => served.size > 60)).toBeLessThan(30_000);
 
     const processes = stack.descendants();
     const postmaster = stack.postmasterPid()!;
