@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
-import pino from 'pino';
+import pino, { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { Environment, hashPassword, Role } from '@app/core';
 import { createAdminApp as buildAdminApp } from '../../apps/admin-api/src/admin-app';
@@ -23,10 +23,10 @@ export interface AdminApp {
  * database from `createTestDatabase()`. Secrets are fixed test values; logs are silent
  * (pass `{ LOG_LEVEL: 'debug' }` to see them).
  */
-export async function createAdminApp(databaseUrl: string, overrides: EnvOverrides = {}): Promise<AdminApp> {
+export async function createAdminApp(databaseUrl: string, overrides: EnvOverrides = {}, logger?: Logger): Promise<AdminApp> {
   const env = Object.fromEntries(Object.entries(overrides).filter((entry): entry is [string, string] => entry[1] !== undefined));
   const config = testConfig(databaseUrl, env);
-  const app = await buildAdminApp(config, databaseUrl, pino({ level: env.LOG_LEVEL ?? 'silent' }));
+  const app = await buildAdminApp(config, databaseUrl, logger ?? pino({ level: env.LOG_LEVEL ?? 'silent' }));
   await app.listen(0, '127.0.0.1');
   return { app, url: baseUrlOf(app), close: () => app.close() };
 }
