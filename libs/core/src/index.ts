@@ -18,6 +18,7 @@ export * from './crypto/password-hasher';
 export * from './logging/app-logger';
 export * from './logging/http-logging';
 export * from './secrets/secret-fields';
+export * from './logging/error-message';
 export * from './change-feed/change-feed';
 export * from './core.module';
 export * from './bootstrap/load-config';

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { AuditLogEntry, stripSecretFields } from '@app/core';
@@ -59,6 +59,6 @@ export class AuditService {
     if (query.action) qb.andWhere('a.action = :action', { action: query.action });
     const rows = await qb.getMany();
     const items = rows.slice(0, limit);
-    return { items: items.map(AuditEntryDto.from), nextCursor: rows.length > limit ? encodeCursor({ id: items[items.length - 1].id }) : null };
+    return { items: items.map((entry) => AuditEntryDto.from(entry)), nextCursor: rows.length > limit ? encodeCursor({ id: items[items.length - 1].id }) : null };
   }
 }

@@ -104,10 +104,15 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
   developer: new Set(EVERYONE),
 };
 
+/** The role's grants; a role read from a token or row that is not (or no longer) known grants nothing. */
+function grantsOf(role: Role): ReadonlySet<Permission> | undefined {
+  return Object.hasOwn(ROLE_PERMISSIONS, role) ? ROLE_PERMISSIONS[role] : undefined;
+}
+
 export function roleHas(role: Role, permission: Permission): boolean {
-  return ROLE_PERMISSIONS[role]?.has(permission) ?? false;
+  return grantsOf(role)?.has(permission) ?? false;
 }
 
 export function permissionsOf(role: Role): Permission[] {
-  return [...(ROLE_PERMISSIONS[role] ?? [])];
+  return [...(grantsOf(role) ?? [])];
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
+import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { requestIdFor } from '@app/core';
 import { AdminMetrics } from './admin-metrics.service';
@@ -10,7 +10,7 @@ import { AdminMetrics } from './admin-metrics.service';
  */
 @Injectable()
 export class RequestMetricsMiddleware implements NestMiddleware {
-  constructor(@Inject(AdminMetrics) private readonly metrics: AdminMetrics) {}
+  constructor(private readonly metrics: AdminMetrics) {}
 
   use(req: Request, res: Response, next: NextFunction): void {
     requestIdFor(req, res);
