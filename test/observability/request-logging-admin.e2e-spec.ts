@@ -16,7 +16,15 @@ function capturing(level: string): { logger: ReturnType<typeof createRootLogger>
     logger,
     lines,
     text: () => {
-      lines.splice(0, lines.length, ...raw.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>));
+      lines.splice(
+        0,
+        lines.length,
+        ...raw
+          .join('')
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as Record<string, unknown>),
+      );
       return raw.join('');
     },
   };
@@ -68,8 +76,11 @@ describe('admin request log lines; gateway metered calls at info (real apps, rea
       const res = await call(admin.url, 'GET', '/api/departments?limit=5', token);
       expect(res.status).toBe(200);
       const requestId = res.headers.get('x-request-id');
-      const line = await waitFor(() => (log.text(), log.lines.find((entry) => entry.msg === 'admin request' && entry.reqId === requestId)), 'the admin request line').catch((error: Error) => {
-        throw new Error(`${error.message}; id ${requestId}; lines: ${log.text().slice(-3000)}`);
+      const line = await waitFor(
+        () => (log.text(), log.lines.find((entry) => entry.msg === 'admin request' && entry.reqId === requestId)),
+        'the admin request line',
+      ).catch((error: unknown) => {
+        throw new Error(`${(error as Error).message}; id ${requestId}; lines: ${log.text().slice(-3000)}`);
       });
       expect(line).toMatchObject({ level: 30, route: '/api/departments', req: { method: 'GET', path: '/api/departments' }, res: { status: 200 } });
       expect(typeof line.userId).toBe('string');
@@ -92,5 +103,4 @@ describe('admin request log lines; gateway metered calls at info (real apps, rea
       expect(log.lines.filter((line) => line.msg === 'gateway request')).toEqual([]);
     });
   });
-
 });

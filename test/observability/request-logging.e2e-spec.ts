@@ -1,6 +1,5 @@
 import { createRootLogger } from '@app/core';
 import { SECRET_FIELD_NAMES } from '@app/providers';
-import { AdminApp, call, createAdminApp, loginAs } from '../support/admin-app';
 import { FakeProvider } from '../support/fake-provider';
 import { RunningGateway, startGateway } from '../support/gateway-harness';
 import { Seed } from '../support/seed';
@@ -16,7 +15,15 @@ function capturing(level: string): { logger: ReturnType<typeof createRootLogger>
     logger,
     lines,
     text: () => {
-      lines.splice(0, lines.length, ...raw.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>));
+      lines.splice(
+        0,
+        lines.length,
+        ...raw
+          .join('')
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as Record<string, unknown>),
+      );
       return raw.join('');
     },
   };
@@ -65,18 +72,23 @@ describe('gateway request log lines at debug (real app, real PostgreSQL)', () =>
       expect(res.status).toBe(200);
       await res.text();
       const requestId = res.headers.get('x-request-id');
-      const hot = await waitFor(() => (log.text(), log.lines.find((line) => line.msg === 'gateway request' && line.requestId === requestId)), 'the metered call\'s line');
+      const hot = await waitFor(
+        () => (log.text(), log.lines.find((line) => line.msg === 'gateway request' && line.requestId === requestId)),
+        "the metered call's line",
+      );
       expect(hot).toMatchObject({ level: 20, method: 'POST', path: '/v1/chat/completions', status: 200 });
       expect(typeof hot.ms).toBe('number');
 
       const models = await fetch(`${gateway.url}/v1/models?probe=1`, { headers: { authorization: `Bearer ${key}`, 'x-request-id': 'caller-chosen-id-1' } });
       expect(models.status).toBe(200);
       expect(models.headers.get('x-request-id')).toBe('caller-chosen-id-1');
-      const nest = await waitFor(() => (log.text(), log.lines.find((line) => line.msg === 'gateway request' && line.reqId === 'caller-chosen-id-1')), 'the Nest route\'s line');
+      const nest = await waitFor(
+        () => (log.text(), log.lines.find((line) => line.msg === 'gateway request' && line.reqId === 'caller-chosen-id-1')),
+        "the Nest route's line",
+      );
       expect(nest).toMatchObject({ level: 20, route: '/v1/models', req: { method: 'GET', path: '/v1/models' }, res: { status: 200 } });
       expect(log.text()).not.toContain(key);
       expect(log.text()).not.toContain('probe=1');
     });
   });
-
 });

@@ -18,7 +18,11 @@ describe('secret fields: one list for logs and the audit log', () => {
   });
 
   it.each(providerSecrets)('redacts provider option %s in log lines, at the root and nested', (name) => {
-    const line = logLine({ [name]: 'top-secret-1', provider: { options: { [name]: 'top-secret-2' } }, account: { id: 'a1', credentials: { [name]: 'top-secret-3' } } });
+    const line = logLine({
+      [name]: 'top-secret-1',
+      provider: { options: { [name]: 'top-secret-2' } },
+      account: { id: 'a1', credentials: { [name]: 'top-secret-3' } },
+    });
     const text = JSON.stringify(line);
     expect(text).not.toContain('top-secret');
     expect(line[name]).toBe('[redacted]');
@@ -27,14 +31,25 @@ describe('secret fields: one list for logs and the audit log', () => {
   });
 
   it.each(providerSecrets)('strips provider option %s from audit entries, at any depth', (name) => {
-    const entry = withoutSecrets({ id: 'p1', [name]: 'top-secret-1', options: { region: 'cn', [name]: 'top-secret-2' }, accounts: [{ name: 'a', [name.toUpperCase()]: 'top-secret-3' }] });
+    const entry = withoutSecrets({
+      id: 'p1',
+      [name]: 'top-secret-1',
+      options: { region: 'cn', [name]: 'top-secret-2' },
+      accounts: [{ name: 'a', [name.toUpperCase()]: 'top-secret-3' }],
+    });
     expect(JSON.stringify(entry)).not.toContain('top-secret');
     expect(entry).toEqual({ id: 'p1', options: { region: 'cn' }, accounts: [{ name: 'a' }] });
   });
 
   it('redacts the authorization header and API-key headers of a request in logs', () => {
-    const line = logLine({ req: { method: 'POST', headers: { authorization: 'Bearer sk-live-1', 'x-api-key': 'sk-live-2', 'content-type': 'application/json' } } });
+    const line = logLine({
+      req: { method: 'POST', headers: { authorization: 'Bearer sk-live-1', 'x-api-key': 'sk-live-2', 'content-type': 'application/json' } },
+    });
     expect(JSON.stringify(line)).not.toContain('sk-live');
-    expect((line.req as { headers: Record<string, string> }).headers).toEqual({ authorization: '[redacted]', 'x-api-key': '[redacted]', 'content-type': 'application/json' });
+    expect((line.req as { headers: Record<string, string> }).headers).toEqual({
+      authorization: '[redacted]',
+      'x-api-key': '[redacted]',
+      'content-type': 'application/json',
+    });
   });
 });

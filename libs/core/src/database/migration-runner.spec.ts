@@ -29,7 +29,10 @@ describe('runMigrations (real PostgreSQL)', () => {
     expect(recorded).toHaveLength(MIGRATIONS.length);
     expect(recorded.every((row) => row.n === 1)).toBe(true);
     expect(recorded.map((row) => row.name).sort()).toEqual([...applied[0]].sort());
-    const tables = await query<{ n: number }>(url, `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name IN ('usage_events', 'users', 'provider_accounts')`);
+    const tables = await query<{ n: number }>(
+      url,
+      `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name IN ('usage_events', 'users', 'provider_accounts')`,
+    );
     expect(tables[0].n).toBe(3);
 
     // and a restart applies nothing

@@ -76,6 +76,15 @@ export function logRawRequest(logger: Logger, req: IncomingMessage, res: ServerR
   const started = process.hrtime.bigint();
   res.once('finish', () => {
     const requestId = res.getHeader('x-request-id');
-    logger.debug({ requestId: typeof requestId === 'string' ? requestId : undefined, method: req.method, path: pathOf(req), status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, message);
+    logger.debug(
+      {
+        requestId: typeof requestId === 'string' ? requestId : undefined,
+        method: req.method,
+        path: pathOf(req),
+        status: res.statusCode,
+        ms: Number(process.hrtime.bigint() - started) / 1e6,
+      },
+      message,
+    );
   });
 }

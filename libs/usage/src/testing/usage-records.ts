@@ -43,7 +43,12 @@ export function usageRecord(overrides: Partial<UsageRecord> = {}): UsageRecord {
 
 /** Writes records through the real metering writer (spool, batch insert, rollups) and waits until they are in. */
 export async function writeUsage(dataSource: DataSource, records: UsageRecord[]): Promise<void> {
-  const writer = new UsageWriter(dataSource, new UsageSpool(mkdtempSync(join(tmpdir(), 'spool-')), `test-${randomUUID().slice(0, 8)}`), { applyCommitted: async () => undefined }, pino({ level: 'silent' }));
+  const writer = new UsageWriter(
+    dataSource,
+    new UsageSpool(mkdtempSync(join(tmpdir(), 'spool-')), `test-${randomUUID().slice(0, 8)}`),
+    { applyCommitted: async () => undefined },
+    pino({ level: 'silent' }),
+  );
   writer.start();
   for (const record of records) writer.record(record);
   await writer.drain();
