@@ -291,6 +291,8 @@ describe('console in a browser', () => {
     expect(await page.evaluate('document.activeElement.closest("[role=dialog]") !== null')).toBe(true);
     await page.keyboard.press('Escape');
     await page.getByRole('dialog').waitFor({ state: 'detached' });
+    // focus is restored on the next frame after the dialog leaves: await it, then check where it went
+    await page.waitForFunction('document.activeElement !== document.body', undefined, { timeout: 5000 }).catch(() => undefined);
     expect(await page.evaluate('document.activeElement?.textContent')).toBe('Add department');
     await addButton.click();
     const dialog = page.getByRole('dialog', { name: 'Add department' });

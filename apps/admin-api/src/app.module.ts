@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
-import { CoreModule, CoreModuleOptions } from '@app/core';
+import { CoreModule, CoreModuleOptions, httpLoggingModule } from '@app/core';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
@@ -56,6 +56,7 @@ export class AdminApiModule {
       module: AdminApiModule,
       imports: [
         CoreModule.forRoot({ poolSize: 10, ...options }),
+        httpLoggingModule(options.logger.pino, { requestLevel: 'info', message: 'admin request' }),
         ScheduleModule.forRoot(),
         AuthModule,
         AuditModule,

@@ -16,6 +16,8 @@ export * from './crypto/secret-box';
 export * from './crypto/api-key-codec';
 export * from './crypto/password-hasher';
 export * from './logging/app-logger';
+export * from './logging/http-logging';
+export * from './secrets/secret-fields';
 export * from './logging/error-message';
 export * from './change-feed/change-feed';
 export * from './core.module';
