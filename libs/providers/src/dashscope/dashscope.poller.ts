@@ -47,7 +47,7 @@ export function parseAmount(value: unknown): string {
  */
 export function workspaceApiKey(target: PollTarget): string {
   const account = target.accounts.find((candidate) => typeof candidate.credentials.apiKey === 'string' && candidate.credentials.apiKey.length > 0);
-  return String(account?.credentials.apiKey ?? target.credentials.apiKey ?? '');
+  return wireText(account?.credentials.apiKey ?? target.credentials.apiKey ?? '');
 }
 
 /**
