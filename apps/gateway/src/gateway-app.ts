@@ -51,7 +51,7 @@ export async function createGatewayApp(config: AppConfig, databaseUrl: string, l
   const proxy = app.get(ProxyService);
   const countTokens = app.get(CountTokensService);
   const passthrough = app.get(PassthroughService);
-  const server = app.getHttpServer() as Server;
+  const server: Server = app.getHttpServer();
   const nest = server.listeners('request')[0] as (req: IncomingMessage, res: ServerResponse) => void;
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -69,12 +69,14 @@ export async function createGatewayApp(config: AppConfig, databaseUrl: string, l
         logRawRequest(logger, req, res, 'gateway request');
         return void passthrough.handle(passthroughRoute, req, res);
       }
-      return nest(req, res);
+      nest(req, res);
+      return;
     }
     // one level check when debug is off; the request line (id, route, status, ms) when it is on
     logRawRequest(logger, req, res, 'gateway request');
-    proxy.handle(dialect, req, res).catch((error: Error) => {
+    proxy.handle(dialect, req, res).catch((caught: unknown) => {
       // handle() answers every failure itself; this is the last line against a crash
+      const error = caught as Error;
       logger.error({ err: error.message, stack: error.stack }, 'unhandled error on the proxy path');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       if (!res.writableEnded) res.end();

@@ -132,7 +132,7 @@ export class ModelCatalogService implements OnModuleInit {
       return this.reloading;
     }
     this.reloading = this.load()
-      .catch((error: Error) => this.logger.warn({ err: error.message }, 'model catalog reload failed; keeping the previous one'))
+      .catch((error: unknown) => this.logger.warn({ err: (error as Error).message }, 'model catalog reload failed; keeping the previous one'))
       .finally(() => {
         this.reloading = undefined;
         if (this.reloadAgain) {
@@ -144,7 +144,7 @@ export class ModelCatalogService implements OnModuleInit {
   }
 
   private async load(): Promise<void> {
-    const [rows, accountRows]: [CatalogRow[], AccountRow[]] = await Promise.all([this.dataSource.query(CATALOG_SQL), this.dataSource.query(ACCOUNTS_SQL)]);
+    const [rows, accountRows] = await Promise.all([this.dataSource.query<CatalogRow[]>(CATALOG_SQL), this.dataSource.query<AccountRow[]>(ACCOUNTS_SQL)]);
     const accounts = this.openAccounts(accountRows);
     const byProvider = new Map<string, UpstreamAccount[]>();
     for (const account of accounts) byProvider.set(account.providerId, [...(byProvider.get(account.providerId) ?? []), account]);

@@ -64,8 +64,9 @@ export class UsageWriterHealth implements OnModuleInit, OnModuleDestroy {
     if (stalled === this.stalled) return;
     this.stalled = stalled;
     if (stalled) {
-      this.logger.error({ alert: 'usage_writer_stalled', pendingEvents: current.pendingEvents, oldestPendingSeconds: current.oldestPendingSeconds }, current.cause!);
-      void this.notify('usage_writer_stalled', current.cause!, current);
+      const cause = current.cause ?? 'usage writer stalled';
+      this.logger.error({ alert: 'usage_writer_stalled', pendingEvents: current.pendingEvents, oldestPendingSeconds: current.oldestPendingSeconds }, cause);
+      void this.notify('usage_writer_stalled', cause, current);
     } else {
       this.logger.warn({ alert: 'usage_writer_recovered' }, 'usage writer recovered: usage is being written again');
       void this.notify('usage_writer_recovered', 'usage writer recovered: usage is being written again', current);
@@ -80,6 +81,6 @@ export class UsageWriterHealth implements OnModuleInit, OnModuleDestroy {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ source: 'tollgate', at: new Date().toISOString(), type, message, details }),
       signal: AbortSignal.timeout(5000),
-    }).catch((error: Error) => this.logger.warn({ err: error.message }, 'alert webhook failed'));
+    }).catch((error: unknown) => this.logger.warn({ err: (error as Error).message }, 'alert webhook failed'));
   }
 }

@@ -106,7 +106,7 @@ export class KeyCacheService implements OnModuleInit {
       }
       throw new GatewayError(503, 'service_unavailable', 'The gateway cannot verify API keys right now; try again shortly.');
     }
-    const row = rows[0];
+    const row = rows.at(0);
     const principal = row?.usable ? toPrincipal(row) : null;
     if (!principal) {
       if (this.negativeCount >= MAX_NEGATIVE_ENTRIES) this.clearNegatives();

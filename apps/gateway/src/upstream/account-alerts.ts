@@ -52,6 +52,6 @@ export class AccountAlerts {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ source: 'tollgate', at: new Date(now).toISOString(), type, providerId, providerName: null, message, details }),
       signal: AbortSignal.timeout(5000),
-    }).catch((error: Error) => this.logger.warn({ err: error.message }, 'alert webhook failed'));
+    }).catch((error: unknown) => this.logger.warn({ err: (error as Error).message }, 'alert webhook failed'));
   }
 }

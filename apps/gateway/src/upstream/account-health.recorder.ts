@@ -77,8 +77,8 @@ export class AccountHealthRecorder implements OnModuleInit, OnApplicationShutdow
     const batch = this.pending;
     this.pending = new Map();
     this.flushing = this.write(batch)
-      .catch((error: Error) => {
-        this.logger.warn({ err: error.message, accounts: batch.size }, 'account health not persisted; will retry');
+      .catch((error: unknown) => {
+        this.logger.warn({ err: (error as Error).message, accounts: batch.size }, 'account health not persisted; will retry');
         this.requeue(batch);
       })
       .finally(() => (this.flushing = undefined));
@@ -86,19 +86,19 @@ export class AccountHealthRecorder implements OnModuleInit, OnApplicationShutdow
   }
 
   private async write(batch: Map<string, Pending>): Promise<void> {
-    const ids = [...batch.keys()].sort();
-    const counted = ids.filter((id) => batch.get(id)!.failed > 0);
-    const transitions = ids.filter((id) => batch.get(id)!.status);
-    const attempts = ids.flatMap((id) => [...batch.get(id)!.buckets.entries()].map(([bucket, n]) => ({ id, bucket, n, providerId: batch.get(id)!.providerId })));
+    const entries = [...batch.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const counted = entries.filter(([, entry]) => entry.failed > 0);
+    const transitions = entries.flatMap(([id, entry]) => (entry.status ? [[id, entry.status] as const] : []));
+    const attempts = entries.flatMap(([id, entry]) => [...entry.buckets.entries()].map(([bucket, n]) => ({ id, bucket, n, providerId: entry.providerId })));
     await this.dataSource.transaction(async (manager) => {
       if (counted.length > 0) {
         await manager.query(
           `UPDATE provider_accounts a SET failed_attempts = a.failed_attempts + u.n, last_error = u.error, last_error_at = u.at
            FROM unnest($1::uuid[], $2::int8[], $3::text[], $4::timestamptz[]) AS u(id, n, error, at) WHERE a.id = u.id`,
-          [counted, counted.map((id) => batch.get(id)!.failed), counted.map((id) => batch.get(id)!.lastError), counted.map((id) => batch.get(id)!.lastErrorAt)],
+          [counted.map(([id]) => id), counted.map(([, entry]) => entry.failed), counted.map(([, entry]) => entry.lastError), counted.map(([, entry]) => entry.lastErrorAt)],
         );
       }
-      if (transitions.length > 0) await this.writeTransitions(manager, transitions.map((id) => [id, batch.get(id)!.status!] as const));
+      if (transitions.length > 0) await this.writeTransitions(manager, transitions);
       if (attempts.length > 0) {
         attempts.sort((a, b) => (a.bucket === b.bucket ? (a.id < b.id ? -1 : 1) : a.bucket < b.bucket ? -1 : 1));
         await manager.query(

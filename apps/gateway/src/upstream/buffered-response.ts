@@ -28,9 +28,19 @@ export function bufferedResponse(response: Pick<Dispatcher.ResponseData, 'status
     body: {
       arrayBuffer: () => Promise.resolve(payload.buffer.slice(payload.byteOffset, payload.byteOffset + payload.byteLength) as ArrayBuffer),
       dump: () => Promise.resolve(),
-      async *[Symbol.asyncIterator]() {
-        if (payload.length > 0) yield payload;
-      },
+      [Symbol.asyncIterator]: () => singleChunk(payload),
+    },
+  };
+}
+
+/** An async iterator over one chunk (none when empty); no generator, since nothing is awaited. */
+function singleChunk(payload: Buffer): AsyncIterator<Buffer> {
+  let done = payload.length === 0;
+  return {
+    next: (): Promise<IteratorResult<Buffer>> => {
+      if (done) return Promise.resolve({ done: true, value: undefined });
+      done = true;
+      return Promise.resolve({ done: false, value: payload });
     },
   };
 }

@@ -38,7 +38,7 @@ export class UpstreamCallError extends Error {
     readonly account: UpstreamAccount | null,
     readonly route: ModelRoute,
   ) {
-    super((cause as Error)?.message ?? 'upstream call failed');
+    super(cause instanceof Error ? cause.message : 'upstream call failed');
   }
 }
 

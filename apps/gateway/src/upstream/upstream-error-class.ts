@@ -94,7 +94,7 @@ const CONNECTION_ERRORS = new Set([
 
 /** A connection failure before any answer, or null for errors that must not be retried (e.g. a first-byte timeout). */
 export function classifyConnectionError(error: unknown): UpstreamFailure | null {
-  const code = errorCode(error) ?? errorCode((error as { cause?: unknown })?.cause);
+  const code = errorCode(error) ?? errorCode((error as { cause?: unknown } | null)?.cause);
   if (code === null || !CONNECTION_ERRORS.has(code)) return null;
   return { kind: 'unavailable', code: code === 'UND_ERR_CONNECT_TIMEOUT' ? 'connect_timeout' : code.toLowerCase(), retryAfterMs: null };
 }
