@@ -135,25 +135,40 @@ export class FakeProvider {
         if (!res.writableFinished) recorded.aborted = true;
       });
       const handler = this.routes.get(`${req.method} ${path}`);
-      if (!handler) return this.error(res, 404, 'not found');
+      if (!handler) {
+        this.error(res, 404, 'not found');
+        return;
+      }
       // Bearer everywhere; Anthropic-style endpoints also take x-api-key. Several accounts: several keys.
       const xApiKey = req.headers['x-api-key'];
       const key = typeof xApiKey === 'string' && !req.headers.authorization ? xApiKey : (req.headers.authorization ?? '').replace(/^Bearer /, '');
-      if (key !== this.apiKey && !this.extraKeys.has(key)) return this.unauthorized(res);
+      if (key !== this.apiKey && !this.extraKeys.has(key)) {
+        this.unauthorized(res);
+        return;
+      }
       const mode = this.modeByKey.get(key) ?? this.mode;
-      if (mode.type === 'error') return json(res, mode.status, mode.body, mode.headers);
+      if (mode.type === 'error') {
+        json(res, mode.status, mode.body, mode.headers);
+        return;
+      }
       if (mode.type === 'hang') return; // never answer
       handler(req, res, body);
     });
   }
 
   private unauthorized(res: ServerResponse): void {
-    if (this.kind === 'huawei-maas') return json(res, 401, { error_code: 'ModelArts.81003', error_msg: 'Invalid authorization header.' });
+    if (this.kind === 'huawei-maas') {
+      json(res, 401, { error_code: 'ModelArts.81003', error_msg: 'Invalid authorization header.' });
+      return;
+    }
     json(res, 401, { error: { message: 'Incorrect API key provided. ', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } });
   }
 
   private error(res: ServerResponse, status: number, message: string): void {
-    if (this.kind === 'huawei-maas') return json(res, status, { error_msg: message, error_code: 'APIG.0101', request_id: 'fake' });
+    if (this.kind === 'huawei-maas') {
+      json(res, status, { error_msg: message, error_code: 'APIG.0101', request_id: 'fake' });
+      return;
+    }
     json(res, status, { error: { message, type: 'invalid_request_error', param: null, code: String(status) } });
   }
 
@@ -172,8 +187,14 @@ export class FakeProvider {
     const model = String(body.model);
     const id = `chatcmpl-${Math.random().toString(16).slice(2)}`;
     const tools = toolTurn(body);
-    if (tools) return this.toolAnswer(res, body, id, model, usage, tools);
-    if (body.stream !== true) return json(res, 200, this.completionBody(id, model, usage));
+    if (tools) {
+      this.toolAnswer(res, body, id, model, usage, tools);
+      return;
+    }
+    if (body.stream !== true) {
+      json(res, 200, this.completionBody(id, model, usage));
+      return;
+    }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage;
     const pieces = split(this.content, this.chunks);
@@ -193,7 +214,8 @@ export class FakeProvider {
     const finish = turn.call ? 'tool_calls' : 'stop';
     if (body.stream !== true) {
       const message = { role: 'assistant', content: turn.text, ...(turn.call ? { tool_calls: [call] } : {}) };
-      return json(res, 200, { id, object: 'chat.completion', created: 0, model, choices: [{ index: 0, message, logprobs: null, finish_reason: finish }], usage });
+      json(res, 200, { id, object: 'chat.completion', created: 0, model, choices: [{ index: 0, message, logprobs: null, finish_reason: finish }], usage });
+      return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     const events = [this.chunkEvent(id, model, { role: 'assistant', content: turn.text }, null, usage, 0, 3)];
@@ -306,7 +328,8 @@ export class FakeProvider {
     const embedding = body.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
     const data = inputs.map((_, index) => ({ embedding, index, object: 'embedding' }));
     if (this.kind === 'huawei-maas') {
-      return json(res, 200, { id: 'embd-fake', object: 'list', created: Math.floor(Date.now() / 1000), model: body.model, data, usage: { prompt_tokens: prompt, total_tokens: prompt, completion_tokens: 0, prompt_tokens_details: null } });
+      json(res, 200, { id: 'embd-fake', object: 'list', created: Math.floor(Date.now() / 1000), model: body.model, data, usage: { prompt_tokens: prompt, total_tokens: prompt, completion_tokens: 0, prompt_tokens_details: null } });
+      return;
     }
     json(res, 200, { data, model: body.model, object: 'list', usage: { prompt_tokens: prompt, total_tokens: prompt }, id: 'e198e2e1-fake' });
   }

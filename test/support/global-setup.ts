@@ -7,7 +7,6 @@ import { testStateFile, TestState } from './test-state';
 import { freePort } from './free-port';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __TOLLGATE_TEST_DB__: EmbeddedDatabase | undefined;
 }
 

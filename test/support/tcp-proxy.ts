@@ -16,13 +16,18 @@ export class TcpProxy {
   ) {}
 
   static async start(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
-    let proxy: TcpProxy | undefined;
+    // The server needs the proxy it belongs to, which needs the server's port: set once listening.
+    const created: { proxy?: TcpProxy } = {};
     const server = createServer((client) => {
-      if (!proxy || proxy.down) return client.destroy();
+      const proxy = created.proxy;
+      if (!proxy || proxy.down) {
+        client.destroy();
+        return;
+      }
       const upstream = connect(targetPort, targetHost);
       for (const socket of [client, upstream]) {
         proxy.sockets.add(socket);
-        socket.on('close', () => proxy!.sockets.delete(socket));
+        socket.on('close', () => proxy.sockets.delete(socket));
         socket.on('error', () => undefined);
       }
       client.pipe(upstream).pipe(client);
@@ -30,8 +35,8 @@ export class TcpProxy {
       upstream.on('close', () => client.destroy());
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    proxy = new TcpProxy(server, (server.address() as AddressInfo).port);
-    return proxy;
+    created.proxy = new TcpProxy(server, (server.address() as AddressInfo).port);
+    return created.proxy;
   }
 
   cut(): void {

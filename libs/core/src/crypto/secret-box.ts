@@ -36,6 +36,7 @@ export class SecretBox {
     return this.seal(JSON.stringify(value));
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the shape it sealed; JSON.parse cannot check it
   openJson<T extends Record<string, unknown>>(sealed: string): T {
     return JSON.parse(this.open(sealed)) as T;
   }

@@ -46,11 +46,12 @@ export async function writeUsage(dataSource: DataSource, records: UsageRecord[])
   const writer = new UsageWriter(
     dataSource,
     new UsageSpool(mkdtempSync(join(tmpdir(), 'spool-')), `test-${randomUUID().slice(0, 8)}`),
-    { applyCommitted: async () => undefined },
+    { applyCommitted: () => Promise.resolve() },
     pino({ level: 'silent' }),
   );
   writer.start();
-  for (const record of records) writer.record(record);
+  // record() resolves once the record is spooled; drain() then waits for the database write.
+  await Promise.all(records.map((record) => writer.record(record)));
   await writer.drain();
   await writer.stop();
 }
