@@ -51,6 +51,6 @@ export function assertCredentialsResentOnUrlChange(
   if (!changed) return;
   if (typeof stored.credentials.apiKey === 'string' && sent.apiKey === undefined)
     throw invalid(`apiKey: changing options.${changed} requires sending apiKey again`);
-  const missing = Object.keys(stored.credentials).find((name) => name !== 'apiKey' && sent.secrets[name] === undefined);
+  const missing = Object.keys(stored.credentials).find((name) => name !== 'apiKey' && !Object.hasOwn(sent.secrets, name));
   if (missing) throw invalid(`options.${missing}: changing options.${changed} requires sending options.${missing} again (or null to drop it)`);
 }

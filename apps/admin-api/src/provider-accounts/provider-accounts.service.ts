@@ -77,7 +77,7 @@ export class ProviderAccountsService {
       const { secrets, plain } = splitAccountOptions(provider.kind, dto.options);
       assertCredentialsResentOnUrlChange(
         provider.kind,
-        { options: account.options ?? {}, credentials: this.openOrEmpty(account) },
+        { options: account.options, credentials: this.openOrEmpty(account) },
         { plain, secrets, apiKey: dto.apiKey },
       );
       const credentialsEdited = dto.apiKey !== undefined || Object.keys(secrets).length > 0;
@@ -85,7 +85,7 @@ export class ProviderAccountsService {
       if (dto.name !== undefined) account.name = dto.name;
       if (dto.weight !== undefined) account.weight = dto.weight;
       if (dto.limitGroup !== undefined) account.limitGroup = dto.limitGroup;
-      if (Object.keys(plain).length > 0) account.options = withoutNulls({ ...(account.options ?? {}), ...plain });
+      if (Object.keys(plain).length > 0) account.options = withoutNulls({ ...account.options, ...plain });
       if (credentialsEdited) {
         const credentials = { ...this.openOrEmpty(account), ...secrets, ...(dto.apiKey !== undefined ? { apiKey: dto.apiKey } : {}) };
         account.encryptedCredentials = this.secretBox.sealJson(withoutNulls(credentials));
@@ -194,7 +194,8 @@ export class ProviderAccountsService {
   /** The response view: which credentials are set, never a secret value; health as the gateway left it. */
   private view(account: ProviderAccount): ProviderAccountDto {
     const credentials = this.openOrEmpty(account);
-    const cooling = account.status === 'cooling' && account.coolingUntil !== null && account.coolingUntil.getTime() > Date.now();
+    const until = account.status === 'cooling' ? account.coolingUntil : null;
+    const cooling = until !== null && until.getTime() > Date.now();
     return {
       id: account.id,
       providerId: account.providerId,
@@ -203,15 +204,15 @@ export class ProviderAccountsService {
       secretOptions: Object.keys(credentials)
         .filter((name) => name !== 'apiKey')
         .sort(),
-      options: account.options ?? {},
+      options: account.options,
       weight: account.weight,
       enabled: account.enabled,
       limitGroup: account.limitGroup,
       status: !account.enabled ? 'disabled' : account.status === 'cooling' && !cooling ? 'ok' : account.status,
-      coolingUntil: cooling ? account.coolingUntil!.toISOString() : null,
+      coolingUntil: cooling ? until.toISOString() : null,
       lastError: account.lastError,
       lastErrorAt: account.lastErrorAt?.toISOString() ?? null,
-      failedAttempts: Number(account.failedAttempts ?? 0),
+      failedAttempts: Number(account.failedAttempts),
       createdAt: account.createdAt.toISOString(),
       updatedAt: account.updatedAt.toISOString(),
     };

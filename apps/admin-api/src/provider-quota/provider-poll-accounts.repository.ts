@@ -35,7 +35,7 @@ export class ProviderPollAccountsRepository {
     );
     return rows.flatMap((row) => {
       const credentials = this.open(row.encrypted_credentials);
-      return credentials ? [{ id: row.id, name: row.name, credentials, options: row.options ?? {} }] : [];
+      return credentials ? [{ id: row.id, name: row.name, credentials, options: row.options }] : [];
     });
   }
 

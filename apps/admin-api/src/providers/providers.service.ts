@@ -72,7 +72,7 @@ export class ProvidersService {
       const kind = dto.kind ?? provider.kind;
       const { secrets, plain } = splitProviderOptions(kind, dto.options);
       const credentials = { ...this.open(provider), ...secrets, ...(dto.apiKey ? { apiKey: dto.apiKey } : {}) };
-      const options = withoutNulls({ ...(provider.options ?? {}), ...plain });
+      const options = withoutNulls({ ...provider.options, ...plain });
       if (dto.baseUrl !== undefined) assertOutboundUrl('baseUrl', dto.baseUrl);
       assertCredentialsResentOnUrlChange(provider, kind, dto, options, this.open(provider), secrets);
       assertOptionsFitKind(kind, [...Object.keys(options), ...Object.keys(withoutNulls(credentials)).filter((name) => name !== 'apiKey')]);
@@ -164,12 +164,12 @@ function assertCredentialsResentOnUrlChange(
   const changed =
     dto.baseUrl !== undefined && dto.baseUrl.replace(/\/+$/, '') !== provider.baseUrl
       ? 'baseUrl'
-      : urlFields.concat(urlOptionNames(provider.kind)).find((name) => (options[name] ?? null) !== (provider.options?.[name] ?? null));
+      : urlFields.concat(urlOptionNames(provider.kind)).find((name) => (options[name] ?? null) !== (provider.options[name] ?? null));
   if (!changed) return;
   const label = changed === 'baseUrl' ? 'baseUrl' : `options.${changed}`;
   if (typeof stored.apiKey === 'string' && !dto.apiKey)
     throw invalid(`apiKey: changing ${label} requires sending apiKey again (stored credentials never follow a new URL)`);
-  const missing = Object.keys(stored).find((name) => name !== 'apiKey' && typeof stored[name] === 'string' && sentSecrets[name] === undefined);
+  const missing = Object.keys(stored).find((name) => name !== 'apiKey' && typeof stored[name] === 'string' && !Object.hasOwn(sentSecrets, name));
   if (missing) throw invalid(`options.${missing}: changing ${label} requires sending options.${missing} again (or null to drop it)`);
 }
 

@@ -71,7 +71,8 @@ export class ListModelsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() providerId?: string;
 }
 
-const exact = (value: string | null) => (value === null ? null : formatDecimal(parseDecimal(value)));
+const exact = (value: string) => formatDecimal(parseDecimal(value));
+const exactOrNull = (value: string | null) => (value === null ? null : exact(value));
 
 export class ModelDto {
   @ApiProperty() id: string;
@@ -97,12 +98,12 @@ export class ModelDto {
       name: model.name,
       providerId: model.providerId,
       upstreamModel: model.upstreamModel,
-      inputPrice: exact(model.inputPrice)!,
-      outputPrice: exact(model.outputPrice)!,
-      cachedInputPrice: exact(model.cachedInputPrice),
-      cacheWriteInputPrice: exact(model.cacheWriteInputPrice ?? null),
-      aliases: model.aliases ?? [],
-      options: model.options ?? {},
+      inputPrice: exact(model.inputPrice),
+      outputPrice: exact(model.outputPrice),
+      cachedInputPrice: exactOrNull(model.cachedInputPrice),
+      cacheWriteInputPrice: exactOrNull(model.cacheWriteInputPrice),
+      aliases: model.aliases,
+      options: model.options,
       currency: model.currency,
       priceTiers: model.priceTiers,
       fallbacks: model.fallbacks ?? [],

@@ -57,7 +57,7 @@ export class ProviderDto {
       kind: provider.kind,
       baseUrl: provider.baseUrl,
       hasApiKey: credentials.hasApiKey,
-      options: provider.options ?? {},
+      options: provider.options,
       secretOptions: credentials.secretOptions,
       maskedOptions: credentials.maskedOptions,
       enabled: provider.enabled,
