@@ -27,13 +27,13 @@ export class ApiError extends Error {
     const known = new Set(fields);
     for (const problem of this.problems) {
       const field = problem.field.split('.')[0];
-      if (known.has(field) && !byField[field]) byField[field] = { code: problem.code, message: problem.message };
+      if (known.has(field) && !Object.hasOwn(byField, field)) byField[field] = { code: problem.code, message: problem.message };
     }
     const general: string[] = [];
     for (const message of this.messages) {
       const field = /^([A-Za-z][A-Za-z0-9]*)[\s:.]/.exec(message)?.[1];
       if (field && known.has(field)) {
-        byField[field] = { ...byField[field], message: byField[field]?.message ?? message };
+        byField[field] = { ...byField[field], message: (Object.hasOwn(byField, field) ? byField[field].message : undefined) ?? message };
       } else {
         general.push(message);
       }

@@ -13,7 +13,7 @@ export const LANGUAGES = [
 function initialLanguage(): string {
   const saved = localStorage.getItem(LANGUAGE_KEY);
   if (saved === 'en' || saved === 'zh-CN') return saved;
-  for (const language of navigator.languages ?? [navigator.language]) {
+  for (const language of navigator.languages.length > 0 ? navigator.languages : [navigator.language]) {
     if (/^zh\b/i.test(language)) return 'zh-CN';
     if (/^en\b/i.test(language)) return 'en';
   }

@@ -27,7 +27,10 @@ export function continuousBuckets(series: Timeseries): Array<{ at: number; reque
   while (anchor > from) anchor -= step;
   const out: Array<{ at: number; requests: number; tokens: number; failed: number }> = [];
   for (let at = anchor; at < to && out.length < 1000; at += step) out.push({ at, ...(byTime.get(at) ?? { requests: 0, tokens: 0, failed: 0 }) });
-  for (const at of known) if (!out.some((p) => p.at === at)) out.push({ at, ...byTime.get(at)! });
+  for (const at of known) {
+    const point = byTime.get(at);
+    if (point && !out.some((p) => p.at === at)) out.push({ at, ...point });
+  }
   return out.sort((a, b) => a.at - b.at);
 }
 
@@ -37,12 +40,15 @@ export function groupSeries(series: Timeseries, dimension: string | undefined, b
   const labelOf = (point: Timeseries['points'][number]) => point[dimension] ?? point[`${dimension}Id`];
   if (!series.points.some((point) => labelOf(point) !== undefined)) return [];
   const totals = new Map<string, number>();
-  for (const point of series.points) totals.set(String(labelOf(point) ?? '—'), (totals.get(String(labelOf(point) ?? '—')) ?? 0) + point.totalTokens);
+  for (const point of series.points) {
+    const name = labelText(labelOf(point) ?? '—');
+    totals.set(name, (totals.get(name) ?? 0) + point.totalTokens);
+  }
   const top = [...totals.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([label]) => label);
   const index = new Map(buckets.map((b, i) => [b.at, i]));
   const groups = new Map<string, number[]>();
   for (const point of series.points) {
-    const name = String(labelOf(point) ?? '—');
+    const name = labelText(labelOf(point) ?? '—');
     const label = top.includes(name) ? name : other;
     const data = groups.get(label) ?? new Array<number>(buckets.length).fill(0);
     const i = index.get(Date.parse(point.bucket));
@@ -50,4 +56,9 @@ export function groupSeries(series: Timeseries, dimension: string | undefined, b
     groups.set(label, data);
   }
   return [...groups.entries()].map(([label, data]) => ({ label, data }));
+}
+
+/** A group label off the wire: ids and names are strings (numbers for a few); anything else as JSON. */
+export function labelText(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
 }

@@ -152,7 +152,7 @@ export function FormDialog(props: {
   fields: readonly string[];
   triggerClass?: string;
   children: (errors: Record<string, string>) => ReactNode;
-  onSubmit: (values: Record<string, string>, form: FormData) => Promise<ReactNode | void>;
+  onSubmit: (values: Record<string, string>, form: FormData) => Promise<ReactNode>;
 }) {
   const { t } = useTranslation();
   const errors = useFormErrors(props.fields);

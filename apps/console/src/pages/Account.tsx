@@ -37,7 +37,7 @@ export function AccountPage() {
             errors.clear();
             setDone(false);
             try {
-              const answer = await api<{ accessToken?: string }>('POST', '/api/auth/password', { currentPassword: formText(data.get('currentPassword')), newPassword: formText(data.get('newPassword')) });
+              const answer = await api<{ accessToken?: string } | undefined>('POST', '/api/auth/password', { currentPassword: formText(data.get('currentPassword')), newPassword: formText(data.get('newPassword')) });
               if (answer?.accessToken) session.refreshToken(answer.accessToken);
               form.reset();
               setDone(true);

@@ -152,11 +152,11 @@ const DRIFT_TOLERANCE = 0.01;
 function ReconciliationView({ providers, params, set }: { providers: Provider[]; params: URLSearchParams; set: (changes: Record<string, string>) => void }) {
   const { t } = useTranslation();
   const format = useFormat();
-  const providerId = params.get('reconcile') ?? providers[0]?.id ?? '';
+  const providerId = params.get('reconcile') ?? providers.at(0)?.id ?? '';
   const from = params.get('from') ?? `${isoDay().slice(0, 7)}-01`;
   const to = params.get('to') ?? isoDay();
   const result = useLoad(() => (providerId ? get<Reconciliation>(`/api/providers/${providerId}/reconciliation${query({ from, to })}`) : Promise.resolve(undefined)), [providerId, from, to]);
-  const error = result.error instanceof ApiError ? result.error.message : result.error ? String(result.error) : '';
+  const error = result.error instanceof ApiError ? result.error.message : result.error instanceof Error ? String(result.error) : '';
   return (
     <Section title={t('providers.reconciliation')}>
       <p className="lead">{t('providers.reconciliationIntro')}</p>

@@ -7,6 +7,7 @@ import { useLoad, useSession } from '../session';
 import type { Department, Page, QuotaStatus, Summary, SummaryRow, Timeseries } from '../types';
 import { UsageChart } from '../UsageChart';
 import { DataTable, ErrorMessages, Section, SelectInput } from '../ui';
+import { labelText } from '../time-buckets';
 
 export const RANGES = ['today', '1h', '5h', '24h', '7d', '30d', 'month'] as const;
 
@@ -16,11 +17,13 @@ export function UsagePage({ route }: { route: Route }) {
   const format = useFormat();
   const session = useSession();
   const [params, set] = useViewParams(route);
-  const range = (RANGES as readonly string[]).includes(params.get('range') ?? '') ? params.get('range')! : 'today';
+  const rangeParam = params.get('range') ?? '';
+  const range = (RANGES as readonly string[]).includes(rangeParam) ? rangeParam : 'today';
   const wide = session.can('usage:read');
   const everyDepartment = wide && session.me.role !== 'team_lead';
   const dimensions = !wide ? ['model'] : everyDepartment ? ['department', 'user', 'model', 'provider'] : ['user', 'model'];
-  const groupBy = dimensions.includes(params.get('groupBy') ?? '') ? params.get('groupBy')! : dimensions[0];
+  const groupByParam = params.get('groupBy') ?? '';
+  const groupBy = dimensions.includes(groupByParam) ? groupByParam : dimensions[0];
   const departmentId = everyDepartment ? (params.get('department') ?? '') : '';
 
   const departments = useLoad(() => (everyDepartment ? get<Page<Department>>('/api/departments?limit=500') : Promise.resolve({ items: [], nextCursor: null })), [everyDepartment]);
@@ -110,8 +113,8 @@ function Kpi({ label, value }: { label: string; value: string }) {
 
 export function rowLabel(row: SummaryRow, dimension: string): string {
   const value = row[dimension];
-  if (dimension === 'user' && row.userName) return `${String(row.userName)} <${String(value ?? '')}>`;
-  return value === null || value === undefined ? '—' : String(value);
+  if (dimension === 'user' && row.userName) return `${labelText(row.userName)} <${labelText(value ?? '')}>`;
+  return value === null || value === undefined ? '—' : labelText(value);
 }
 
 export function TopTable({ rows, dimension, format }: { rows: SummaryRow[]; dimension: string; format: Format }) {
