@@ -39,12 +39,12 @@ const textOf = (content: unknown): string =>
       ? content.map((block: Block) => (typeof block?.text === 'string' ? block.text : typeof block?.content === 'string' ? block.content : '')).join(' ')
       : '';
 
-export function fakeMessagesInputTokens(body: MessagesBody): number {
+function fakeMessagesInputTokens(body: MessagesBody): number {
   const system = textOf(body.system);
   return words(system) + body.messages.reduce((sum, message) => sum + 3 + words(textOf(message.content)), 0);
 }
 
-export function messagesPathOf(fake: FakeProvider): string {
+function messagesPathOf(fake: FakeProvider): string {
   return fake.kind === 'dashscope' ? '/apps/anthropic/v1/messages' : fake.kind === 'huawei-maas' ? '/anthropic/v1/messages' : '/v1/messages';
 }
 

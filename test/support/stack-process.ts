@@ -5,7 +5,7 @@ import { freePort } from './free-port';
 import { TEST_JWT_SECRET, TEST_SECRET_KEY } from './test-config';
 
 const ROOT = join(__dirname, '..', '..');
-export const STACK_ENTRY = join(ROOT, 'dist', 'apps', 'stack', 'main.js');
+const STACK_ENTRY = join(ROOT, 'dist', 'apps', 'stack', 'main.js');
 
 /**
  * `node dist/apps/stack/main.js` as a real OS process — embedded PostgreSQL of its own DATA_DIR,
@@ -102,7 +102,7 @@ export class StackProcess {
   }
 }
 
-export function descendantsOf(root: number): number[] {
+function descendantsOf(root: number): number[] {
   const children = new Map<number, number[]>();
   for (const name of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
     try {

@@ -38,5 +38,3 @@ void i18next.use(initReactI18next).init({
   returnNull: false,
 });
 document.documentElement.lang = i18next.language;
-
-export default i18next;

@@ -22,7 +22,7 @@ export function href(path: string, params: Record<string, string | undefined | n
   return `#${path}${text ? `?${text}` : ''}`;
 }
 
-export function navigate(path: string, params: Record<string, string | undefined | null> = {}): void {
+function navigate(path: string, params: Record<string, string | undefined | null> = {}): void {
   window.location.hash = href(path, params);
 }
 

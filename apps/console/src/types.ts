@@ -51,7 +51,7 @@ export interface ApiKey {
   key?: string;
 }
 
-export interface Figures {
+interface Figures {
   tokens: string | null;
   requests: string | null;
   cost: string | null;

@@ -21,10 +21,6 @@ export function providerKinds(): readonly ProviderKindDefinition[] {
   return KINDS;
 }
 
-export function isProviderKind(kind: string): boolean {
-  return BY_KIND.has(kind);
-}
-
 /** The kind's definition; throws for a kind no folder defines (a stored row from a newer version). */
 export function providerKind(kind: string): ProviderKindDefinition {
   const definition = BY_KIND.get(kind);

@@ -7,8 +7,8 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export const DEFAULT_LIMIT = 50;
-export const MAX_LIMIT = 500;
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 500;
 
 /** Opaque keyset cursors: the sort key of the last row, base64url JSON. */
 export function encodeCursor(key: Record<string, string | number>): string {

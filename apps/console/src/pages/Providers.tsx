@@ -31,7 +31,7 @@ interface Reconciliation {
   message: string | null;
 }
 
-export const KINDS = ['dashscope', 'huawei-maas', 'openai', 'chatgpt-codex'] as const;
+const KINDS = ['dashscope', 'huawei-maas', 'openai', 'chatgpt-codex'] as const;
 
 export function ProvidersPage({ route }: { route: Route }) {
   const { t } = useTranslation();
@@ -208,7 +208,7 @@ function ReconciliationTable({ data, format }: { data: Reconciliation; format: F
 }
 
 /** Add or edit a provider. Credentials are write-only: their inputs start empty; empty keeps the stored one. */
-export function ProviderDialog({ provider, onSaved }: { provider?: Provider; onSaved: () => void }) {
+function ProviderDialog({ provider, onSaved }: { provider?: Provider; onSaved: () => void }) {
   const { t } = useTranslation();
   const [kind, setKind] = useState(provider?.kind ?? 'dashscope');
   const secretFields: Record<string, string[]> = { dashscope: ['accessKeyId', 'accessKeySecret'], 'huawei-maas': ['accessKey', 'secretKey'], openai: [], 'chatgpt-codex': [] };

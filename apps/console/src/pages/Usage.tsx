@@ -9,7 +9,7 @@ import { UsageChart } from '../UsageChart';
 import { DataTable, ErrorMessages, Section, SelectInput } from '../ui';
 import { labelText } from '../time-buckets';
 
-export const RANGES = ['today', '1h', '5h', '24h', '7d', '30d', 'month'] as const;
+const RANGES = ['today', '1h', '5h', '24h', '7d', '30d', 'month'] as const;
 
 /** Usage over time and its top rows, as far as the caller's role reaches (developers: their own). */
 export function UsagePage({ route }: { route: Route }) {
@@ -111,13 +111,13 @@ function Kpi({ label, value }: { label: string; value: string }) {
   );
 }
 
-export function rowLabel(row: SummaryRow, dimension: string): string {
+function rowLabel(row: SummaryRow, dimension: string): string {
   const value = row[dimension];
   if (dimension === 'user' && row.userName) return `${labelText(row.userName)} <${labelText(value ?? '')}>`;
   return value === null || value === undefined ? '—' : labelText(value);
 }
 
-export function TopTable({ rows, dimension, format }: { rows: SummaryRow[]; dimension: string; format: Format }) {
+function TopTable({ rows, dimension, format }: { rows: SummaryRow[]; dimension: string; format: Format }) {
   const { t } = useTranslation();
   return (
     <DataTable

@@ -130,7 +130,7 @@ export interface KeyHeaders {
 
 const BEARER = /^bearer\s+/i;
 
-export function gatewayKeyOf(headers: KeyHeaders): string | undefined {
+function gatewayKeyOf(headers: KeyHeaders): string | undefined {
   const authorization = headers.authorization;
   if (authorization && BEARER.test(authorization)) return authorization.replace(BEARER, '').trim();
   const apiKey = headers['x-api-key'];

@@ -4,8 +4,5 @@ import { AccountHealthService } from './account-health.service';
 import { UpstreamAccountMetrics } from './upstream-account-metrics';
 import { UpstreamDispatcher } from './upstream-dispatcher';
 
-/** Upstream accounts: health, its persistence, alerts, metrics and the failover dispatcher. */
+/** Upstream accounts: health, its persistence, alerts, metrics and the failover dispatcher (import them by file). */
 export const UPSTREAM_ACCOUNT_PROVIDERS = [AccountHealthRecorder, AccountHealthService, AccountAlerts, UpstreamAccountMetrics, UpstreamDispatcher];
-export { UpstreamCallError, UpstreamDispatcher } from './upstream-dispatcher';
-export type { UpstreamAnswer } from './upstream-dispatcher';
-export type { UpstreamAccount } from './upstream-account';

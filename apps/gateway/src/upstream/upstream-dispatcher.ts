@@ -14,7 +14,7 @@ import { UpstreamAccountMetrics } from './upstream-account-metrics';
 import { classifyConnectionError, classifyUpstreamError, UpstreamFailure } from './upstream-error-class';
 
 /** At most this many attempts per model (its provider's accounts), each with its own connect timeout. */
-export const MAX_ATTEMPTS = 3;
+const MAX_ATTEMPTS = 3;
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 /** The one answer the client sees, and who gave it. */

@@ -11,7 +11,7 @@
  *                   4xx): the same request fails everywhere, so it is never retried and never held
  *                   against the account.
  */
-export type FailureKind = 'rate_limited' | 'exhausted' | 'auth' | 'unavailable' | 'final';
+type FailureKind = 'rate_limited' | 'exhausted' | 'auth' | 'unavailable' | 'final';
 
 export interface UpstreamFailure {
   kind: FailureKind;

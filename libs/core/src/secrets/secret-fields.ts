@@ -57,7 +57,7 @@ export function redactPaths(fields: readonly string[]): string[] {
 }
 
 /** A predicate on field names (case-insensitive) for `fields`. */
-export function isSecretFieldIn(fields: readonly string[]): (field: string) => boolean {
+function isSecretFieldIn(fields: readonly string[]): (field: string) => boolean {
   const lower = new Set(fields.map((field) => field.toLowerCase()));
   return (field) => lower.has(field.toLowerCase());
 }

@@ -1,8 +1,8 @@
 import { fetchJson } from '../outbound/outbound-http';
 
 /** The Codex CLI's public OAuth client id (providers.md §3a); `options.clientId` overrides it. */
-export const CODEX_CLIENT_ID = 'app_EMoamEEZ73f0CkXaXp7hrann';
-export const DEFAULT_AUTH_BASE_URL = 'https://auth.openai.com';
+const CODEX_CLIENT_ID = 'app_EMoamEEZ73f0CkXaXp7hrann';
+const DEFAULT_AUTH_BASE_URL = 'https://auth.openai.com';
 
 export interface RotatedTokens {
   accessToken: string;

@@ -1,6 +1,6 @@
 import type { AccountWindow } from '../polling/provider-snapshot';
 
-export interface CodexCredits {
+interface CodexCredits {
   hasCredits: boolean;
   unlimited: boolean;
   balance: string | null;

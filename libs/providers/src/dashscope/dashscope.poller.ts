@@ -31,7 +31,7 @@ function toLimit(model: string, scope: 'model' | 'workspace', limit: Limit): Mod
 }
 
 /** "1,234.56" → "1234.56" */
-export function parseAmount(value: unknown): string {
+function parseAmount(value: unknown): string {
   return (
     wireText(value ?? '0')
       .replace(/,/g, '')
@@ -45,7 +45,7 @@ export function parseAmount(value: unknown): string {
  * before it had accounts). Accounts of one DashScope provider share its workspace, so any of them
  * sees the same limits.
  */
-export function workspaceApiKey(target: PollTarget): string {
+function workspaceApiKey(target: PollTarget): string {
   const account = target.accounts.find((candidate) => typeof candidate.credentials.apiKey === 'string' && candidate.credentials.apiKey.length > 0);
   return wireText(account?.credentials.apiKey ?? target.credentials.apiKey ?? '');
 }

@@ -7,12 +7,9 @@ import { ResponsesDialect } from './responses/responses.dialect';
 import type { ProviderOperation } from '../provider-adapter';
 
 export * from './dialect';
-export { withUsageChunk, ChatStreamTap } from './chat-completions/chat-completions.dialect';
-export { safeJson, extractUsageObject } from './json-usage';
-export { readAnthropicUsage } from './messages/messages-usage';
+export { withUsageChunk } from './chat-completions/chat-completions.dialect';
+export { safeJson } from './json-usage';
 export { anthropicErrorBody } from './messages/messages-errors';
-export { countBlocks } from './messages/messages.dialect';
-export { readResponsesUsage } from './responses/responses-usage';
 
 const DIALECTS: Record<ProviderOperation, ApiDialect> = {
   'chat.completions': new ChatCompletionsDialect(),

@@ -35,7 +35,7 @@ function canonicalQuery(search: string): string {
 }
 
 /** `20200608T023900Z` */
-export function sdkDate(at: Date): string {
+function sdkDate(at: Date): string {
   return at
     .toISOString()
     .replace(/[-:]/g, '')

@@ -7,7 +7,7 @@ type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | Lo
 type Resolver = typeof dnsLookup;
 
 /** `guardedLookup` over a given resolver (tests resolve names to addresses of their choosing). */
-export function guardLookup(resolve: Resolver): LookupFunction {
+function guardLookup(resolve: Resolver): LookupFunction {
   const lookup = (hostname: string, options: LookupOneOptions | LookupAllOptions, callback: LookupCallback) => {
     resolve(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) {
@@ -38,7 +38,7 @@ export function guardLookup(resolve: Resolver): LookupFunction {
  * A DNS lookup for `net.connect` that refuses forbidden addresses after resolution, so a name
  * that resolves (or is rebound) to a metadata address is refused at connect time.
  */
-export const guardedLookup: LookupFunction = guardLookup(dnsLookup);
+const guardedLookup: LookupFunction = guardLookup(dnsLookup);
 
 /**
  * An undici `connect` function: host literals and metadata names are refused before connecting,

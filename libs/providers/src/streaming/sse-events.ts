@@ -36,7 +36,7 @@ export class SseEventSplitter {
   }
 }
 
-export function parseEvent(raw: string): SseEvent {
+function parseEvent(raw: string): SseEvent {
   let event = '';
   let data = '';
   for (const line of raw.split(/\r?\n/)) {

@@ -12,12 +12,12 @@ const STOP_REASONS: Record<string, string> = {
   content_filter: 'refusal',
 };
 
-export function stopReasonOf(finishReason: string | null | undefined): string | null {
+function stopReasonOf(finishReason: string | null | undefined): string | null {
   return finishReason ? (STOP_REASONS[finishReason] ?? 'end_turn') : null;
 }
 
 /** Normalised usage in Anthropic's fields (input excludes cache reads and writes). */
-export function anthropicUsageOf(usage: TokenUsage | null): Record<string, number> {
+function anthropicUsageOf(usage: TokenUsage | null): Record<string, number> {
   const u = usage ?? { promptTokens: 0, completionTokens: 0, cachedTokens: 0, cacheWriteTokens: 0 };
   return {
     input_tokens: Math.max(0, u.promptTokens - u.cachedTokens - u.cacheWriteTokens),

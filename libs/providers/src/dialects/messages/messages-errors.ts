@@ -11,7 +11,7 @@ const TYPES_BY_STATUS: Record<number, string> = {
   529: 'overloaded_error',
 };
 
-export function anthropicErrorType(status: number): string {
+function anthropicErrorType(status: number): string {
   return TYPES_BY_STATUS[status] ?? (status < 500 ? 'invalid_request_error' : 'api_error');
 }
 

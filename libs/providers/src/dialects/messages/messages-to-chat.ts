@@ -2,7 +2,7 @@ import { badField, DialectRequestError, ParsedRequest, TranslatedRequest } from 
 import { wireText } from '../../wire-text';
 
 /** Request fields translated to chat completions. */
-export const TRANSLATED_FIELDS = [
+const TRANSLATED_FIELDS = [
   'model',
   'messages',
   'system',
@@ -15,10 +15,8 @@ export const TRANSLATED_FIELDS = [
   'tool_choice',
   'metadata',
 ] as const;
-/** Hints a chat-completions provider cannot act on; dropped and named in `x-tollgate-ignored`. */
-export const IGNORED_FIELDS = ['top_k', 'thinking', 'context_management', 'output_config', 'service_tier', 'betas'] as const;
 /** Fields that need Anthropic's server: refused with a 400 naming the field. */
-export const REFUSED_FIELDS = ['mcp_servers', 'container'] as const;
+const REFUSED_FIELDS = ['mcp_servers', 'container'] as const;
 
 const TRANSLATED = new Set<string>(TRANSLATED_FIELDS);
 const REFUSED = new Set<string>(REFUSED_FIELDS);

@@ -65,7 +65,7 @@ export class MessagesDialect implements ApiDialect {
 }
 
 /** Tokens of Messages content: text, tool inputs and tool results (images are not estimated). */
-export function countBlocks(content: unknown, count: TokenCounter): number {
+function countBlocks(content: unknown, count: TokenCounter): number {
   if (typeof content === 'string') return count(content);
   if (!Array.isArray(content)) return 0;
   let total = 0;

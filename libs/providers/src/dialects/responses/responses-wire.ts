@@ -59,14 +59,14 @@ export interface ResponsesUsage {
   total_tokens: number;
 }
 
-export interface OutputTextPart {
+interface OutputTextPart {
   type: 'output_text';
   text: string;
   annotations: unknown[];
   logprobs?: unknown[];
 }
 
-export interface RefusalPart {
+interface RefusalPart {
   type: 'refusal';
   refusal: string;
 }
