@@ -56,6 +56,13 @@ const server = createServer((req, res) => {
     } catch {
       // benchmark bodies are valid
     }
+    // An upstream account that is always rate-limited (the failover benchmark's limited account).
+    if (req.headers.authorization === 'Bearer sk-bench-limited') {
+      const error = JSON.stringify({ error: { message: 'Requests rate limit exceeded', type: 'limit_requests', code: 'limit_requests' } });
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': process.env.BENCH_LIMITED_RETRY_AFTER ?? '0.001', 'content-length': Buffer.byteLength(error) });
+      res.end(error);
+      return;
+    }
     if (req.url.endsWith('/responses') && body.stream) {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       for (const event of RESPONSES_STREAM) res.write(event);

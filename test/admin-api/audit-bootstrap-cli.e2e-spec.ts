@@ -127,14 +127,14 @@ describe('start-up bootstrap from the environment', () => {
       expect(box.openJson(rows[0].c)).toEqual({ apiKey: 'sk-dashscope-env', accessKeyId: 'LTAI5tFromEnvironment', accessKeySecret: 'alibaba-env-secret' });
       expect(box.openJson(rows[1].c)).toEqual({ apiKey: 'hw-maas-env', accessKey: 'HWAKFROMENV01', secretKey: 'hw-env-secret' });
       const audit = (await db.query(`SELECT action, actor_id FROM audit_log ORDER BY id`)) as Array<{ action: string; actor_id: string | null }>;
-      expect(audit.map((a) => a.action).sort()).toEqual(['provider.create', 'provider.create', 'user.create']);
+      expect(audit.map((a) => a.action).sort()).toEqual(['provider.create', 'provider.create', 'provider_account.create', 'provider_account.create', 'user.create']);
       expect(audit.every((a) => a.actor_id === null)).toBe(true);
     } finally {
       await one.close();
       await two.close();
     }
     // a restart (or one with another password) changes nothing
-    const again = await createAdminApp(url, { ...env, ADMIN_PASSWORD: 'another-password-x' });
+    const again = await createAdminApp(url, { ...env, ADMIN_PASSWORD: 'Another-meadow-lantern-8' });
     try {
       const db = again.app.get(DataSource);
       expect(((await db.query(`SELECT count(*)::int AS n FROM users`)) as Array<{ n: number }>)[0].n).toBe(1);
@@ -197,7 +197,7 @@ describe('CLI: create-admin and reset-password', () => {
       await app.close();
     }
 
-    expect(await runCli(config, ['reset-password', '--email', 'nobody@example.com', '--password', 'whatever-123'], capture())).toBe(1);
+    expect(await runCli(config, ['reset-password', '--email', 'nobody@example.com', '--password', 'Whatever-lantern-123'], capture())).toBe(1);
     const bad = capture();
     expect(await runCli(config, ['create-admin', '--email', 'x@example.com', '--password', 'short'], bad)).toBe(2);
     expect(bad.errors[0]).toContain('--password');

@@ -41,11 +41,11 @@ describe('admin API CRUD and validation (real HTTP, real PostgreSQL)', () => {
       ['POST', '/api/users', { email: 'b@x.test', name: 'b', role: 'emperor' }, 'role must be one of'],
       ['POST', '/api/users', { email: 'not-an-email', name: 'b', role: 'developer' }, 'email must be an email'],
       ['POST', '/api/users', { email: 'c@x.test', name: 'c', role: 'developer', departmentId: 'dept-1' }, 'departmentId must be a UUID'],
-      ['POST', '/api/users', { email: 'd@x.test', name: 'd', role: 'finance', password: 'short' }, 'password must be longer'],
+      ['POST', '/api/users', { email: 'd@x.test', name: 'd', role: 'finance', password: 'short' }, 'password must be at least 12 characters'],
       ['POST', '/api/providers', { name: 'p', kind: 'bedrock', baseUrl: 'https://x.test', apiKey: 'k' }, 'kind must be one of'],
       ['POST', '/api/providers', { name: 'p', kind: 'openai', baseUrl: 'ftp://x.test', apiKey: 'k' }, 'baseUrl must be an http(s) URL'],
       ['POST', '/api/providers', { name: 'p', kind: 'openai', baseUrl: 'not a url', apiKey: 'k' }, 'baseUrl must be an http(s) URL'],
-      ['POST', '/api/providers', { name: 'p', kind: 'openai', baseUrl: 'https://x.test/v1' }, 'apiKey must be a string'],
+      ['POST', '/api/providers', { name: 'p', kind: 'openai', baseUrl: 'https://x.test/v1' }, 'apiKey: required for a provider of kind openai'],
       ['POST', '/api/models', { name: 'm', providerId: MISSING, inputPrice: '-1', outputPrice: '1', currency: 'USD' }, 'inputPrice must be a non-negative decimal'],
       ['POST', '/api/models', { name: 'm', providerId: MISSING, inputPrice: '1e3', outputPrice: '1', currency: 'USD' }, 'inputPrice must be a non-negative decimal'],
       ['POST', '/api/models', { name: 'm', providerId: MISSING, inputPrice: '1', outputPrice: '1', currency: 'EUR' }, 'currency must be one of'],
@@ -67,6 +67,7 @@ describe('admin API CRUD and validation (real HTTP, real PostgreSQL)', () => {
       const bad = await as('GET', '/api/users/not-a-uuid');
       expect(bad.status).toBe(400);
       expect(bad.body.message).toBe('id: must be a UUID');
+      expect(bad.body.errors).toEqual([{ field: 'id', code: 'isUuid' }]);
       for (const path of [`/api/users/${MISSING}`, `/api/departments/${MISSING}`, `/api/providers/${MISSING}`, `/api/models/${MISSING}`]) {
         const res = await as('GET', path);
         expect(res.status).toBe(404);

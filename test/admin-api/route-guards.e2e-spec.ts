@@ -104,11 +104,11 @@ describe('deny by default: every admin API route is @Public() or declares its pe
     }>(admin.url, 'GET', '/api/docs-json');
     expect(docs.status).toBe(200);
     const paths = Object.keys(docs.body.paths);
-    for (const path of ['/api/auth/login', '/api/auth/password', '/api/me', '/api/departments', '/api/departments/{id}', '/api/users', '/api/users/{id}', '/api/users/{id}/api-keys', '/api/api-keys/{id}', '/api/providers', '/api/providers/{id}', '/api/models', '/api/models/{id}', '/api/audit-log']) {
+    for (const path of ['/api/auth/login', '/api/auth/logout', '/api/auth/password', '/api/me', '/api/quotas', '/api/quotas/status', '/api/usage/summary', '/api/usage/events', '/api/me/quotas', '/api/departments', '/api/departments/{id}', '/api/users', '/api/users/{id}', '/api/users/{id}/api-keys', '/api/api-keys/{id}', '/api/providers', '/api/providers/{id}', '/api/models', '/api/models/{id}', '/api/audit-log']) {
       expect(paths).toContain(path);
     }
     const schemas = docs.body.components.schemas;
-    for (const name of ['LoginDto', 'TokenDto', 'CreateUserDto', 'UpdateUserDto', 'UserDto', 'MeDto', 'CreateDepartmentDto', 'DepartmentDto', 'CreateProviderDto', 'ProviderDto', 'CreateModelDto', 'ModelDto', 'CreateApiKeyDto', 'CreatedApiKeyDto', 'ApiKeyDto']) {
+    for (const name of ['LoginDto', 'TokenDto', 'CreateUserDto', 'UpdateUserDto', 'UserDto', 'MeDto', 'CreateDepartmentDto', 'DepartmentDto', 'CreateProviderDto', 'ProviderDto', 'CreateModelDto', 'ModelDto', 'CreateApiKeyDto', 'CreatedApiKeyDto', 'ApiKeyDto', 'QuotaDto', 'QuotaStatusDto', 'UsageEventDto', 'UsageSummaryDto', 'UsageTimeseriesDto']) {
       expect(Object.keys(schemas)).toContain(name);
     }
     expect(Object.keys(schemas.ProviderDto.properties ?? {})).not.toContain('apiKey');
@@ -116,6 +116,20 @@ describe('deny by default: every admin API route is @Public() or declares its pe
     expect(Object.keys(schemas.CreatedApiKeyDto.properties ?? {})).toContain('key');
     expect(docs.body.paths['/api/users'].post.security).toEqual([{ bearer: [] }]);
     expect(docs.body.paths['/api/auth/login'].post.security).toBeUndefined();
+  });
+
+  it('documents what every route answers (a 2xx response with a schema, or 204) in OpenAPI', async () => {
+    type Operation = { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> };
+    const docs = await call<{ paths: Record<string, Record<string, Operation>> }>(admin.url, 'GET', '/api/docs-json');
+    const undocumented: string[] = [];
+    for (const [path, operations] of Object.entries(docs.body.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const ok = Object.entries(operation.responses ?? {}).some(([status, response]) => status === '204' || (status.startsWith('2') && Object.values(response.content ?? {}).some((media) => media.schema)));
+        if (!ok) undocumented.push(`${method.toUpperCase()} ${path}`);
+      }
+    }
+    // Provider quota polling and the health check are being reworked by their owners; everything else answers a documented DTO.
+    expect(undocumented.sort()).toEqual(['GET /api/providers/quota', 'GET /api/providers/{id}/reconciliation', 'GET /healthz', 'POST /api/providers/{id}/poll']);
   });
 
   it('refuses, with 403 to a signed-in admin, a route that forgot to declare permissions', async () => {

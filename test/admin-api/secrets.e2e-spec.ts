@@ -77,7 +77,8 @@ describe('secrets are write-only: provider credentials sealed, API keys shown on
     // a change of kind must drop what the new kind does not take
     const kindChange = await as('PATCH', `/api/providers/${created.body.id}`, { kind: 'openai' });
     expect(kindChange.status).toBe(400);
-    const dropped = await as('PATCH', `/api/providers/${created.body.id}`, { kind: 'openai', baseUrl: 'https://maas.example/v1', options: { accessKey: null, region: null, projectId: null } });
+    // a new URL needs the key again (stored credentials never follow a new URL)
+    const dropped = await as('PATCH', `/api/providers/${created.body.id}`, { kind: 'openai', baseUrl: 'https://maas.example/v1', apiKey: 'hw-key-3', options: { accessKey: null, region: null, projectId: null } });
     expect(dropped.body).toMatchObject({ kind: 'openai', options: {}, secretOptions: [], hasApiKey: true });
     expect((await as('POST', '/api/providers', { name: 'MAAS', kind: 'openai', baseUrl: 'https://x.test/v1', apiKey: 'k' })).status).toBe(409);
   });

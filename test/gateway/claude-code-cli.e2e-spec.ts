@@ -63,7 +63,7 @@ describe('Claude Code CLI through the gateway', () => {
     if (home) rmSync(home, { recursive: true, force: true });
   });
 
-  async function claude(prompt: string, model: string, key: string): Promise<string> {
+  async function claude(prompt: string, model: string, key: string, keyVariable: 'ANTHROPIC_API_KEY' | 'ANTHROPIC_AUTH_TOKEN' = 'ANTHROPIC_API_KEY'): Promise<string> {
     const stdout = await run(
       CLAUDE,
       ['-p', prompt, '--model', model, '--max-turns', '1'],
@@ -72,7 +72,7 @@ describe('Claude Code CLI through the gateway', () => {
         HOME: home,
         CLAUDE_CONFIG_DIR: join(home, '.claude'),
         ANTHROPIC_BASE_URL: gateway.url,
-        ANTHROPIC_API_KEY: key,
+        [keyVariable]: key,
         ANTHROPIC_SMALL_FAST_MODEL: 'claude-haiku-4-5',
         ANTHROPIC_DEFAULT_HAIKU_MODEL: 'claude-haiku-4-5',
         DISABLE_TELEMETRY: '1',
@@ -114,9 +114,10 @@ describe('Claude Code CLI through the gateway', () => {
     expect(events.every((event) => event.status === 200)).toBe(true);
   });
 
-  it('answers through translation to chat completions', async () => {
+  it('answers through translation to chat completions, the key sent as a Bearer token', async () => {
     const dev = await seed.developer();
-    const answer = await claude('Say hello', 'claude-opus-4-1', dev.key);
+    // ANTHROPIC_AUTH_TOKEN: Claude Code sends the key as `Authorization: Bearer`
+    const answer = await claude('Say hello', 'claude-opus-4-1', dev.key, 'ANTHROPIC_AUTH_TOKEN');
     expect(answer).toContain('Translated hello from chat completions.');
     const chat = openai.requests.find((request) => request.path === '/v1/chat/completions' && Array.isArray(request.body?.tools));
     expect(chat).toBeDefined();

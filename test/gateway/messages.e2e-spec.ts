@@ -137,6 +137,36 @@ describe('Anthropic Messages through the gateway (native and translated)', () =>
     expect(event.ttft_ms).not.toBeNull();
   });
 
+  it('relays a native stream event by event (never buffered) and meters a client hang-up as estimated, cancelling the provider call', async () => {
+    dashscope.mode = { type: 'slow-stream', chunkDelayMs: 150 };
+    const started = Date.now();
+    const res = await post('/v1/messages', { model: 'qwen-coder', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'slowly' }] });
+    const reader = res.body!.getReader();
+    const first = await reader.read();
+    const firstAt = Date.now() - started;
+    expect(new TextDecoder().decode(first.value)).toContain('event: message_start');
+    let rest = '';
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value);
+    expect(Date.now() - started - firstAt).toBeGreaterThan(600); // the other events came later, as the provider sent them
+    expect(rest).toContain('event: message_stop');
+
+    const abort = new AbortController();
+    const hungUp = await fetch(`${gateway.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': dev.key },
+      body: JSON.stringify({ model: 'qwen-coder', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'hang up' }] }),
+      signal: abort.signal,
+    });
+    const hungReader = hungUp.body!.getReader();
+    await hungReader.read();
+    await hungReader.read();
+    abort.abort();
+    const event = await eventFor(hungUp.headers.get('x-request-id'));
+    expect(event).toMatchObject({ status: 499, estimated: true, endpoint: 'messages' });
+    for (let i = 0; i < 50 && !dashscope.requests[1]?.aborted; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(dashscope.requests[1].aborted).toBe(true);
+  });
+
   it('passes Claude Code beta requests through natively: ?beta=true, unknown body fields, anthropic-beta; the key as x-api-key or Bearer of any case', async () => {
     const body = { model: 'qwen-coder', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }], context_management: { edits: [] }, output_config: { effort: 'low' }, metadata: { user_id: 'u1' } };
     const res = await post('/v1/messages?beta=true', body, { 'x-api-key': dev.key, 'anthropic-beta': 'context-management-2025-06-27' });
@@ -148,6 +178,7 @@ describe('Anthropic Messages through the gateway (native and translated)', () =>
     expect(sent.headers['anthropic-version']).toBe('2023-06-01');
     expect((await post('/v1/messages', body, { authorization: `bearer ${dev.key}` })).status).toBe(200);
     expect((await post('/v1/messages', body, { authorization: `BEARER ${dev.key}` })).status).toBe(200);
+    expect((await fetch(`${gateway.url}/`, { method: 'HEAD' })).status).toBe(200); // Claude Code's connectivity probe
   });
 
   it("answers refusals in Anthropic's error shape, naming the field", async () => {

@@ -53,6 +53,9 @@ const DEFAULT_CONTENT = 'Hello from the fake provider, streaming as the real one
 
 export class FakeProvider {
   mode: FakeMode = { type: 'ok' };
+  /** Further keys it accepts (several upstream accounts of one provider), each with its own mode if set. */
+  readonly extraKeys = new Set<string>();
+  readonly modeByKey = new Map<string, FakeMode>();
   requests: RecordedRequest[] = [];
   readonly baseUrl: string;
   private readonly routes = new Map<string, Handler>();
@@ -133,9 +136,11 @@ export class FakeProvider {
       });
       const handler = this.routes.get(`${req.method} ${path}`);
       if (!handler) return this.error(res, 404, 'not found');
-      // Bearer everywhere; Anthropic-style endpoints also take x-api-key.
-      if (req.headers.authorization !== `Bearer ${this.apiKey}` && req.headers['x-api-key'] !== this.apiKey) return this.unauthorized(res);
-      const mode = this.mode;
+      // Bearer everywhere; Anthropic-style endpoints also take x-api-key. Several accounts: several keys.
+      const xApiKey = req.headers['x-api-key'];
+      const key = typeof xApiKey === 'string' && !req.headers.authorization ? xApiKey : (req.headers.authorization ?? '').replace(/^Bearer /, '');
+      if (key !== this.apiKey && !this.extraKeys.has(key)) return this.unauthorized(res);
+      const mode = this.modeByKey.get(key) ?? this.mode;
       if (mode.type === 'error') return json(res, mode.status, mode.body, mode.headers);
       if (mode.type === 'hang') return; // never answer
       handler(req, res, body);

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { readTestState, testStateFile } from './test-state';
 
 export default async function globalTeardown(): Promise<void> {
-  await globalThis.__TOLLGATE_TEST_DB__?.stop();
+  await globalThis.__TOLLGATE_TEST_DB__?.destroy();
   const state = readTestState();
   rmSync(state.dataDir, { recursive: true, force: true });
   rmSync(testStateFile(), { force: true });

@@ -26,6 +26,21 @@ export class Seed {
       `INSERT INTO providers (name, kind, base_url, encrypted_credentials) VALUES ($1, $2, $3, $4) RETURNING id`,
       [name, kind, baseUrl, this.box.sealJson({ apiKey })],
     );
+    await this.account(row.id, apiKey, { name: 'default' });
+    return row.id;
+  }
+
+  /** An upstream account of a provider (a provider seeded with `provider()` already has one, `default`). */
+  async account(
+    providerId: string,
+    apiKey: string,
+    opts: { name?: string; weight?: number; enabled?: boolean; limitGroup?: string | null } = {},
+  ): Promise<string> {
+    const [row] = await this.dataSource.query(
+      `INSERT INTO provider_accounts (provider_id, name, encrypted_credentials, weight, enabled, limit_group, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+      [providerId, opts.name ?? `acct-${Math.random().toString(36).slice(2, 8)}`, this.box.sealJson({ apiKey }), opts.weight ?? 1, opts.enabled ?? true, opts.limitGroup ?? null, opts.enabled === false ? 'disabled' : 'ok'],
+    );
     return row.id;
   }
 

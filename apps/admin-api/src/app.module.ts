@@ -1,36 +1,26 @@
-import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { ApiKey, AuditLogEntry, CoreModule, CoreModuleOptions, Department, Model, Provider, User } from '@app/core';
-import { Quota, QuotaStatusService, UsageEvent, UsagePartitionService } from '@app/usage';
+import { CoreModule, CoreModuleOptions } from '@app/core';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BootstrapModule } from './bootstrap/bootstrap.module';
 import { DomainExceptionFilter } from './common/domain-exception.filter';
+import { createValidationPipe } from './common/validation.pipe';
 import { DashboardAssets } from './dashboard/dashboard-assets.service';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { DepartmentsModule } from './departments/departments.module';
 import { HealthModule } from './health/health.module';
-import { MeController } from './me/me.controller';
+import { MeModule } from './me/me.module';
 import { ModelsModule } from './models/models.module';
 import { ObservabilityModule } from './observability/observability.module';
-import { ProviderAlertsService } from './provider-quota/provider-alerts.service';
-import { ProviderPollCron } from './provider-quota/provider-poll.cron';
-import { ProviderPollingService } from './provider-quota/provider-polling.service';
-import { ProviderQuotaController } from './provider-quota/provider-quota.controller';
-import { ReconciliationService } from './provider-quota/reconciliation.service';
+import { ProviderQuotaModule } from './provider-quota/provider-quota.module';
+import { ProviderAccountsModule } from './provider-accounts';
 import { ProvidersModule } from './providers/providers.module';
-import { QuotasController } from './quotas/quotas.controller';
-import { QuotasService } from './quotas/quotas.service';
-import { ReportsController } from './reports/reports.controller';
-import { UsagePartitionsCron } from './reports/usage-partitions.cron';
-import { UsageReportService } from './reports/usage-report.service';
-import { UsageController } from './usage/usage.controller';
-import { UsageEventsService } from './usage/usage-events.service';
-import { UsageQueryService } from './usage/usage-query.service';
-import { UsageSummaryService } from './usage/usage-summary.service';
+import { QuotasModule } from './quotas/quotas.module';
+import { ReportsModule } from './reports/reports.module';
+import { UsageModule } from './usage/usage.module';
 import { UsersModule } from './users/users.module';
 
 /**
@@ -46,8 +36,14 @@ import { UsersModule } from './users/users.module';
  * catalog modules, so a specific path such as `GET /providers/quota` wins over `GET /providers/:id`.
  */
 const FEATURE_MODULES: DynamicModule['imports'] = [
-  // Quotas, usage, reports, provider polling, dashboard: one line each, e.g. `QuotasModule,`
+  // Provider polling, dashboard: one line each when they have their module
+  QuotasModule,
+  UsageModule,
+  ReportsModule,
+  MeModule,
   ObservabilityModule,
+  ProviderQuotaModule,
+  ProviderAccountsModule,
 ];
 
 /** Identity and catalog: departments, users, API keys, providers, models (their `:id` routes come last). */
@@ -65,34 +61,15 @@ export class AdminApiModule {
         AuditModule,
         ...(FEATURE_MODULES ?? []),
         ...IDENTITY_AND_CATALOG_MODULES,
-        // For the features still registered directly below (until they have their own module):
-        TypeOrmModule.forFeature([User, Department, ApiKey, Provider, Model, AuditLogEntry, Quota, UsageEvent]),
       ],
       controllers: [
         // Features registered directly (move them into a module in FEATURE_MODULES when you can):
-        ProviderQuotaController,
-        QuotasController,
-        UsageController,
-        ReportsController,
         DashboardController,
-        MeController, // GET /api/me (identity) + /api/me/usage…, /api/me/quotas (delegating to usage and quotas)
       ],
       providers: [
-        { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }) },
+        { provide: APP_PIPE, useValue: createValidationPipe() },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
         // Features registered directly (move them into a module in FEATURE_MODULES when you can):
-        QuotaStatusService,
-        QuotasService,
-        UsageEventsService,
-        UsageSummaryService,
-        UsageQueryService,
-        UsageReportService,
-        UsagePartitionService,
-        UsagePartitionsCron,
-        ProviderAlertsService,
-        ProviderPollingService,
-        ReconciliationService,
-        ProviderPollCron,
         DashboardAssets,
       ],
     };

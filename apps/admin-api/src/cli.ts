@@ -1,6 +1,13 @@
 import { parseArgs } from 'node:util';
-import { DataSource } from 'typeorm';
-import { AppConfig, hashPassword, prepareDatabase } from '@app/core';
+import { DynamicModule, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppConfig, AppLogger, CoreModule, CoreModuleOptions, createRootLogger, prepareDatabase } from '@app/core';
+import { AuditModule } from './audit/audit.module';
+import { SessionsModule } from './auth/sessions.module';
+import { passwordWeakness } from './auth/password-policy';
+import { ConflictError, NotFoundError, ValidationError } from './common/errors';
+import { UsersModule } from './users/users.module';
+import { UsersService } from './users/users.service';
 
 const USAGE = `Tollgate admin CLI (talks to the same database as the apps: DATABASE_URL or the embedded one in DATA_DIR)
 
@@ -9,7 +16,8 @@ usage:
   npm run cli -- reset-password --email <email> (--password <password> | --password-stdin)
   npm run cli -- help
 
-reset-password ends the user's sessions. --password-stdin reads the password from standard input
+Passwords: at least 12 characters and hard to guess (zxcvbn score 3 of 4). reset-password ends
+the user's sessions. --password-stdin reads the password from standard input
 (keeps it out of the shell history and the process list).`;
 
 export const CLI_COMMANDS: readonly string[] = ['create-admin', 'reset-password', 'help', '--help', '-h'];
@@ -61,47 +69,43 @@ export async function runCli(config: AppConfig, argv: string[], io: CliIo = proc
     return 2;
   }
   const password = values['password-stdin'] ? (await io.readStdin()).replace(/\r?\n$/, '') : values.password;
-  if (!password || password.length < 8 || password.length > 200) {
-    io.err('--password: 8 to 200 characters');
+  const name = values.name?.trim() || 'Administrator';
+  // The same policy UsersService applies, checked before the database is started.
+  const weakness = password ? passwordWeakness(password, [email, name]) : 'is required';
+  if (!password || weakness) {
+    io.err(`--password: ${weakness}`);
     return 2;
   }
-  const name = values.name?.trim() || 'Administrator';
 
   const { url, embedded } = await prepareDatabase(config);
-  const dataSource = new DataSource({ type: 'postgres', url });
-  await dataSource.initialize();
+  const logger = new AppLogger(createRootLogger('warn', 'admin-cli'));
+  const app = await NestFactory.createApplicationContext(CliModule.register({ config, databaseUrl: url, logger, poolSize: 2 }), { logger: false });
   try {
-    const hash = await hashPassword(password);
+    const users = app.get(UsersService);
     if (command === 'create-admin') {
-      const rows = (await dataSource.query(
-        `INSERT INTO users (email, name, role, password_hash) VALUES ($1, $2, 'admin', $3) ON CONFLICT DO NOTHING RETURNING id`,
-        [email, name, hash],
-      )) as Array<{ id: string }>;
-      if (rows.length === 0) {
-        io.err(`a user with the email ${email} already exists; use reset-password, or change their role over the API`);
-        return 1;
-      }
-      await audit(dataSource, 'user.create', rows[0].id, { email, name, role: 'admin', via: 'cli' });
+      await users.createAdmin({ email, name, password }, 'cli');
       io.out(`admin ${email} created`);
-      return 0;
+    } else {
+      await users.resetPassword(email, password, 'cli');
+      io.out(`password of ${email} reset; their sessions have ended`);
     }
-    const [rows] = (await dataSource.query(
-      `UPDATE users SET password_hash = $2, token_version = token_version + 1, updated_at = now() WHERE lower(email) = $1 RETURNING id`,
-      [email, hash],
-    )) as [Array<{ id: string }>, number];
-    if (rows.length === 0) {
-      io.err(`no user with the email ${email}`);
-      return 1;
-    }
-    await audit(dataSource, 'user.password_reset', rows[0].id, { via: 'cli' });
-    io.out(`password of ${email} reset; their sessions have ended`);
     return 0;
+  } catch (error) {
+    if (error instanceof ConflictError) io.err(`a user with the email ${email} already exists; use reset-password, or change their role over the API`);
+    else if (error instanceof NotFoundError) io.err(`no user with the email ${email}`);
+    else if (error instanceof ValidationError) io.err(`--${error.message}`);
+    else throw error;
+    return error instanceof ValidationError ? 2 : 1;
   } finally {
-    await dataSource.destroy();
+    await app.close();
     await embedded?.stop();
   }
 }
 
-function audit(dataSource: DataSource, action: string, userId: string, after: Record<string, unknown>): Promise<unknown> {
-  return dataSource.query(`INSERT INTO audit_log (action, entity_type, entity_id, after) VALUES ($1, 'user', $2, $3)`, [action, userId, after]);
+/** What the CLI needs of the admin API: the database, users (and through them audit and sessions); no HTTP. */
+@Module({})
+class CliModule {
+  static register(options: CoreModuleOptions): DynamicModule {
+    return { module: CliModule, imports: [CoreModule.forRoot(options), AuditModule, SessionsModule, UsersModule] };
+  }
 }

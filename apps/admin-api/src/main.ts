@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createRootLogger, loadConfigOrExit, prepareDatabase } from '@app/core';
+import { createRootLogger, describeStartupError, StartupError, exitWithSupervisor, loadConfigOrExit, prepareDatabase } from '@app/core';
 import { createAdminApp } from './admin-app';
 import { CLI_COMMANDS, runCli } from './cli';
 
@@ -9,20 +9,23 @@ import { CLI_COMMANDS, runCli } from './cli';
  * A bad or missing configuration value stops it with one line per problem, naming the variable.
  */
 async function bootstrap(): Promise<void> {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit('admin-api');
   const command = process.argv[2];
   if (command && CLI_COMMANDS.includes(command)) {
     process.exit(await runCli(config, process.argv.slice(2)));
   }
+  exitWithSupervisor(config.supervisorPid);
   const logger = createRootLogger(config.logLevel, 'admin-api');
   const { url } = await prepareDatabase(config, (line) => logger.debug({ postgres: line }));
   const app = await createAdminApp(config, url, logger);
-  await app.listen(config.adminPort, config.host);
+  await app.listen(config.adminPort, config.host).catch((error: unknown) => {
+    throw new StartupError(describeStartupError(error, { port: config.adminPort, host: config.host, variable: 'ADMIN_PORT' }));
+  });
   const base = `http://${config.host}:${config.adminPort}`;
   logger.info({ url: base, docs: `${base}/api/docs` }, 'admin API listening');
 }
 
-bootstrap().catch((error: Error) => {
-  process.stderr.write(`admin API failed to start: ${error.message}\n`);
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(`admin API failed to start: ${describeStartupError(error)}\n`);
   process.exit(1);
 });

@@ -15,6 +15,7 @@ import { PassthroughService } from './proxy/passthrough.service';
 import { GatewayExceptionFilter } from './proxy/gateway-exception.filter';
 import { ProxyService } from './proxy/proxy.service';
 import { UpstreamPoolsService } from './proxy/upstream-pools.service';
+import { UPSTREAM_ACCOUNT_PROVIDERS } from './upstream';
 
 /** The OpenAI-compatible gateway process. */
 @Module({})
@@ -26,7 +27,8 @@ export class GatewayModule {
       controllers: [ModelsController, HealthController],
       providers: [
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
-        KeyCacheService, ModelCatalogService, UpstreamPoolsService, ProxyService, CountTokensService, PassthroughService, ModelListService, HealthService, UsageWriterHealth, GatewayMetrics],
+        KeyCacheService, ModelCatalogService, UpstreamPoolsService, ProxyService, CountTokensService, PassthroughService, ModelListService, HealthService, UsageWriterHealth, GatewayMetrics,
+        ...UPSTREAM_ACCOUNT_PROVIDERS],
     };
   }
 }

@@ -56,6 +56,8 @@ export async function createGatewayApp(config: AppConfig, databaseUrl: string, l
     const dialect = req.method === 'POST' ? hotRoute(req.url ?? '') : undefined;
     if (!dialect) {
       const path = (req.url ?? '').split('?')[0];
+      // Claude Code probes its base URL with `HEAD /` before the first call.
+      if (req.method === 'HEAD' && path === '/') return void res.writeHead(200).end();
       if (req.method === 'POST' && path === COUNT_TOKENS_PATH) return void countTokens.handle(req, res);
       const passthroughRoute = req.method === 'POST' ? passthroughEndpoint(path) : undefined;
       if (passthroughRoute) return void passthrough.handle(passthroughRoute, req, res);

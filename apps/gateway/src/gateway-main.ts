@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import cluster from 'node:cluster';
-import { createRootLogger, loadConfigOrExit, prepareDatabase } from '@app/core';
+import { createRootLogger, describeStartupError, StartupError, exitWithSupervisor, loadConfigOrExit, prepareDatabase, SUPERVISOR_PID_VARIABLE } from '@app/core';
 import { createGatewayApp, installGracefulShutdown } from './gateway-app';
 
 /**
@@ -8,7 +8,8 @@ import { createGatewayApp, installGracefulShutdown } from './gateway-app';
  * worker is a full replica: own key cache, quota leases and usage spool.
  */
 async function bootstrap(): Promise<void> {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit('gateway');
+  exitWithSupervisor(config.supervisorPid);
   const logger = createRootLogger(config.logLevel, 'gateway');
   const { url } = await prepareDatabase(config, (line) => logger.debug({ postgres: line }));
 
@@ -17,7 +18,9 @@ async function bootstrap(): Promise<void> {
     return;
   }
   const app = await createGatewayApp(config, url, logger);
-  const server = await app.listen(config.gatewayPort, config.host);
+  const server = await app.listen(config.gatewayPort, config.host).catch((error: unknown) => {
+    throw new StartupError(describeStartupError(error, { port: config.gatewayPort, host: config.host, variable: 'GATEWAY_PORT' }));
+  });
   server.keepAliveTimeout = 65_000;
   installGracefulShutdown(app, logger);
   logger.info({ url: `http://${config.host}:${config.gatewayPort}`, worker: cluster.worker?.id }, 'gateway listening');
@@ -25,7 +28,7 @@ async function bootstrap(): Promise<void> {
 
 function superviseWorkers(count: number, databaseUrl: string, logger: ReturnType<typeof createRootLogger>): void {
   let stopping = false;
-  const fork = () => cluster.fork({ DATABASE_URL: databaseUrl });
+  const fork = () => cluster.fork({ DATABASE_URL: databaseUrl, [SUPERVISOR_PID_VARIABLE]: String(process.pid) });
   for (let i = 0; i < count; i++) fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
@@ -43,7 +46,7 @@ function superviseWorkers(count: number, databaseUrl: string, logger: ReturnType
   process.once('SIGINT', stop);
 }
 
-bootstrap().catch((error: Error) => {
-  process.stderr.write(`gateway failed to start: ${error.message}\n`);
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(`gateway failed to start: ${describeStartupError(error)}\n`);
   process.exit(1);
 });

@@ -1,5 +1,3 @@
-import type { ProviderKind } from '@app/core';
-
 /** The provider APIs the gateway calls; also the usage event's `endpoint`. */
 export type ProviderOperation = 'chat.completions' | 'embeddings' | 'completions' | 'messages' | 'responses';
 
@@ -22,7 +20,7 @@ export type ApiMode = 'native' | 'translated';
  * bodies, SSE, usage objects) is shared. Adding a provider kind is adding a folder with one of these.
  */
 export interface ProviderAdapter {
-  readonly kind: ProviderKind;
+  readonly kind: string;
   /**
    * True when every stream chunk repeats the running usage total (Huawei MaaS): the last one
    * counts, never the sum.

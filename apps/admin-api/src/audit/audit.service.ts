@@ -3,7 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { AuditLogEntry } from '@app/core';
 import type { Caller } from '../auth/caller';
-import { clampLimit, decodeCursor, encodeCursor, Page } from '../common/page';
+import { invalid } from '../common/errors';
+import { clampLimit, decodeCursor, encodeCursor, INVALID_CURSOR, Page } from '../common/page';
 import { AuditEntryDto, AuditQueryDto } from './dto/audit.dto';
 
 /** Fields that never reach the audit log, at any depth. */
@@ -76,9 +77,10 @@ export class AuditService {
   /** Newest first, keyset-paginated on the id. */
   async list(query: AuditQueryDto): Promise<Page<AuditEntryDto>> {
     const limit = clampLimit(query.limit);
-    const after = decodeCursor<{ id: string }>(query.cursor);
+    const after = decodeCursor<{ id: unknown }>(query.cursor);
+    if (after && (typeof after.id !== 'string' || !/^\d{1,18}$/.test(after.id))) throw invalid('cursor: not a cursor this API produced', INVALID_CURSOR);
     const qb = this.entries.createQueryBuilder('a').orderBy('a.id', 'DESC').limit(limit + 1);
-    if (after) qb.andWhere('a.id < :id', { id: String(after.id).replace(/\D/g, '') || '0' });
+    if (after) qb.andWhere('a.id < :id', { id: after.id });
     if (query.entityType) qb.andWhere('a.entityType = :type', { type: query.entityType });
     if (query.entityId) qb.andWhere('a.entityId = :entityId', { entityId: query.entityId });
     if (query.actorId) qb.andWhere('a.actorId = :actor', { actor: query.actorId });

@@ -9,26 +9,23 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtStrategy } from './jwt.strategy';
 import { PermissionsGuard } from './permissions.guard';
-import { ScopePolicy } from './scope.policy';
-import { SessionService } from './session.service';
+import { SessionsModule } from './sessions.module';
 
 /**
- * Sign-in, sessions and the two global guards, in this order: `JwtAuthGuard` (a live session
+ * Sign-in, sign-out, password change and the two global guards, in this order: `JwtAuthGuard` (a live session
  * unless `@Public()`), then `PermissionsGuard` (the role holds what `@RequirePermissions` asks;
- * a route that declares nothing is closed). Global so every feature module can inject `ScopePolicy`.
+ * a route that declares nothing is closed). Sessions and `ScopePolicy` come from `SessionsModule` (global).
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([User]), PassportModule, JwtModule.register({})],
+  imports: [TypeOrmModule.forFeature([User]), PassportModule, JwtModule.register({}), SessionsModule],
   controllers: [AuthController],
   providers: [
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: PermissionsGuard },
     JwtStrategy,
-    SessionService,
     AuthService,
-    ScopePolicy,
   ],
-  exports: [ScopePolicy, SessionService],
+  exports: [SessionsModule],
 })
 export class AuthModule {}

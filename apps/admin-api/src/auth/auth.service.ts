@@ -9,7 +9,9 @@ import type { Caller } from './caller';
 import type { ChangePasswordDto, LoginDto, TokenDto } from './dto/login.dto';
 import type { JwtClaims } from './jwt.strategy';
 import { LoginThrottle } from './login-throttle';
+import { passwordWeakness, WEAK_PASSWORD } from './password-policy';
 import { SessionService } from './session.service';
+import { SessionStore } from './session.store';
 
 /** The one answer to every failed sign-in: no telling unknown, wrong and deactivated apart. */
 export const LOGIN_FAILED = 'Invalid email or password';
@@ -27,6 +29,7 @@ export class AuthService {
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(SessionService) private readonly sessions: SessionService,
+    @Inject(SessionStore) private readonly sessionStore: SessionStore,
   ) {}
 
   async login(dto: LoginDto, ip: string): Promise<TokenDto> {
@@ -43,13 +46,20 @@ export class AuthService {
     return this.issue(user);
   }
 
-  /** Changes the caller's own password; every older token stops working, the answer is a fresh one. */
-  async changePassword(caller: Caller, dto: ChangePasswordDto): Promise<TokenDto> {
-    const ticket = this.passwordThrottle.begin(caller.id, 'password-change');
+  /** Ends the caller's current session only: its token stops working at once, other sessions go on. */
+  async logout(caller: Caller): Promise<void> {
+    if (caller.sessionId) await this.sessions.end(caller.sessionId);
+  }
+
+  /** Changes the caller's own password; every session of theirs ends, the answer is a fresh one. */
+  async changePassword(caller: Caller, dto: ChangePasswordDto, ip: string): Promise<TokenDto> {
+    const ticket = this.passwordThrottle.begin(caller.id, ip);
     const user = await this.withPasswordHash().where('u.id = :id', { id: caller.id }).getOneOrFail();
-    if (!(await verifyPassword(user.passwordHash, dto.currentPassword))) throw invalid('currentPassword: the current password is wrong');
+    if (!(await verifyPassword(user.passwordHash, dto.currentPassword))) throw invalid('currentPassword: the current password is wrong', 'wrong_password');
     this.passwordThrottle.succeed(ticket);
-    if (dto.newPassword === dto.currentPassword) throw invalid('newPassword: must differ from the current password');
+    if (dto.newPassword === dto.currentPassword) throw invalid('newPassword: must differ from the current password', 'same_password');
+    const weakness = passwordWeakness(dto.newPassword, [user.email, user.name]);
+    if (weakness) throw invalid(`newPassword: ${weakness}`, WEAK_PASSWORD);
     const passwordHash = await hashPassword(dto.newPassword);
     const saved = await this.dataSource.transaction(async (manager) => {
       await manager
@@ -58,6 +68,7 @@ export class AuthService {
         .set({ passwordHash, tokenVersion: () => 'token_version + 1' })
         .where('id = :id', { id: user.id })
         .execute();
+      await this.sessionStore.endAllOf(user.id, manager);
       await this.audit.record(caller, 'user.password_change', 'user', user.id, null, null, manager);
       return manager.getRepository(User).findOneByOrFail({ id: user.id });
     });
@@ -69,9 +80,12 @@ export class AuthService {
     return this.users.createQueryBuilder('u').addSelect('u.passwordHash');
   }
 
+  /** A new session and its token. */
   private async issue(user: User): Promise<TokenDto> {
-    const claims: JwtClaims = { sub: user.id, role: user.role, tokenVersion: user.tokenVersion };
-    const accessToken = await this.jwt.signAsync(claims, { secret: this.config.jwtSecret, expiresIn: this.config.jwtExpiresSeconds, algorithm: 'HS256' });
-    return { accessToken, expiresIn: this.config.jwtExpiresSeconds };
+    const ttl = this.config.jwtExpiresSeconds;
+    const sid = await this.sessionStore.open(user.id, ttl);
+    const claims: JwtClaims = { sub: user.id, sid, role: user.role, tokenVersion: user.tokenVersion };
+    const accessToken = await this.jwt.signAsync(claims, { secret: this.config.jwtSecret, expiresIn: ttl, algorithm: 'HS256' });
+    return { accessToken, expiresIn: ttl };
   }
 }

@@ -6,4 +6,6 @@ export interface Caller {
   email: string;
   role: Role;
   departmentId: string | null;
+  /** The sign-in session the request's token belongs to (absent for callers made outside HTTP). */
+  sessionId?: string;
 }

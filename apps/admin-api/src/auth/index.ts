@@ -10,3 +10,4 @@ export { ScopePolicy } from './scope.policy';
 export { JwtAuthGuard } from './auth.guard';
 export { PermissionsGuard } from './permissions.guard';
 export { AuthModule } from './auth.module';
+export { SessionsModule } from './sessions.module';

@@ -1,29 +1,63 @@
 import { tooManyRequests } from '../common/errors';
 
 export interface ThrottleLimits {
-  /** Sliding window. */
+  /** Failures older than this are forgotten. */
   windowMs: number;
-  /** Failed attempts allowed per account and address within the window. */
-  perAccount: number;
-  /** Failed attempts allowed per address, all accounts together (password spraying). */
+  /** Failures per account (within the window) before any delay. */
+  freeFailures: number;
+  /** The delay after the first counted failure; it doubles with each further one... */
+  baseDelayMs: number;
+  /** ...up to this: an account is never locked, at worst usable this long after the last failure. */
+  maxDelayMs: number;
+  /** Failures allowed per client address, all accounts together (password spraying), within the window. */
   perAddress: number;
-  /** Keys kept at most; the oldest are dropped first so a flood of fresh addresses cannot exhaust memory. */
+  /** An address a user signed in from stays "known" for that account this long (see below). */
+  knownAddressMs: number;
+  /** Keys kept at most per map; the least recently used go first so a flood of addresses cannot exhaust memory. */
   maxKeys: number;
 }
 
-export const DEFAULT_LIMITS: ThrottleLimits = { windowMs: 15 * 60 * 1000, perAccount: 5, perAddress: 100, maxKeys: 100_000 };
+export const DEFAULT_LIMITS: ThrottleLimits = {
+  windowMs: 15 * 60 * 1000,
+  freeFailures: 5,
+  baseDelayMs: 1000,
+  maxDelayMs: 60 * 1000,
+  perAddress: 100,
+  knownAddressMs: 30 * 24 * 3600 * 1000,
+  maxKeys: 100_000,
+};
+
+/** What `begin` returns, to hand to `succeed` when the password was right. */
+export interface ThrottleTicket {
+  account: string;
+  address: string;
+  accountKey: string;
+  addressKey: string;
+  at: number;
+}
 
 /**
- * Slows password guessing: after 5 failures for one account from one address within 15 minutes
- * (or 100 from one address over all accounts), further attempts get 429 with `Retry-After` until
- * the oldest failure leaves the window. An attempt counts as a failure from the moment it starts
- * (and is forgiven on success), so a burst of parallel guesses cannot slip past the check.
+ * Slows password guessing (CONTRACT "Operations", sign-in):
  *
- * In memory, per admin-API process: several replicas multiply the budget. That is acceptable for
- * a login form behind argon2id and avoids a moving part; a shared store would go here.
+ * - **Per account, a growing delay**: after 5 failures within 15 minutes, the next attempt waits
+ *   1 s after the last failure, then 2 s, 4 s, ... up to 60 s; an attempt inside the delay gets
+ *   429 with `Retry-After` and is not checked. Counted per account whatever the address, so
+ *   rotating (or spoofing) addresses gives nothing. Capped, so a guesser cannot lock anyone out:
+ *   at worst the owner waits a minute.
+ * - **Per client address, a cap**: 100 failures within 15 minutes over all accounts, then 429
+ *   until the oldest leaves the window. The address is Express's `req.ip`, which believes
+ *   `X-Forwarded-For` only from `TRUST_PROXY`.
+ * - **Known addresses**: an address the owner signed in from keeps its own delay for that
+ *   account, so a guesser elsewhere cannot even make the owner wait.
+ *
+ * An attempt counts as a failure from the moment it starts (forgiven on success), so a burst of
+ * parallel guesses cannot slip past the check. In memory, per admin-API process: several replicas
+ * multiply the budget, acceptable behind argon2id and a password policy; a shared store goes here.
  */
 export class LoginThrottle {
   private readonly failures = new Map<string, number[]>();
+  /** `account|address` → until when the address is known for the account. */
+  private readonly known = new Map<string, number>();
 
   constructor(
     private readonly limits: ThrottleLimits = DEFAULT_LIMITS,
@@ -31,32 +65,48 @@ export class LoginThrottle {
   ) {}
 
   /**
-   * Call before checking the password. Throws `TooManyRequestsError` when over a limit;
-   * otherwise records the attempt and returns a ticket to `succeed()` with.
+   * Call before checking the password. Throws `TooManyRequestsError` when the address is over its
+   * cap or the account is inside its delay; otherwise records the attempt and returns a ticket.
    */
-  begin(account: string, address: string): string[] {
-    const keys = [`a|${account.toLowerCase()}|${address}`, `i|${address}`];
-    const limits = [this.limits.perAccount, this.limits.perAddress];
-    keys.forEach((key, index) => {
-      const recent = this.recent(key);
-      if (recent.length >= limits[index]) {
-        throw tooManyRequests('Too many failed sign-ins; try again later', (recent[0] + this.limits.windowMs - this.now()) / 1000);
-      }
-    });
-    const at = this.now();
-    for (const key of keys) this.record(key, at);
-    return keys.map((key) => `${key}#${at}`);
+  begin(accountName: string, address: string): ThrottleTicket {
+    const account = accountName.toLowerCase();
+    const now = this.now();
+    const addressKey = `i|${address}`;
+    const fromAddress = this.recent(addressKey);
+    if (fromAddress.length >= this.limits.perAddress) {
+      throw tooManyRequests('Too many failed sign-ins from your address; try again later', (fromAddress[0] + this.limits.windowMs - now) / 1000);
+    }
+    const accountKey = this.isKnown(account, address) ? `a|${account}|${address}` : `a|${account}`;
+    const wait = this.delayLeft(this.recent(accountKey), now);
+    if (wait > 0) throw tooManyRequests('Too many failed sign-ins for this account; try again shortly', wait / 1000);
+    this.record(accountKey, now);
+    this.record(addressKey, now);
+    return { account, address, accountKey, addressKey, at: now };
   }
 
-  /** The password was right: the attempt is forgiven, and the account's earlier failures too. */
-  succeed(ticket: string[]): void {
-    const [accountTicket, addressTicket] = ticket;
-    this.failures.delete(accountTicket.slice(0, accountTicket.lastIndexOf('#')));
-    const addressKey = addressTicket.slice(0, addressTicket.lastIndexOf('#'));
-    const at = Number(addressTicket.slice(addressTicket.lastIndexOf('#') + 1));
-    const list = this.failures.get(addressKey);
-    const index = list?.indexOf(at) ?? -1;
+  /** The password was right: the attempt and the account's earlier failures are forgiven; the address becomes known. */
+  succeed(ticket: ThrottleTicket): void {
+    this.failures.delete(ticket.accountKey);
+    const list = this.failures.get(ticket.addressKey);
+    const index = list?.indexOf(ticket.at) ?? -1;
     if (list && index >= 0) list.splice(index, 1);
+    const knownKey = `${ticket.account}|${ticket.address}`;
+    this.known.delete(knownKey);
+    this.known.set(knownKey, this.now() + this.limits.knownAddressMs);
+    this.evict(this.known);
+  }
+
+  /** Milliseconds until the next attempt is allowed, after `recent` failures (oldest first). */
+  private delayLeft(recent: number[], now: number): number {
+    const over = recent.length - this.limits.freeFailures;
+    if (over < 0) return 0;
+    const delay = Math.min(this.limits.baseDelayMs * 2 ** Math.min(over, 30), this.limits.maxDelayMs);
+    return recent[recent.length - 1] + delay - now;
+  }
+
+  private isKnown(account: string, address: string): boolean {
+    const until = this.known.get(`${account}|${address}`);
+    return until !== undefined && until > this.now();
   }
 
   private record(key: string, at: number): void {
@@ -64,10 +114,14 @@ export class LoginThrottle {
     list.push(at);
     this.failures.delete(key); // re-insert: Map order is then least recently failed first
     this.failures.set(key, list);
-    while (this.failures.size > this.limits.maxKeys) {
-      const oldest = this.failures.keys().next().value;
+    this.evict(this.failures);
+  }
+
+  private evict(map: Map<string, unknown>): void {
+    while (map.size > this.limits.maxKeys) {
+      const oldest = map.keys().next().value;
       if (oldest === undefined) break;
-      this.failures.delete(oldest);
+      map.delete(oldest);
     }
   }
 

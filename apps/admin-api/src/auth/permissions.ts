@@ -48,6 +48,7 @@ export enum Permission {
   UsersWrite = 'users:write',
   /** Gateway API keys; whose keys is decided by `ScopePolicy.assertCanManageKeysOf` (self, own department, anyone). */
   ApiKeysManage = 'api-keys:manage',
+  /** Providers and their upstream accounts (`/providers/:id/accounts`): finance reads, admin writes. */
   ProvidersRead = 'providers:read',
   ProvidersWrite = 'providers:write',
   ModelsRead = 'models:read',

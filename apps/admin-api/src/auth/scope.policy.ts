@@ -3,11 +3,14 @@ import type { Role, User } from '@app/core';
 import { forbidden } from '../common/errors';
 import type { Caller } from './caller';
 
-/** Roles a team lead may give, and whose holders (in their department) they manage. */
-const TEAM_LEAD_ASSIGNABLE: ReadonlySet<Role> = new Set<Role>(['developer', 'team_lead']);
+/** Roles a team lead may give, and whose holders (in their department) they manage: developers only. */
+const TEAM_LEAD_ASSIGNABLE: ReadonlySet<Role> = new Set<Role>(['developer']);
 
-type UserScope = Pick<User, 'id' | 'role' | 'departmentId'>;
+type UserScope = Pick<User, 'id' | 'role' | 'departmentId'> & { active?: boolean; deactivatedByRole?: Role | null };
 type UserChange = Pick<User, 'role' | 'departmentId'> & { active?: boolean };
+
+/** What a quota is set on: a department, or a user as they are now. */
+export type QuotaSubject = { scope: 'department'; departmentId: string } | { scope: 'user'; userId: string; role: Role; departmentId: string | null };
 
 /**
  * Department scoping, decided here and only here (roles → permissions is permissions.ts).
@@ -16,8 +19,10 @@ type UserChange = Pick<User, 'role' | 'departmentId'> & { active?: boolean };
  *
  * - admin: everything.
  * - finance: reads everything, writes nothing but their own password and keys.
- * - team lead: their own department and its users; gives and manages only the developer and
- *   team lead roles; never moves anyone out of (or into another) department.
+ * - team lead: reads their own department and its users; manages its developers only (accounts,
+ *   keys, quotas), gives only the developer role, never moves anyone out of (or into another)
+ *   department, never undoes an admin's deactivation, and never sets a quota on themself, another
+ *   team lead, admin or finance users, or the department as a whole (nobody lifts their own limits).
  * - developer: themself.
  * - nobody changes their own role or department, or deactivates themself (no lock-outs, no self-promotion).
  */
@@ -60,25 +65,35 @@ export class ScopePolicy {
     if (caller.role === 'admin') return;
     if (caller.role !== 'team_lead') throw forbidden('Your role cannot change users');
     if (!caller.departmentId) throw forbidden('You belong to no department');
-    if (target && (target.departmentId !== caller.departmentId || !TEAM_LEAD_ASSIGNABLE.has(target.role))) {
-      throw forbidden('Team leads manage developers and team leads of their own department only');
+    if (target && (target.id === caller.id || target.departmentId !== caller.departmentId || !TEAM_LEAD_ASSIGNABLE.has(target.role))) {
+      throw forbidden('Team leads manage the developers of their own department only');
     }
-    if (next.departmentId !== caller.departmentId) throw forbidden('Team leads can only place users in their own department');
-    if (!TEAM_LEAD_ASSIGNABLE.has(next.role)) throw forbidden(`Team leads cannot give the role ${next.role}`);
+    if (next.departmentId !== caller.departmentId) throw forbidden('departmentId: team leads can only place users in their own department');
+    if (!TEAM_LEAD_ASSIGNABLE.has(next.role)) throw forbidden(`role: team leads can give only the developer role, not ${next.role}`);
+    if (target && target.active === false && next.active !== false && target.deactivatedByRole !== 'team_lead') {
+      throw forbidden('active: this user was deactivated by an administrator; only an administrator can reactivate them');
+    }
   }
 
-  /** API keys: admins for anyone, team leads for developers and team leads of their department, everyone for themself. */
+  /** API keys: admins for anyone, team leads for the developers of their department, everyone for themself. */
   assertCanManageKeysOf(caller: Caller, owner: UserScope): void {
     if (caller.id === owner.id || caller.role === 'admin') return;
     if (caller.role === 'team_lead' && caller.departmentId && owner.departmentId === caller.departmentId && TEAM_LEAD_ASSIGNABLE.has(owner.role)) return;
     throw forbidden('You may not manage this user’s API keys');
   }
 
-  /** Quotas: admins anywhere, team leads on their department and its users. */
-  assertCanWriteQuota(caller: Caller, subject: { departmentId: string | null }): void {
+  /**
+   * Setting or removing a quota (CONTRACT Quotas, "who sets what"): admins anything, department
+   * budgets included; team leads only on the developers of their own department — never on
+   * themselves, another team lead, admin or finance users, nor on the department as a whole.
+   */
+  assertCanWriteQuota(caller: Caller, subject: QuotaSubject): void {
     if (caller.role === 'admin') return;
-    if (caller.role === 'team_lead' && caller.departmentId && subject.departmentId === caller.departmentId) return;
-    throw forbidden('Team leads set quotas for their own department and its users only');
+    if (caller.role !== 'team_lead' || !caller.departmentId) throw forbidden('Your role cannot set quotas');
+    if (subject.scope === 'department') throw forbidden('scope: department budgets are set by administrators; team leads set quotas on their developers');
+    if (subject.userId === caller.id) throw forbidden('subjectId: nobody sets their own quota');
+    if (subject.departmentId !== caller.departmentId) throw forbidden('subjectId: team leads set quotas for their own department’s developers only');
+    if (!TEAM_LEAD_ASSIGNABLE.has(subject.role)) throw forbidden(`subjectId: team leads set quotas on developers only, not on a ${subject.role}`);
   }
 
   /** Quotas: admins and finance anywhere, team leads in their department, everyone their own. */

@@ -2,18 +2,20 @@ import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
-import { AppConfig, hashPassword, ROOT_LOGGER, User } from '@app/core';
-import { AuditService } from '../audit/audit.service';
+import { AppConfig, ROOT_LOGGER, User } from '@app/core';
+import { providerKinds, ProviderSeed } from '@app/providers';
+import { ValidationError } from '../common/errors';
 import { ProvidersService } from '../providers/providers.service';
+import { UsersService } from '../users/users.service';
 
 /** Serialises start-up bootstrapping across replicas starting at once. */
 const FIRST_RUN_LOCK = "hashtext('tollgate:first-run')";
 
 /**
  * Start-up bootstrapping from the environment (CONTRACT "Configuration"): the first admin from
- * ADMIN_EMAIL/ADMIN_PASSWORD when no admin exists, and a `dashscope` / `huawei-maas` provider
- * from DASHSCOPE_API_KEY / HUAWEI_MAAS_API_KEY when none of that kind exists (credentials sealed,
- * region and project in plain options). Idempotent, and safe when several replicas start
+ * ADMIN_EMAIL/ADMIN_PASSWORD when no admin exists, and a provider of each kind whose folder's
+ * `bootstrap` finds its variables (DASHSCOPE_API_KEY, HUAWEI_MAAS_API_KEY, ...) when none of that
+ * kind exists (credentials sealed, the rest in plain options). Idempotent, and safe when several replicas start
  * together (one transaction under an advisory lock). Audited with no actor.
  */
 @Injectable()
@@ -21,68 +23,54 @@ export class FirstRunService implements OnApplicationBootstrap {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(ProvidersService) private readonly providers: ProvidersService,
-    @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(UsersService) private readonly users: UsersService,
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const { adminEmail, adminPassword, bootstrapProviders } = this.config;
-    if (!(adminEmail && adminPassword) && !bootstrapProviders.dashscope && !bootstrapProviders.huaweiMaas) return;
-    const passwordHash = adminEmail && adminPassword ? await hashPassword(adminPassword) : undefined;
+    const { adminEmail, adminPassword } = this.config;
+    const seeds = providerKinds().flatMap((definition) => {
+      const seed = definition.bootstrap?.(this.config);
+      return seed ? [{ kind: definition.kind, seed }] : [];
+    });
+    if (!(adminEmail && adminPassword) && seeds.length === 0) return;
     await this.dataSource.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock(${FIRST_RUN_LOCK})`);
-      if (adminEmail && passwordHash) await this.firstAdmin(manager, adminEmail, passwordHash);
-      await this.providersFromEnvironment(manager);
+      if (adminEmail && adminPassword) await this.firstAdmin(manager, adminEmail, adminPassword);
+      await this.providersFromEnvironment(manager, seeds);
     });
   }
 
-  private async firstAdmin(manager: EntityManager, email: string, passwordHash: string): Promise<void> {
+  /** Through UsersService, as every user is made; a weak ADMIN_PASSWORD stops the start with one line (never the value). */
+  private async firstAdmin(manager: EntityManager, email: string, password: string): Promise<void> {
     const users = manager.getRepository(User);
+    // (an existing admin: ADMIN_EMAIL/ADMIN_PASSWORD are not used, whatever they say)
     if (await users.exists({ where: { role: 'admin' } })) return;
     const normalised = email.trim().toLowerCase();
     if (await users.createQueryBuilder('u').where('lower(u.email) = :email', { email: normalised }).getExists()) {
       this.logger.warn({ email: normalised }, 'ADMIN_EMAIL belongs to an existing user who is not an admin; no admin created (use `npm run cli -- create-admin`)');
       return;
     }
-    const saved = await users.save(users.create({ email: normalised, name: 'Administrator', role: 'admin', departmentId: null, passwordHash, active: true }));
-    await this.audit.record(null, 'user.create', 'user', saved.id, null, { email: saved.email, role: 'admin', via: 'ADMIN_EMAIL' }, manager);
+    try {
+      await this.users.createAdmin({ email: normalised, name: 'Administrator', password }, 'ADMIN_EMAIL', manager);
+    } catch (error) {
+      if (error instanceof ValidationError) throw new Error(`ADMIN_PASSWORD: ${error.message.replace(/^password: /, '')} (choose a stronger one, or unset it and use \`npm run cli -- create-admin\`)`);
+      throw error;
+    }
     this.logger.info({ email: normalised }, 'first admin created from ADMIN_EMAIL');
   }
 
-  private async providersFromEnvironment(manager: EntityManager): Promise<void> {
-    const { dashscope, huaweiMaas } = this.config.bootstrapProviders;
-    if (dashscope && !(await this.providers.existsOfKind('dashscope', manager))) {
-      await this.providers.create(
-        null,
-        {
-          name: await this.freeName(manager, 'dashscope'),
-          kind: 'dashscope',
-          baseUrl: dashscope.baseUrl,
-          apiKey: dashscope.apiKey,
-          options: defined({ accessKeyId: dashscope.accessKeyId, accessKeySecret: dashscope.accessKeySecret }),
-        },
-        manager,
-      );
-      this.logger.info('dashscope provider created from DASHSCOPE_API_KEY');
-    }
-    if (huaweiMaas && !(await this.providers.existsOfKind('huawei-maas', manager))) {
-      await this.providers.create(
-        null,
-        {
-          name: await this.freeName(manager, 'huawei-maas'),
-          kind: 'huawei-maas',
-          baseUrl: huaweiMaas.baseUrl,
-          apiKey: huaweiMaas.apiKey,
-          options: defined({ accessKey: huaweiMaas.accessKey, secretKey: huaweiMaas.secretKey, region: huaweiMaas.region, projectId: huaweiMaas.projectId }),
-        },
-        manager,
-      );
-      this.logger.info('huawei-maas provider created from HUAWEI_MAAS_API_KEY');
+  private async providersFromEnvironment(manager: EntityManager, seeds: Array<{ kind: string; seed: ProviderSeed }>): Promise<void> {
+    for (const { kind, seed } of seeds) {
+      if (await this.providers.existsOfKind(kind, manager)) continue;
+      const name = await this.freeName(manager, kind);
+      await this.providers.create(null, { name, kind, baseUrl: seed.baseUrl, apiKey: seed.apiKey, options: seed.options }, manager);
+      this.logger.info(`${kind} provider created from ${seed.fromVariable}`);
     }
   }
 
-  /** `dashscope`, or `dashscope-2` when someone already took the name for another kind. */
+  /** The kind's name, or `<kind>-2` when someone already took the name for another kind. */
   private async freeName(manager: EntityManager, base: string): Promise<string> {
     for (let n = 1; ; n++) {
       const name = n === 1 ? base : `${base}-${n}`;
@@ -90,8 +78,4 @@ export class FirstRunService implements OnApplicationBootstrap {
       if (!row) return name;
     }
   }
-}
-
-function defined(values: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }

@@ -1,7 +1,7 @@
 import { ArgumentsHost, BadRequestException, PayloadTooLargeException } from '@nestjs/common';
 import pino from 'pino';
 import { DomainExceptionFilter, ErrorBody, statusOf } from './domain-exception.filter';
-import { conflict, forbidden, invalid, notFound, tooManyRequests, unauthorized } from './errors';
+import { conflict, forbidden, invalid, notFound, RequestValidationError, tooManyRequests, unauthorized } from './errors';
 
 function run(exception: unknown) {
   const logged: Array<Record<string, unknown>> = [];
@@ -41,8 +41,27 @@ describe('DomainExceptionFilter', () => {
   });
 
   it('passes framework HTTP errors through with their messages and reason phrases', () => {
-    expect(run(new BadRequestException(['name must be a string'])).body).toEqual({ statusCode: 400, error: 'Bad Request', message: ['name must be a string'] });
+    expect(run(new BadRequestException(['name must be a string'])).body).toEqual({ statusCode: 400, error: 'Bad Request', message: ['name must be a string'], errors: [] });
     expect(run(new PayloadTooLargeException()).body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
+  });
+
+  it('names the field machine-readably: {message, errors: [{field, code}]}', () => {
+    expect(run(invalid('departmentId: department x does not exist')).body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'departmentId: department x does not exist',
+      errors: [{ field: 'departmentId', code: 'invalid' }],
+    });
+    expect(run(invalid('newPassword: too easy to guess', 'weak_password')).body?.errors).toEqual([{ field: 'newPassword', code: 'weak_password' }]);
+    expect(run(forbidden('password: use POST /api/auth/password', 'use_password_change')).body?.errors).toEqual([{ field: 'password', code: 'use_password_change' }]);
+    expect(run(invalid('Give at least one limit')).body?.errors).toEqual([]); // a 400 always has the list
+    expect(run(new RequestValidationError(['priceTiers.0.property bonus should not exist'], [{ field: 'priceTiers.0.bonus', code: 'whitelistValidation' }])).body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: ['priceTiers.0.property bonus should not exist'],
+      errors: [{ field: 'priceTiers.0.bonus', code: 'whitelistValidation' }],
+    });
+    expect(run(notFound('User', 'u1')).body).not.toHaveProperty('errors');
   });
 
   it('maps constraint violations that raced past a service check', () => {

@@ -4,13 +4,17 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject } from '@n
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { ROOT_LOGGER } from '@app/core';
-import { DomainError, DomainErrorKind } from './errors';
+import { DomainError, DomainErrorKind, FieldError, RequestValidationError } from './errors';
 
-/** The JSON body of every admin API error. */
+/**
+ * The JSON body of every admin API error. `errors` names the fields a 400 (or a 403/409 about one
+ * field) is about, machine-readably, so the console can show and translate it beside the field.
+ */
 export interface ErrorBody {
   statusCode: number;
   error: string;
   message: string | string[];
+  errors?: FieldError[];
   errorId?: string;
 }
 
@@ -49,6 +53,8 @@ const PG_ERRORS: Record<string, [number, string, string]> = {
   '23503': [400, 'Bad Request', 'A referenced record does not exist'],
   '23514': [400, 'Bad Request', 'A value is out of range'],
   '22P02': [400, 'Bad Request', 'Malformed value'],
+  '22007': [400, 'Bad Request', 'Malformed date or time'],
+  '22008': [400, 'Bad Request', 'A date or time is out of range'],
   '22003': [400, 'Bad Request', 'A number is out of range'],
 };
 
@@ -74,7 +80,9 @@ export class DomainExceptionFilter implements ExceptionFilter {
   private describe(exception: unknown): Described {
     if (exception instanceof DomainError) {
       const [statusCode, error] = statusOf(exception.kind);
-      return { body: { statusCode, error, message: exception.message }, headers: exception.headers };
+      const message = exception instanceof RequestValidationError ? exception.messages : exception.message;
+      const errors = exception.errors;
+      return { body: { statusCode, error, message, ...(errors.length > 0 || statusCode === 400 ? { errors } : {}) }, headers: exception.headers };
     }
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
@@ -82,14 +90,14 @@ export class DomainExceptionFilter implements ExceptionFilter {
       const fields = typeof response === 'object' && response !== null ? (response as { message?: unknown; error?: unknown }) : {};
       const message = typeof fields.message === 'string' || Array.isArray(fields.message) ? (fields.message as string | string[]) : exception.message;
       const error = typeof fields.error === 'string' ? fields.error : (STATUS_CODES[statusCode] ?? exception.name);
-      if (statusCode < 500) return { body: { statusCode, error, message }, headers: {} };
+      if (statusCode < 500) return { body: { statusCode, error, message, ...(statusCode === 400 ? { errors: [] } : {}) }, headers: {} };
     }
     const pg = typeof exception === 'object' && exception !== null ? (exception as { code?: unknown; constraint?: unknown }) : {};
     const known = typeof pg.code === 'string' ? PG_ERRORS[pg.code] : undefined;
     if (known) {
       const [statusCode, error, message] = known;
       const constraint = typeof pg.constraint === 'string' ? ` (${pg.constraint})` : '';
-      return { body: { statusCode, error, message: `${message}${constraint}` }, headers: {} };
+      return { body: { statusCode, error, message: `${message}${constraint}`, ...(statusCode === 400 ? { errors: [] } : {}) }, headers: {} };
     }
     const errorId = randomUUID();
     const err = exception instanceof Error ? exception : new Error(String(exception));

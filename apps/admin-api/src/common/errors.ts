@@ -5,16 +5,38 @@
  */
 export type DomainErrorKind = 'not_found' | 'forbidden' | 'conflict' | 'invalid' | 'unauthorized' | 'too_many_requests';
 
+/** One machine-readable problem with one field of the request (the console translates `code`). */
+export interface FieldError {
+  /** The field's path in the request, e.g. `email`, `priceTiers.1.minPromptTokens`, `cursor`. */
+  field: string;
+  /** Stable and machine-readable: a class-validator constraint (`isEmail`, `minLength`, `whitelistValidation`) or ours (`weak_password`, `conflict`, ...). */
+  code: string;
+}
+
+/** `departmentId: ...` → `departmentId`: by convention a message names its field first. */
+const FIELD_PREFIX = /^([A-Za-z_][\w.]*): /;
+
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
+  /** Set when the fields are known exactly (the validation pipe); otherwise derived from the message. */
+  protected fieldErrors?: FieldError[];
 
   constructor(
     message: string,
     /** Response headers the error carries (e.g. `retry-after`). */
     readonly headers: Record<string, string> = {},
+    /** A machine-readable code for the field the message names; the error's kind when omitted. */
+    readonly code?: string,
   ) {
     super(message);
     this.name = new.target.name;
+  }
+
+  /** The fields the error is about: a `field: ...` message names one. */
+  get errors(): FieldError[] {
+    if (this.fieldErrors) return this.fieldErrors;
+    const field = FIELD_PREFIX.exec(this.message)?.[1];
+    return field ? [{ field, code: this.code ?? this.kind }] : [];
   }
 }
 
@@ -38,6 +60,20 @@ export class ValidationError extends DomainError {
   readonly kind = 'invalid';
 }
 
+/**
+ * 400 from the validation pipe: every problem of the request at once, as readable sentences
+ * (`message`, an array) and as `{field, code}` pairs (`errors`).
+ */
+export class RequestValidationError extends ValidationError {
+  constructor(
+    readonly messages: string[],
+    fields: FieldError[],
+  ) {
+    super(messages.join('; '));
+    this.fieldErrors = fields;
+  }
+}
+
 /** 401: not signed in, or the credentials are wrong. */
 export class UnauthorizedError extends DomainError {
   readonly kind = 'unauthorized';
@@ -54,9 +90,9 @@ export class TooManyRequestsError extends DomainError {
 
 // Short factories, used across the app's services (`throw notFound('User', id)`).
 export const notFound = (what: string, id?: string) => new NotFoundError(id ? `${what} ${id} does not exist` : `${what} does not exist`);
-export const forbidden = (message = 'You are not allowed to do this') => new ForbiddenError(message);
-export const conflict = (message: string) => new ConflictError(message);
-/** `invalid('providerId: provider … does not exist')` — name the field first. */
-export const invalid = (message: string) => new ValidationError(message);
+export const forbidden = (message = 'You are not allowed to do this', code?: string) => new ForbiddenError(message, {}, code);
+export const conflict = (message: string, code?: string) => new ConflictError(message, {}, code);
+/** `invalid('providerId: provider … does not exist')` — name the field first; `code` is machine-readable (default `invalid`). */
+export const invalid = (message: string, code?: string) => new ValidationError(message, {}, code);
 export const unauthorized = (message = 'Invalid credentials') => new UnauthorizedError(message);
 export const tooManyRequests = (message: string, retryAfterSeconds: number) => new TooManyRequestsError(message, retryAfterSeconds);

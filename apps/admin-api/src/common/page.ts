@@ -15,15 +15,31 @@ export function encodeCursor(key: Record<string, string | number>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor<T extends Record<string, string | number>>(cursor: string | undefined): T | undefined {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** `errors[].code` of a cursor this API did not produce. */
+export const INVALID_CURSOR = 'invalid_cursor';
+const badCursor = () => invalid('cursor: not a cursor this API produced', INVALID_CURSOR);
+
+/** The cursor's JSON object, unchecked beyond that: check each field before using it (or use a typed decoder below). */
+export function decodeCursor<T extends Record<string, unknown>>(cursor: string | undefined): Partial<T> | undefined {
   if (!cursor) return undefined;
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
-    return value as T;
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw invalid('cursor: not a cursor this API produced');
+    throw badCursor();
   }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badCursor();
+  return value as Partial<T>;
+}
+
+/** A `{t, id}` cursor (a timestamp and a UUID), checked: anything else is a 400 naming `cursor`, never a 500. */
+export function decodeTimeCursor(cursor: string | undefined): { t: Date; id: string } | undefined {
+  const after = decodeCursor<{ t: unknown; id: unknown }>(cursor);
+  if (!after) return undefined;
+  const t = typeof after.t === 'string' ? new Date(after.t) : undefined;
+  if (!t || Number.isNaN(t.getTime()) || typeof after.id !== 'string' || !UUID.test(after.id)) throw badCursor();
+  return { t, id: after.id };
 }
 
 export function clampLimit(limit: number | undefined, fallback = DEFAULT_LIMIT, max = MAX_LIMIT): number {
@@ -50,10 +66,8 @@ export async function keysetPage<E extends ObjectLiteral & { id: string }, D>(
   map: (row: E) => D,
 ): Promise<Page<D>> {
   const limit = clampLimit(query.limit);
-  const after = decodeCursor<{ s: string; id: string }>(query.cursor);
-  if (after && (typeof after.s !== 'string' || typeof after.id !== 'string' || !/^[0-9a-f-]{36}$/i.test(after.id))) {
-    throw invalid('cursor: not a cursor this API produced');
-  }
+  const after = decodeCursor<{ s: unknown; id: unknown }>(query.cursor);
+  if (after && (typeof after.s !== 'string' || typeof after.id !== 'string' || !UUID.test(after.id))) throw badCursor();
   qb.addSelect(`(${order.sort})::text`, 'keyset_sort')
     .orderBy(order.sort, order.direction)
     .addOrderBy(order.id, order.direction)

@@ -7,7 +7,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 @Injectable()
 export class ParseIdPipe implements PipeTransform<unknown, string> {
   transform(value: unknown, metadata: ArgumentMetadata): string {
-    if (typeof value !== 'string' || !UUID.test(value)) throw invalid(`${metadata.data ?? 'id'}: must be a UUID`);
+    if (typeof value !== 'string' || !UUID.test(value)) throw invalid(`${metadata.data ?? 'id'}: must be a UUID`, 'isUuid');
     return value.toLowerCase();
   }
 }

@@ -1,10 +1,14 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Caller } from '../auth/caller';
 import { CurrentUser, RequirePermissions } from '../auth/decorators';
 import { Permission } from '../auth/permissions';
+import { ApiPageResponse } from '../common/api-page-response.decorator';
+import type { Page } from '../common/page';
+import { QuotaStatusListDto } from '../quotas/dto/quota-response.dto';
 import { QuotasService } from '../quotas/quotas.service';
 import { MyUsageQueryDto, UsageEventsQueryDto } from '../usage/dto/usage-query.dto';
+import { UsageEventDto, UsageSummaryDto, UsageTimeseriesDto } from '../usage/dto/usage-response.dto';
 import { UsageQueryService } from '../usage/usage-query.service';
 import { MeDto } from '../users/dto/user.dto';
 import { UsersService } from '../users/users.service';
@@ -14,7 +18,6 @@ import { UsersService } from '../users/users.service';
  * quota routes delegate to the usage and quotas features (their services, their answers).
  */
 @ApiTags('me')
-@ApiBearerAuth()
 @Controller('me')
 export class MeController {
   constructor(
@@ -32,25 +35,29 @@ export class MeController {
 
   @Get('usage')
   @RequirePermissions(Permission.SelfRead)
-  usageOf(@CurrentUser() caller: Caller, @Query() query: MyUsageQueryDto) {
+  @ApiOkResponse({ type: UsageSummaryDto, description: 'own usage by model' })
+  usageOf(@CurrentUser() caller: Caller, @Query() query: MyUsageQueryDto): Promise<UsageSummaryDto> {
     return this.usage.mine(caller, query);
   }
 
   @Get('usage/timeseries')
   @RequirePermissions(Permission.SelfRead)
-  timeseriesOf(@CurrentUser() caller: Caller, @Query() query: MyUsageQueryDto) {
+  @ApiOkResponse({ type: UsageTimeseriesDto })
+  timeseriesOf(@CurrentUser() caller: Caller, @Query() query: MyUsageQueryDto): Promise<UsageTimeseriesDto> {
     return this.usage.myTimeseries(caller, query);
   }
 
   @Get('usage/events')
   @RequirePermissions(Permission.SelfRead)
-  eventsOf(@CurrentUser() caller: Caller, @Query() query: UsageEventsQueryDto) {
+  @ApiPageResponse(UsageEventDto)
+  eventsOf(@CurrentUser() caller: Caller, @Query() query: UsageEventsQueryDto): Promise<Page<UsageEventDto>> {
     return this.usage.myEvents(caller, query);
   }
 
   @Get('quotas')
   @RequirePermissions(Permission.SelfRead)
-  quotasOf(@CurrentUser() caller: Caller) {
+  @ApiOkResponse({ type: QuotaStatusListDto, description: 'own quotas and the department’s: what binds one’s calls' })
+  quotasOf(@CurrentUser() caller: Caller): Promise<QuotaStatusListDto> {
     return this.quotas.mine(caller);
   }
 }

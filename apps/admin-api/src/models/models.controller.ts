@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Caller } from '../auth/caller';
 import { CurrentUser, RequirePermissions } from '../auth/decorators';
 import { Permission } from '../auth/permissions';
@@ -29,12 +29,14 @@ export class ModelsController {
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: ModelDto })
   @RequirePermissions(Permission.ModelsRead)
   get(@Param('id', ParseIdPipe) id: string): Promise<ModelDto> {
     return this.models.get(id);
   }
 
   @Patch(':id')
+  @ApiOkResponse({ type: ModelDto })
   @RequirePermissions(Permission.ModelsWrite)
   update(@CurrentUser() caller: Caller, @Param('id', ParseIdPipe) id: string, @Body() dto: UpdateModelDto): Promise<ModelDto> {
     return this.models.update(caller, id, dto);

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { Model, Provider } from '@app/core';
+import { providerKind } from '@app/providers';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
 import { conflict, invalid, notFound } from '../common/errors';
@@ -35,6 +36,7 @@ export class ModelsService {
     return this.dataSource.transaction(async (manager) => {
       await this.assertProvider(manager, dto.providerId);
       await this.assertNameFree(manager, dto.name);
+      await assertFallbacks(manager, dto.name, dto.fallbacks);
       await this.assertAliasesFree(manager, dto.name, dto.aliases ?? [], null);
       const repository = manager.getRepository(Model);
       const saved = await repository.save(
@@ -50,6 +52,7 @@ export class ModelsService {
           options: plainOptions(dto.options),
           currency: dto.currency,
           priceTiers: plainTiers(dto.priceTiers),
+          fallbacks: dto.fallbacks?.length ? dto.fallbacks : null,
           enabled: dto.enabled ?? true,
         }),
       );
@@ -79,6 +82,10 @@ export class ModelsService {
       if (dto.cachedInputPrice !== undefined) model.cachedInputPrice = dto.cachedInputPrice;
       if (dto.currency !== undefined) model.currency = dto.currency;
       if (dto.priceTiers !== undefined) model.priceTiers = plainTiers(dto.priceTiers);
+      if (dto.fallbacks !== undefined) {
+        await assertFallbacks(manager, model.name, dto.fallbacks);
+        model.fallbacks = dto.fallbacks?.length ? dto.fallbacks : null;
+      }
       if (dto.enabled !== undefined) model.enabled = dto.enabled;
       await repository.save(model);
       const after = ModelDto.from(await repository.findOneByOrFail({ id }));
@@ -105,7 +112,9 @@ export class ModelsService {
   }
 
   private async assertProvider(manager: EntityManager, providerId: string): Promise<void> {
-    if (!(await manager.getRepository(Provider).exists({ where: { id: providerId } }))) throw invalid(`providerId: provider ${providerId} does not exist`);
+    const provider = await manager.getRepository(Provider).findOne({ where: { id: providerId }, select: { id: true, kind: true } });
+    if (!provider) throw invalid(`providerId: provider ${providerId} does not exist`);
+    if (!providerKind(provider.kind).adapter) throw invalid(`providerId: a ${provider.kind} provider is polled, not served: it cannot serve models`);
   }
 
   private async assertNameFree(manager: EntityManager, name: string): Promise<void> {
@@ -121,6 +130,18 @@ export class ModelsService {
       [selfId, aliases, name],
     );
     if (taken.length > 0) throw conflict(`aliases: ${[name, ...aliases].join(', ')} clashes with the name or an alias of model ${taken[0].name}`);
+  }
+}
+
+/** Fallbacks name other existing models, once each. */
+async function assertFallbacks(manager: EntityManager, name: string, fallbacks: string[] | null | undefined): Promise<void> {
+  if (!fallbacks) return;
+  const seen = new Set<string>();
+  for (const [index, fallback] of fallbacks.entries()) {
+    if (fallback === name) throw invalid(`fallbacks.${index}: a model cannot fall back to itself`);
+    if (seen.has(fallback)) throw invalid(`fallbacks.${index}: ${fallback} appears twice`);
+    seen.add(fallback);
+    if (!(await manager.getRepository(Model).exists({ where: { name: fallback } }))) throw invalid(`fallbacks.${index}: model ${fallback} does not exist`);
   }
 }
 

@@ -1,51 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
-import { AppConfig, ProviderKind, ROOT_LOGGER, SecretBox } from '@app/core';
-import { DashScopePoller, HuaweiMaasPoller, PollTarget, ProviderSnapshotResult, ReportedUsage, statusFor } from '@app/providers';
+import { AppConfig, ROOT_LOGGER, SecretBox } from '@app/core';
+import { AccountSnapshotResult, PollContext, PollTarget, providerKind, ProviderSnapshotResult, ReportedUsage, statusFor } from '@app/providers';
 import { parseDecimal } from '@app/usage';
 import { notFound } from '../common/errors';
 import { AdminMetrics } from '../observability/admin-metrics.service';
 import { ProviderAlertsService } from './provider-alerts.service';
+import { ProviderPollAccountsRepository } from './provider-poll-accounts.repository';
+import { ProviderPollStateRepository } from './provider-poll-state.repository';
+import { PolledProviderRow, ProviderSnapshotsRepository, SnapshotRow } from './provider-snapshots.repository';
 
-const POLL_LOCK_ID = 7_304_112_003;
-
-interface ProviderRow {
-  id: string;
-  name: string;
-  kind: ProviderKind;
-  base_url: string;
-  encrypted_credentials: string;
-  options: Record<string, unknown>;
-}
-
-export interface SnapshotView {
-  providerId: string;
-  providerName: string;
-  kind: ProviderKind;
-  takenAt: string;
-  status: string;
-  message: string | null;
-  balance: { amount: string; currency: string } | null;
-  limits: unknown[];
-  usage: ReportedUsage | null;
-}
+export type SnapshotView = SnapshotRow;
 
 /**
- * Polls each provider's quota, balance and usage endpoints and keeps every snapshot. One runner
- * at a time across admin replicas (advisory lock per run); each provider isolated from the
- * others' failures; 429s honour Retry-After by skipping that provider until then.
+ * Polls each provider's quota, balance and usage endpoints through its kind's poller and keeps
+ * every snapshot. One poll per provider per PROVIDER_POLL_SECONDS across replicas: a replica
+ * polls a provider only after claiming its turn (DESIGN §6). Each provider is isolated from the
+ * others' failures; a 429 pushes the provider's next turn to its Retry-After.
  */
 @Injectable()
 export class ProviderPollingService {
-  private readonly dashscope = new DashScopePoller();
-  private readonly huawei = new HuaweiMaasPoller();
-  private readonly backoffUntil = new Map<string, number>();
+  private readonly claimant = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(ProviderPollStateRepository) private readonly state: ProviderPollStateRepository,
+    @Inject(ProviderSnapshotsRepository) private readonly snapshots: ProviderSnapshotsRepository,
+    @Inject(ProviderPollAccountsRepository) private readonly accounts: ProviderPollAccountsRepository,
     @Inject(SecretBox) private readonly secretBox: SecretBox,
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(ProviderAlertsService) private readonly alerts: ProviderAlertsService,
@@ -53,62 +35,41 @@ export class ProviderPollingService {
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** The scheduled run: every enabled provider, under the lock; false when another replica holds it. */
-  async pollAll(): Promise<boolean> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock($1) AS locked`, [POLL_LOCK_ID]);
-      if (!locked) return false;
-      try {
-        const providers: ProviderRow[] = await this.dataSource.query(`SELECT id, name, kind, base_url, encrypted_credentials, options FROM providers WHERE enabled`);
-        for (const provider of providers) {
-          if ((this.backoffUntil.get(provider.id) ?? 0) > Date.now()) continue;
-          await this.pollProvider(provider).catch((error: Error) => this.logger.error({ providerId: provider.id, err: error.message }, 'provider poll failed'));
-        }
-        return true;
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock($1)`, [POLL_LOCK_ID]);
-      }
-    } finally {
-      await runner.release();
+  /** The scheduled tick: polls every enabled provider whose turn this replica claims. */
+  async pollDue(): Promise<number> {
+    let polled = 0;
+    for (const providerId of await this.state.dueProviderIds()) {
+      if (!(await this.state.claimDue(providerId, this.config.providerPollSeconds, this.claimant))) continue;
+      const provider = await this.snapshots.findProvider(providerId);
+      if (!provider) continue;
+      await this.pollProvider(provider).catch((error: Error) => this.logger.error({ providerId, err: error.message }, 'provider poll failed'));
+      polled++;
     }
+    return polled;
   }
 
-  async pollOne(providerId: string): Promise<SnapshotView> {
-    const [provider]: ProviderRow[] = await this.dataSource.query(`SELECT id, name, kind, base_url, encrypted_credentials, options FROM providers WHERE id = $1`, [providerId]);
+  /** "Poll now": the same claim without the time check, then the provider's latest snapshot. */
+  async pollNow(providerId: string): Promise<SnapshotView> {
+    const provider = await this.snapshots.findProvider(providerId);
     if (!provider) throw notFound('Provider', providerId);
+    await this.state.claimNow(providerId, this.config.providerPollSeconds, this.claimant);
     await this.pollProvider(provider);
-    return (await this.latest()).find((snapshot) => snapshot.providerId === providerId)!;
+    const [latest] = await this.snapshots.latest(providerId);
+    return latest;
   }
 
-  /** The latest snapshot of every provider. */
-  async latest(): Promise<SnapshotView[]> {
-    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT DISTINCT ON (s.provider_id) s.provider_id, p.name, p.kind, s.taken_at, s.status, s.message, s.balance::text AS balance, s.currency, s.limits, s.usage
-       FROM provider_snapshots s JOIN providers p ON p.id = s.provider_id
-       ORDER BY s.provider_id, s.taken_at DESC, s.id DESC`,
-    );
-    return rows.map((row) => ({
-      providerId: row.provider_id as string,
-      providerName: row.name as string,
-      kind: row.kind as ProviderKind,
-      takenAt: (row.taken_at as Date).toISOString(),
-      status: row.status as string,
-      message: row.message as string | null,
-      balance: row.balance === null ? null : { amount: row.balance as string, currency: row.currency as string },
-      limits: row.limits as unknown[],
-      usage: row.usage as ReportedUsage | null,
-    }));
+  latest(): Promise<SnapshotView[]> {
+    return this.snapshots.latest();
   }
 
-  /** Provider-reported usage for a period (Huawei MaaS statistics), or null where the provider offers none. */
+  /** Provider-reported usage for a period, or null where the kind offers no statistics API. */
   async reportedUsage(providerId: string, from: Date, to: Date): Promise<{ usage: ReportedUsage | null; status: string; message: string | null }> {
-    const [provider]: ProviderRow[] = await this.dataSource.query(`SELECT id, name, kind, base_url, encrypted_credentials, options FROM providers WHERE id = $1`, [providerId]);
+    const provider = await this.snapshots.findProvider(providerId);
     if (!provider) throw notFound('Provider', providerId);
-    if (provider.kind !== 'huawei-maas') return { usage: null, status: 'ok', message: `${provider.kind} offers no usage-statistics API; only Tollgate's figures are shown` };
+    const poller = providerKind(provider.kind).poller;
+    if (!poller.reportedUsage) return { usage: null, status: 'ok', message: `${provider.kind} offers no usage-statistics API; only Tollgate's figures are shown` };
     try {
-      const result = await this.huawei.poll(this.target(provider), from, to, this.config.timezone);
+      const result = await poller.reportedUsage(await this.target(provider), from, to, this.context());
       return { usage: result.usage, status: result.status, message: result.message };
     } catch (error) {
       const { status, message } = statusFor(error);
@@ -116,49 +77,70 @@ export class ProviderPollingService {
     }
   }
 
-  private async pollProvider(provider: ProviderRow): Promise<void> {
-    const previous = (await this.dataSource.query(`SELECT status FROM provider_snapshots WHERE provider_id = $1 ORDER BY taken_at DESC, id DESC LIMIT 1`, [provider.id]))[0]?.status as string | undefined;
+  private async pollProvider(provider: PolledProviderRow): Promise<void> {
+    const previous = await this.snapshots.latestStatus(provider.id);
     let result: ProviderSnapshotResult;
     try {
-      result = await this.poll(provider);
+      result = await providerKind(provider.kind).poller.poll(await this.target(provider), this.context());
     } catch (error) {
       const { status, message, retryAfterSeconds } = statusFor(error);
       result = { status, message, balance: null, limits: [], usage: null, raw: {} };
-      if (status === 'limited') this.backoffUntil.set(provider.id, Date.now() + (retryAfterSeconds ?? 60) * 1000);
+      if (status === 'limited') await this.state.deferUntilAtLeast(provider.id, retryAfterSeconds ?? 60);
     }
-    await this.dataSource.query(
-      `INSERT INTO provider_snapshots (provider_id, status, message, balance, currency, limits, usage, raw) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [provider.id, result.status, result.message, result.balance?.amount ?? null, result.balance?.currency ?? null, JSON.stringify(result.limits), result.usage ? JSON.stringify(result.usage) : null, JSON.stringify(result.raw)],
-    );
+    await this.snapshots.record(provider.id, result);
     this.metrics.providerPolls.inc({ kind: provider.kind, status: result.status });
     await this.alertOn(provider, result, previous);
-  }
-
-  private poll(provider: ProviderRow): Promise<ProviderSnapshotResult> {
-    const target = this.target(provider);
-    switch (provider.kind) {
-      case 'dashscope':
-        return this.dashscope.poll(target);
-      case 'huawei-maas': {
-        const now = new Date();
-        const from = DateTime.fromJSDate(now, { zone: this.config.timezone }).startOf('day').toJSDate();
-        return this.huawei.poll(target, from, now, this.config.timezone);
-      }
-      case 'openai':
-        return Promise.resolve({ status: 'ok', message: 'OpenAI-compatible providers expose no quota or balance endpoint', balance: null, limits: [], usage: null, raw: {} });
+    for (const account of result.accounts ?? []) {
+      await this.recordAccount(provider, account).catch((error: Error) => this.logger.error({ providerId: provider.id, accountId: account.accountId, err: error.message }, 'account snapshot failed'));
     }
   }
 
-  private target(provider: ProviderRow): PollTarget {
+  /** One account's snapshot, the status it puts the account in, and alerts on what changed. */
+  private async recordAccount(provider: PolledProviderRow, account: AccountSnapshotResult): Promise<void> {
+    const previous = await this.snapshots.latestOfAccount(account.accountId);
+    await this.snapshots.recordAccount(provider.id, account);
+    const base = { providerId: provider.id, providerName: provider.name, details: { accountId: account.accountId } };
+    if (account.status === 'auth' || account.status === 'deactivated') {
+      await this.accounts.markRefused(account.accountId, account.status, account.message ?? account.status);
+      if (previous?.status !== account.status) {
+        await this.alerts.raise({ ...base, type: account.status === 'auth' ? 'account_auth' : 'account_deactivated', message: `provider ${provider.name}, account ${account.accountId}: ${account.status} (${account.message ?? ''})` });
+      }
+    }
+    const threshold = Number(provider.options.windowAlertPercent ?? 90);
+    for (const window of Object.values(account.windows)) {
+      const before = previous?.windows[window.name]?.usedPercent ?? 0;
+      if (window.usedPercent >= threshold && before < threshold) {
+        await this.alerts.raise({
+          ...base,
+          type: 'window_threshold',
+          message: `provider ${provider.name}, account ${account.accountId}: ${window.name} window ${window.usedPercent}% used (alert at ${threshold}%), resets ${window.resetAt ?? 'unknown'}`,
+          details: { accountId: account.accountId, window },
+        });
+      }
+    }
+  }
+
+  private context(): PollContext {
     return {
+      now: new Date(),
+      timezone: this.config.timezone,
+      timeoutMs: 10_000,
+      refreshAccount: (accountId, refresh) => this.accounts.withCredentialsLocked(accountId, refresh),
+    };
+  }
+
+  private async target(provider: PolledProviderRow): Promise<PollTarget> {
+    return {
+      providerId: provider.id,
       kind: provider.kind,
       baseUrl: provider.base_url,
       credentials: this.secretBox.openJson<PollTarget['credentials']>(provider.encrypted_credentials),
       options: provider.options,
+      accounts: await this.accounts.accountsToPoll(provider.id),
     };
   }
 
-  private async alertOn(provider: ProviderRow, result: ProviderSnapshotResult, previous: string | undefined): Promise<void> {
+  private async alertOn(provider: PolledProviderRow, result: ProviderSnapshotResult, previous: string | undefined): Promise<void> {
     const base = { providerId: provider.id, providerName: provider.name };
     if ((result.status === 'auth' || result.status === 'limited') && previous !== result.status) {
       await this.alerts.raise({ ...base, type: result.status === 'auth' ? 'provider_auth' : 'provider_limited', message: `provider ${provider.name}: ${result.status} (${result.message ?? ''})` });
@@ -168,17 +150,12 @@ export class ProviderPollingService {
       await this.alerts.raise({ ...base, type: 'low_balance', message: `provider ${provider.name}: balance ${result.balance.amount} ${result.balance.currency} is under ${threshold}`, details: { balance: result.balance } });
     }
     if (result.usage) {
-      const metered = await this.meteredRequests(provider.id, new Date(result.usage.from), new Date(result.usage.to));
+      const metered = await this.snapshots.meteredRequests(provider.id, new Date(result.usage.from), new Date(result.usage.to));
       const reported = result.usage.requests;
       const drift = reported === 0 ? (metered === 0 ? 0 : 100) : (Math.abs(metered - reported) / reported) * 100;
       if (drift > this.config.alertDriftPercent) {
         await this.alerts.raise({ ...base, type: 'reconciliation_drift', message: `provider ${provider.name}: metered ${metered} requests, provider reports ${reported} (${drift.toFixed(1)}% drift)`, details: { metered, reported } });
       }
     }
-  }
-
-  private async meteredRequests(providerId: string, from: Date, to: Date): Promise<number> {
-    const [row] = await this.dataSource.query(`SELECT coalesce(sum(requests), 0)::bigint AS n FROM usage_rollups WHERE provider_id = $1 AND bucket_start >= $2 AND bucket_start < $3`, [providerId, from, to]);
-    return Number(row.n);
   }
 }

@@ -11,6 +11,7 @@ class ReconciliationQueryDto {
   @IsString() to: string;
 }
 
+/** `GET /providers/quota` is served by ProvidersController, declared before its `:id` route. */
 @ApiTags('provider quota')
 @ApiBearerAuth()
 @Controller('providers')
@@ -20,17 +21,11 @@ export class ProviderQuotaController {
     @Inject(ReconciliationService) private readonly reconciliation: ReconciliationService,
   ) {}
 
-  @Get('quota')
-  @RequirePermissions(Permission.ProviderQuotaRead)
-  async latest() {
-    return { items: await this.polling.latest(), nextCursor: null };
-  }
-
   @Post(':id/poll')
   @HttpCode(200)
   @RequirePermissions(Permission.ProviderQuotaPoll)
   poll(@Param('id', ParseUUIDPipe) id: string) {
-    return this.polling.pollOne(id);
+    return this.polling.pollNow(id);
   }
 
   @Get(':id/reconciliation')

@@ -28,7 +28,7 @@ describe('provider options', () => {
   });
 
   it('marks exactly the credentials as secret and masks ids', () => {
-    expect([...SECRET_OPTIONS].sort()).toEqual(['accessKey', 'accessKeyId', 'accessKeySecret', 'secretKey']);
+    expect([...SECRET_OPTIONS].sort()).toEqual(['accessKey', 'accessKeyId', 'accessKeySecret', 'accessToken', 'chatgptAccountId', 'refreshToken', 'secretKey']);
     expect(maskCredential('LTAI5tAbCdEfGh')).toBe('LTAI…Gh');
     expect(maskCredential('short')).toBe('…');
   });

@@ -1,69 +1,28 @@
-import type { ProviderKind } from '@app/core';
+import { KNOWN_OPTIONS, OptionSpec, OptionType, outboundUrlProblem, providerKind, SECRET_OPTIONS } from '@app/providers';
 import { invalid } from '../common/errors';
 
-type OptionType = 'string' | 'url' | 'integer' | 'decimal' | 'apiMode';
-
-interface OptionSpec {
-  type: OptionType;
-  /** Sealed with the API key in `encrypted_credentials`, never returned. */
-  secret?: boolean;
-  /** A secret that may be shown masked (an access key id, not its secret). */
-  masked?: boolean;
-}
-
-/** Options every kind takes. */
-const COMMON: Record<string, OptionSpec> = {
-  /** Raise a low-balance alert under this amount (provider polling). */
-  balanceAlertBelow: { type: 'decimal' },
-  /** Anthropic Messages / OpenAI Responses: the provider's native endpoint, or translation to chat completions. */
-  messagesApi: { type: 'apiMode' },
-  responsesApi: { type: 'apiMode' },
-};
-
-/**
- * Provider `options` by kind (CONTRACT "Provider options"). Anything else is refused with 400
- * naming it. Polling engineers: a new option goes here.
- */
-export const PROVIDER_OPTIONS: Record<ProviderKind, Record<string, OptionSpec>> = {
-  dashscope: {
-    ...COMMON,
-    accessKeyId: { type: 'string', secret: true, masked: true },
-    accessKeySecret: { type: 'string', secret: true },
-    bssEndpoint: { type: 'url' },
-  },
-  'huawei-maas': {
-    ...COMMON,
-    accessKey: { type: 'string', secret: true, masked: true },
-    secretKey: { type: 'string', secret: true },
-    region: { type: 'string' },
-    projectId: { type: 'string' },
-    iamEndpoint: { type: 'url' },
-    modelartsEndpoint: { type: 'url' },
-    serviceType: { type: 'integer' },
-  },
-  openai: { ...COMMON },
-};
-
-/** Every option name that is a credential, whatever the kind. */
-export const SECRET_OPTIONS: ReadonlySet<string> = new Set(
-  Object.values(PROVIDER_OPTIONS).flatMap((specs) => Object.entries(specs).filter(([, spec]) => spec.secret).map(([name]) => name)),
-);
-
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set(Object.values(PROVIDER_OPTIONS).flatMap((specs) => Object.keys(specs)));
+export { SECRET_OPTIONS };
 
 export interface SplitOptions {
   /** Credentials to seal; `null` removes one. */
   secrets: Record<string, string | null>;
   /** Plain options; `null` removes one. */
-  plain: Record<string, string | number | null>;
+  plain: Record<string, string | number | boolean | null>;
 }
 
 const URL_PATTERN = /^https?:\/\/[^\s/?#]+[^\s]*$/i;
 const DECIMAL = /^\d{1,15}(\.\d{1,10})?$/;
 
-/** Validates submitted options against the kind (400 naming `options.<name>`) and splits secrets from plain options. */
-export function splitProviderOptions(kind: ProviderKind, options: Record<string, unknown> | undefined): SplitOptions {
-  const specs = PROVIDER_OPTIONS[kind];
+function specsOf(kind: string): Readonly<Record<string, OptionSpec>> {
+  return providerKind(kind).options;
+}
+
+/**
+ * Validates submitted options against the kind's specs (its folder in libs/providers; 400 naming
+ * `options.<name>`) and splits secrets from plain options.
+ */
+export function splitProviderOptions(kind: string, options: Record<string, unknown> | undefined): SplitOptions {
+  const specs = specsOf(kind);
   const split: SplitOptions = { secrets: {}, plain: {} };
   for (const [name, value] of Object.entries(options ?? {})) {
     if (value === null && KNOWN_OPTIONS.has(name)) {
@@ -74,7 +33,7 @@ export function splitProviderOptions(kind: ProviderKind, options: Record<string,
     }
     const spec = specs[name];
     if (!spec) throw invalid(`options.${name}: not an option of a ${kind} provider (known: ${Object.keys(specs).join(', ')})`);
-    const checked = check(name, spec.type, value);
+    const checked = checkOption(`options.${name}`, spec.type, value);
     if (spec.secret) split.secrets[name] = String(checked);
     else split.plain[name] = checked;
   }
@@ -82,30 +41,42 @@ export function splitProviderOptions(kind: ProviderKind, options: Record<string,
 }
 
 /** Options already stored (say, before a change of kind) must fit the kind too. */
-export function assertOptionsFitKind(kind: ProviderKind, names: Iterable<string>): void {
+export function assertOptionsFitKind(kind: string, names: Iterable<string>): void {
+  const specs = specsOf(kind);
   for (const name of names) {
-    if (!PROVIDER_OPTIONS[kind][name]) throw invalid(`options.${name}: not an option of a ${kind} provider; set it to null to drop it`);
+    if (!specs[name]) throw invalid(`options.${name}: not an option of a ${kind} provider; set it to null to drop it`);
   }
 }
 
-function check(name: string, type: OptionType, value: unknown): string | number {
+/** A URL a provider call may go to: http(s), never a link-local or cloud-metadata address (400 naming the field). */
+export function assertOutboundUrl(field: string, url: string): void {
+  const problem = outboundUrlProblem(url);
+  if (problem) throw invalid(`${field}: ${problem}`);
+}
+
+/** Checks one option value against its type (400 naming `field`); URLs also against forbidden addresses. */
+export function checkOption(field: string, type: OptionType, value: unknown): string | number | boolean {
   switch (type) {
     case 'string':
-      if (typeof value !== 'string' || value.trim() === '' || value.length > 2000) throw invalid(`options.${name}: must be a non-empty string`);
+      if (typeof value !== 'string' || value.trim() === '' || value.length > 8000) throw invalid(`${field}: must be a non-empty string`);
       return value.trim();
     case 'url':
-      if (typeof value !== 'string' || !URL_PATTERN.test(value)) throw invalid(`options.${name}: must be an http(s) URL`);
+      if (typeof value !== 'string' || !URL_PATTERN.test(value)) throw invalid(`${field}: must be an http(s) URL`);
+      assertOutboundUrl(field, value);
       return value.replace(/\/+$/, '');
     case 'integer':
-      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw invalid(`options.${name}: must be a non-negative integer`);
+      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw invalid(`${field}: must be a non-negative integer`);
       return value;
     case 'decimal': {
       const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
-      if (typeof text !== 'string' || !DECIMAL.test(text)) throw invalid(`options.${name}: must be a non-negative decimal`);
+      if (typeof text !== 'string' || !DECIMAL.test(text)) throw invalid(`${field}: must be a non-negative decimal`);
       return text;
     }
+    case 'boolean':
+      if (typeof value !== 'boolean') throw invalid(`${field}: must be true or false`);
+      return value;
     case 'apiMode':
-      if (value !== 'native' && value !== 'translated') throw invalid(`options.${name}: must be native or translated`);
+      if (value !== 'native' && value !== 'translated') throw invalid(`${field}: must be native or translated`);
       return value;
     default:
       return assertNever(type);
@@ -121,6 +92,6 @@ export function maskCredential(value: string): string {
   return value.length >= 10 ? `${value.slice(0, 4)}…${value.slice(-2)}` : '…';
 }
 
-export function maskedOptionNames(kind: ProviderKind): string[] {
-  return Object.entries(PROVIDER_OPTIONS[kind]).filter(([, spec]) => spec.masked).map(([name]) => name);
+export function maskedOptionNames(kind: string): string[] {
+  return Object.entries(specsOf(kind)).filter(([, spec]) => spec.masked).map(([name]) => name);
 }

@@ -7,12 +7,16 @@ import { ApiPageResponse } from '../common/api-page-response.decorator';
 import { Page } from '../common/page';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { CreateProviderDto, ListProvidersQueryDto, ProviderDto, UpdateProviderDto } from './dto/provider.dto';
+import { ProviderPollingService } from '../provider-quota/provider-polling.service';
 import { ProvidersService } from './providers.service';
 
 @ApiTags('providers')
 @Controller('providers')
 export class ProvidersController {
-  constructor(@Inject(ProvidersService) private readonly providers: ProvidersService) {}
+  constructor(
+    @Inject(ProvidersService) private readonly providers: ProvidersService,
+    @Inject(ProviderPollingService) private readonly polling: ProviderPollingService,
+  ) {}
 
   @Get()
   @RequirePermissions(Permission.ProvidersRead)
@@ -26,6 +30,16 @@ export class ProvidersController {
   @ApiCreatedResponse({ type: ProviderDto })
   create(@CurrentUser() caller: Caller, @Body() dto: CreateProviderDto): Promise<ProviderDto> {
     return this.providers.create(caller, dto);
+  }
+
+  /**
+   * The latest snapshot per provider (and per account). Declared here, before `GET :id`, so this
+   * path never depends on the order in which modules register their controllers.
+   */
+  @Get('quota')
+  @RequirePermissions(Permission.ProviderQuotaRead)
+  async quota() {
+    return { items: await this.polling.latest(), nextCursor: null };
   }
 
   @Get(':id')

@@ -5,10 +5,12 @@ import { DataSource, EntityManager, Repository } from 'typeorm';
 import { Provider, ProviderKind, ROOT_LOGGER, SecretBox } from '@app/core';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
-import { conflict, notFound } from '../common/errors';
+import { conflict, invalid, notFound } from '../common/errors';
+import { ProviderAccountsService } from '../provider-accounts';
 import { keysetPage, Page } from '../common/page';
 import { CreateProviderDto, ListProvidersQueryDto, ProviderDto, UpdateProviderDto } from './dto/provider.dto';
-import { assertOptionsFitKind, maskCredential, maskedOptionNames, splitProviderOptions } from './provider-options';
+import { providerKind, urlOptionNames } from '@app/providers';
+import { assertOptionsFitKind, assertOutboundUrl, maskCredential, maskedOptionNames, splitProviderOptions } from './provider-options';
 
 /** What `encrypted_credentials` holds: the API key and the credential options. */
 type Credentials = { apiKey: string } & Record<string, string>;
@@ -25,6 +27,7 @@ export class ProvidersService {
     @Inject(SecretBox) private readonly secretBox: SecretBox,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
+    @Inject(ProviderAccountsService) private readonly accounts: ProviderAccountsService,
   ) {}
 
   list(query: ListProvidersQueryDto): Promise<Page<ProviderDto>> {
@@ -39,6 +42,8 @@ export class ProvidersService {
   /** `caller` null: created by start-up bootstrapping from the environment. */
   create(caller: Caller | null, dto: CreateProviderDto, manager?: EntityManager): Promise<ProviderDto> {
     const { secrets, plain } = splitProviderOptions(dto.kind, dto.options);
+    assertOutboundUrl('baseUrl', dto.baseUrl);
+    if (providerKind(dto.kind).requiresApiKey && !dto.apiKey) throw invalid(`apiKey: required for a provider of kind ${dto.kind}`);
     const run = async (tx: EntityManager) => {
       await this.assertNameFree(tx, dto.name);
       const saved = await tx.getRepository(Provider).save(
@@ -46,13 +51,14 @@ export class ProvidersService {
           name: dto.name,
           kind: dto.kind,
           baseUrl: dto.baseUrl.replace(/\/+$/, ''),
-          encryptedCredentials: this.secretBox.sealJson(withoutNulls({ ...secrets, apiKey: dto.apiKey })),
+          encryptedCredentials: this.secretBox.sealJson(withoutNulls({ ...secrets, apiKey: dto.apiKey ?? null })),
           options: withoutNulls(plain),
           enabled: dto.enabled ?? true,
         }),
       );
       const view = this.view(saved);
       await this.audit.record(caller, 'provider.create', 'provider', saved.id, null, view, tx);
+      if (dto.apiKey) await this.accounts.createFirst(caller, saved.id, dto.apiKey, tx);
       return view;
     };
     return manager ? run(manager) : this.dataSource.transaction(run);
@@ -67,6 +73,8 @@ export class ProvidersService {
       const { secrets, plain } = splitProviderOptions(kind, dto.options);
       const credentials = { ...this.open(provider), ...secrets, ...(dto.apiKey ? { apiKey: dto.apiKey } : {}) };
       const options = withoutNulls({ ...(provider.options ?? {}), ...plain });
+      if (dto.baseUrl !== undefined) assertOutboundUrl('baseUrl', dto.baseUrl);
+      assertCredentialsResentOnUrlChange(provider, kind, dto, options, this.open(provider), secrets);
       assertOptionsFitKind(kind, [...Object.keys(options), ...Object.keys(withoutNulls(credentials)).filter((name) => name !== 'apiKey')]);
       if (dto.name !== undefined && dto.name.toLowerCase() !== provider.name.toLowerCase()) await this.assertNameFree(manager, dto.name);
       if (dto.name !== undefined) provider.name = dto.name;
@@ -75,7 +83,9 @@ export class ProvidersService {
       provider.kind = kind;
       provider.options = options;
       provider.encryptedCredentials = this.secretBox.sealJson(withoutNulls(credentials));
+      const urlChanged = provider.baseUrl !== before.baseUrl;
       const after = this.view(await repository.save(provider));
+      await this.accounts.afterProviderUpdate(manager, id, { urlChanged, apiKey: dto.apiKey });
       await this.audit.record(caller, 'provider.update', 'provider', id, before, { ...after, ...(dto.apiKey ? { apiKeyChanged: true } : {}) }, manager);
       return after;
     });
@@ -136,6 +146,30 @@ export class ProvidersService {
       maskedOptions: Object.fromEntries(set.filter((name) => masked.has(name)).map((name) => [name, maskCredential(String(credentials[name]))])),
     });
   }
+}
+
+/**
+ * Stored credentials never follow a new URL: changing `baseUrl` or any endpoint option requires
+ * `apiKey` and every stored secret option in the same request (400 naming the first missing one).
+ */
+function assertCredentialsResentOnUrlChange(
+  provider: Provider,
+  kind: string,
+  dto: UpdateProviderDto,
+  options: Record<string, unknown>,
+  stored: Record<string, unknown>,
+  sentSecrets: Record<string, string | null>,
+): void {
+  const urlFields = urlOptionNames(kind);
+  const changed =
+    dto.baseUrl !== undefined && dto.baseUrl.replace(/\/+$/, '') !== provider.baseUrl
+      ? 'baseUrl'
+      : urlFields.concat(urlOptionNames(provider.kind)).find((name) => (options[name] ?? null) !== (provider.options?.[name] ?? null));
+  if (!changed) return;
+  const label = changed === 'baseUrl' ? 'baseUrl' : `options.${changed}`;
+  if (typeof stored.apiKey === 'string' && !dto.apiKey) throw invalid(`apiKey: changing ${label} requires sending apiKey again (stored credentials never follow a new URL)`);
+  const missing = Object.keys(stored).find((name) => name !== 'apiKey' && typeof stored[name] === 'string' && sentSecrets[name] === undefined);
+  if (missing) throw invalid(`options.${missing}: changing ${label} requires sending options.${missing} again (or null to drop it)`);
 }
 
 function withoutNulls<T>(values: Record<string, T | null>): Record<string, T> {

@@ -2,37 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { Department, User } from '@app/core';
-import { formatDecimal, parseDecimal, Quota, QuotaScope, QuotaStatusService } from '@app/usage';
+import { Quota, QuotaScope, QuotaStatusService } from '@app/usage';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
-import { ScopePolicy } from '../auth/scope.policy';
+import { QuotaSubject, ScopePolicy } from '../auth/scope.policy';
 import { invalid, notFound } from '../common/errors';
 import { Page } from '../common/page';
 import type { PutQuotaDto, QuotaQueryDto, QuotaStatusQueryDto } from './dto/quota.dto';
-
-export interface QuotaView {
-  id: string;
-  scope: QuotaScope;
-  subjectId: string;
-  period: string;
-  maxTokens: string | null;
-  maxRequests: string | null;
-  maxCost: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-const view = (quota: Quota): QuotaView => ({
-  id: quota.id,
-  scope: quota.scope,
-  subjectId: quota.subjectId,
-  period: quota.period,
-  maxTokens: quota.maxTokens,
-  maxRequests: quota.maxRequests,
-  maxCost: quota.maxCost === null ? null : formatDecimal(parseDecimal(quota.maxCost)),
-  createdAt: quota.createdAt.toISOString(),
-  updatedAt: quota.updatedAt.toISOString(),
-});
+import type { QuotaDto, QuotaStatusDto, QuotaStatusListDto } from './dto/quota-response.dto';
+import { toQuotaDto } from './quota.mapper';
 
 /**
  * Quota definitions and their status (read-only, QuotaStatusService). Enforcement is the gateway's (QuotaLedger); a change here
@@ -50,7 +28,7 @@ export class QuotasService {
     @Inject(AuditService) private readonly audit: AuditService,
   ) {}
 
-  async list(caller: Caller, query: QuotaQueryDto): Promise<Page<QuotaView>> {
+  async list(caller: Caller, query: QuotaQueryDto): Promise<Page<QuotaDto>> {
     const department = this.scope.readableDepartment(caller);
     const qb = this.quotas.createQueryBuilder('q').orderBy('q.scope').addOrderBy('q.subjectId').addOrderBy('q.period');
     if (query.scope) qb.andWhere('q.scope = :scope', { scope: query.scope });
@@ -61,25 +39,25 @@ export class QuotasService {
         { department },
       );
     }
-    return { items: (await qb.getMany()).map(view), nextCursor: null };
+    return { items: (await qb.getMany()).map(toQuotaDto), nextCursor: null };
   }
 
-  async put(caller: Caller, dto: PutQuotaDto): Promise<QuotaView> {
+  async put(caller: Caller, dto: PutQuotaDto): Promise<QuotaDto> {
     if (dto.maxTokens == null && dto.maxRequests == null && dto.maxCost == null) throw invalid('Give at least one of maxTokens, maxRequests, maxCost');
     const subject = await this.subject(dto.scope, dto.subjectId);
     this.scope.assertCanWriteQuota(caller, subject);
     return this.dataSource.transaction(async (manager) => {
       const repository = manager.getRepository(Quota);
       const existing = await repository.findOne({ where: { scope: dto.scope, subjectId: dto.subjectId, period: dto.period } });
-      const before = existing ? view(existing) : null;
+      const before = existing ? toQuotaDto(existing) : null;
       const quota = existing ?? repository.create({ scope: dto.scope, subjectId: dto.subjectId, period: dto.period });
       quota.maxTokens = dto.maxTokens == null ? null : String(dto.maxTokens);
       quota.maxRequests = dto.maxRequests == null ? null : String(dto.maxRequests);
       quota.maxCost = dto.maxCost ?? null;
       const saved = await repository.save(quota);
       const fresh = await repository.findOneOrFail({ where: { id: saved.id } });
-      await this.audit.record(caller, existing ? 'quota.update' : 'quota.create', 'quota', saved.id, before, view(fresh), manager);
-      return view(fresh);
+      await this.audit.record(caller, existing ? 'quota.update' : 'quota.create', 'quota', saved.id, before, toQuotaDto(fresh), manager);
+      return toQuotaDto(fresh);
     });
   }
 
@@ -89,30 +67,35 @@ export class QuotasService {
     this.scope.assertCanWriteQuota(caller, await this.subject(quota.scope, quota.subjectId));
     await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(Quota).delete(id);
-      await this.audit.record(caller, 'quota.delete', 'quota', id, view(quota), null, manager);
+      await this.audit.record(caller, 'quota.delete', 'quota', id, toQuotaDto(quota), null, manager);
     });
   }
 
-  async status(caller: Caller, query: QuotaStatusQueryDto) {
+  async status(caller: Caller, query: QuotaStatusQueryDto): Promise<QuotaStatusListDto> {
     const subject = await this.subject(query.scope, query.subjectId);
     this.scope.assertCanReadQuota(caller, { departmentId: subject.departmentId, userId: query.scope === 'user' ? query.subjectId : undefined });
-    return { items: await this.quotaStatus.status(query.scope, query.subjectId) };
+    return { items: await this.statusOf(query.scope, query.subjectId) };
   }
 
   /** The caller's own quotas and their department's: what binds their calls. */
-  async mine(caller: Caller) {
-    const own = await this.quotaStatus.status('user', caller.id);
-    const department = caller.departmentId ? await this.quotaStatus.status('department', caller.departmentId) : [];
+  async mine(caller: Caller): Promise<QuotaStatusListDto> {
+    const own = await this.statusOf('user', caller.id);
+    const department = caller.departmentId ? await this.statusOf('department', caller.departmentId) : [];
     return { items: [...own, ...department] };
   }
 
-  private async subject(scope: QuotaScope, subjectId: string): Promise<{ departmentId: string | null }> {
+  /** The one read of the quota read model (used, remaining, reset), for any subject. */
+  private statusOf(scope: QuotaScope, subjectId: string): Promise<QuotaStatusDto[]> {
+    return this.quotaStatus.status(scope, subjectId);
+  }
+
+  private async subject(scope: QuotaScope, subjectId: string): Promise<QuotaSubject> {
     if (scope === 'department') {
       if (!(await this.departments.exists({ where: { id: subjectId } }))) throw notFound('Department', subjectId);
-      return { departmentId: subjectId };
+      return { scope, departmentId: subjectId };
     }
     const user = await this.users.findOne({ where: { id: subjectId } });
     if (!user) throw notFound('User', subjectId);
-    return { departmentId: user.departmentId };
+    return { scope, userId: user.id, role: user.role, departmentId: user.departmentId };
   }
 }

@@ -23,6 +23,7 @@ const DIMENSIONS: Record<ReportDimension, { key: string; select: string; join: s
   user: { key: 'r.user_id', select: `coalesce(u.email, a.k_user::text) AS "user"`, join: 'LEFT JOIN users u ON u.id = a.k_user' },
   model: { key: 'r.model', select: `coalesce(a.k_model, '') AS model`, join: '' },
   provider: { key: 'r.provider_id', select: `coalesce(p.name, '') AS provider`, join: 'LEFT JOIN providers p ON p.id = a.k_provider' },
+  account: { key: 'r.account_id', select: `coalesce(pa.name, '') AS account`, join: 'LEFT JOIN provider_accounts pa ON pa.id = a.k_account' },
   day: { key: '(r.bucket_start AT TIME ZONE $3)::date', select: `to_char(a.k_day, 'YYYY-MM-DD') AS day`, join: '' },
 };
 

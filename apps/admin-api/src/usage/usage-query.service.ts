@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Caller } from '../auth/caller';
 import { ScopePolicy } from '../auth/scope.policy';
-import { invalid } from '../common/errors';
-import type { MyUsageQueryDto, UsageEventsQueryDto, UsageSummaryQueryDto } from './dto/usage-query.dto';
+import type { Page } from '../common/page';
+import { MyUsageQueryDto, SUMMARY_DEFAULT_LIMIT, UsageEventsQueryDto, UsageSummaryQueryDto } from './dto/usage-query.dto';
+import type { UsageEventDto, UsageSummaryDto, UsageTimeseriesDto } from './dto/usage-response.dto';
 import { UsageEventsService } from './usage-events.service';
 import { UsageSummaryService } from './usage-summary.service';
 
@@ -15,31 +16,29 @@ export class UsageQueryService {
     @Inject(ScopePolicy) private readonly scope: ScopePolicy,
   ) {}
 
-  events(caller: Caller, query: UsageEventsQueryDto) {
+  events(caller: Caller, query: UsageEventsQueryDto): Promise<Page<UsageEventDto>> {
     return this.eventsService.list(caller, query);
   }
 
-  summary(caller: Caller, query: UsageSummaryQueryDto) {
+  summary(caller: Caller, query: UsageSummaryQueryDto): Promise<UsageSummaryDto> {
     const departmentId = this.scope.readableDepartment(caller, query.departmentId);
-    const limit = query.limit === undefined ? 100 : Number(query.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw invalid('limit must be an integer between 1 and 1000');
-    return this.summaries.summary(query.range ?? 'today', query.groupBy, { departmentId }, limit);
+    return this.summaries.summary(query.range ?? 'today', query.groupBy, { departmentId }, query.limit ?? SUMMARY_DEFAULT_LIMIT);
   }
 
-  timeseries(caller: Caller, query: UsageSummaryQueryDto) {
+  timeseries(caller: Caller, query: UsageSummaryQueryDto): Promise<UsageTimeseriesDto> {
     const departmentId = this.scope.readableDepartment(caller, query.departmentId);
     return this.summaries.timeseries(query.range ?? '7d', { departmentId });
   }
 
-  mine(caller: Caller, query: MyUsageQueryDto) {
+  mine(caller: Caller, query: MyUsageQueryDto): Promise<UsageSummaryDto> {
     return this.summaries.summary(query.range ?? 'today', 'model', { userId: caller.id });
   }
 
-  myTimeseries(caller: Caller, query: MyUsageQueryDto) {
+  myTimeseries(caller: Caller, query: MyUsageQueryDto): Promise<UsageTimeseriesDto> {
     return this.summaries.timeseries(query.range ?? '7d', { userId: caller.id });
   }
 
-  myEvents(caller: Caller, query: UsageEventsQueryDto) {
+  myEvents(caller: Caller, query: UsageEventsQueryDto): Promise<Page<UsageEventDto>> {
     return this.eventsService.mine(caller, query);
   }
 }

@@ -4,10 +4,11 @@ import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/core';
 import { formatDecimal, parseDecimal } from '@app/usage';
+import type { UsageSummaryDto, UsageSummaryRowDto, UsageTimeseriesDto } from './dto/usage-response.dto';
 
 export const SUMMARY_RANGES = ['today', '1h', '5h', '24h', '7d', '30d', 'month'] as const;
 export type SummaryRange = (typeof SUMMARY_RANGES)[number];
-export const SUMMARY_DIMENSIONS = ['department', 'user', 'model', 'provider'] as const;
+export const SUMMARY_DIMENSIONS = ['department', 'user', 'model', 'provider', 'account'] as const;
 export type SummaryDimension = (typeof SUMMARY_DIMENSIONS)[number];
 
 const QUARTER_HOUR_MS = 15 * 60 * 1000;
@@ -19,6 +20,11 @@ const DIMENSION_SQL: Record<SummaryDimension, { select: string; join: string; gr
   user: { select: `r.user_id AS "userId", u.email AS "user", u.name AS "userName"`, join: 'LEFT JOIN users u ON u.id = r.user_id', group: 'r.user_id, u.email, u.name' },
   model: { select: `r.model AS model`, join: '', group: 'r.model' },
   provider: { select: `r.provider_id AS "providerId", p.name AS provider`, join: 'LEFT JOIN providers p ON p.id = r.provider_id', group: 'r.provider_id, p.name' },
+  account: {
+    select: `r.account_id AS "accountId", a.name AS account, r.provider_id AS "providerId", p.name AS provider`,
+    join: 'LEFT JOIN provider_accounts a ON a.id = r.account_id LEFT JOIN providers p ON p.id = r.provider_id',
+    group: 'r.account_id, a.name, r.provider_id, p.name',
+  },
 };
 
 export interface SummaryScope {
@@ -38,20 +44,6 @@ function scopeFilters(scope: SummaryScope, params: unknown[]): string[] {
     filters.push(`user_id = $${params.length}`);
   }
   return filters;
-}
-
-export interface SummaryRow {
-  [dimension: string]: unknown;
-  requests: number;
-  failedRequests: number;
-  promptTokens: number;
-  completionTokens: number;
-  cachedTokens: number;
-  cacheWriteTokens: number;
-  reasoningTokens: number;
-  totalTokens: number;
-  cost: string;
-  currency: string | null;
 }
 
 /**
@@ -77,9 +69,9 @@ export class UsageSummaryService {
    * Usage over time for charts: hourly buckets for windows up to a day, daily ones beyond, both
    * in APP_TIMEZONE, from the rollups (bucket edges fall on quarter hours in every zone).
    */
-  async timeseries(range: SummaryRange, scope: SummaryScope, now = new Date()) {
+  async timeseries(range: SummaryRange, scope: SummaryScope, now = new Date()): Promise<UsageTimeseriesDto> {
     const { from, to } = this.bounds(range, now);
-    const unit = ['1h', '5h', '24h', 'today'].includes(range) ? 'hour' : 'day';
+    const unit: UsageTimeseriesDto['unit'] = ['1h', '5h', '24h', 'today'].includes(range) ? 'hour' : 'day';
     const params: unknown[] = [from, to, this.config.timezone];
     const filters = scopeFilters(scope, params);
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
@@ -96,7 +88,7 @@ export class UsageSummaryService {
       from: from.toISOString(),
       to: to.toISOString(),
       points: rows.map((row) => ({
-        bucket: DateTime.fromJSDate(row.local_bucket as Date, { zone: 'UTC' }).setZone(this.config.timezone, { keepLocalTime: true }).toISO(),
+        bucket: DateTime.fromJSDate(row.local_bucket as Date, { zone: 'UTC' }).setZone(this.config.timezone, { keepLocalTime: true }).toISO() ?? '',
         currency: row.currency as string | null,
         requests: Number(row.requests),
         failedRequests: Number(row.failed),
@@ -106,7 +98,7 @@ export class UsageSummaryService {
     };
   }
 
-  async summary(range: SummaryRange, groupBy: SummaryDimension | undefined, scope: SummaryScope, limit = 100, now = new Date()) {
+  async summary(range: SummaryRange, groupBy: SummaryDimension | undefined, scope: SummaryScope, limit = 100, now = new Date()): Promise<UsageSummaryDto> {
     const { from, to } = this.bounds(range, now);
     const edge = new Date(Math.ceil(from.getTime() / QUARTER_HOUR_MS) * QUARTER_HOUR_MS);
     const params: unknown[] = [from, edge, to];
@@ -116,11 +108,11 @@ export class UsageSummaryService {
     params.push(Math.min(Math.max(limit, 1), 1000));
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
       `WITH r AS (
-         SELECT user_id, department_id, provider_id, model, currency, requests, failed_requests, prompt_tokens, completion_tokens,
+         SELECT user_id, department_id, provider_id, account_id, model, currency, requests, failed_requests, prompt_tokens, completion_tokens,
                 cached_tokens, cache_write_tokens, reasoning_tokens, total_tokens, cost
          FROM usage_rollups WHERE bucket_start >= $2 AND bucket_start < $3${extra}
          UNION ALL
-         SELECT user_id, department_id, provider_id, model, currency, 1, (status >= 400)::int, prompt_tokens, completion_tokens,
+         SELECT user_id, department_id, provider_id, account_id, model, currency, 1, (status >= 400)::int, prompt_tokens, completion_tokens,
                 cached_tokens, cache_write_tokens, reasoning_tokens, total_tokens, cost
          FROM usage_events WHERE created_at >= $1 AND created_at < $2 AND created_at < $3${extra}
        )
@@ -134,14 +126,15 @@ export class UsageSummaryService {
        LIMIT $${params.length}`,
       params,
     );
+    const attempts = groupBy === 'account' ? await this.failedAttempts(from, to) : undefined;
     return {
       range,
       from: from.toISOString(),
       to: to.toISOString(),
-      rows: rows.map((row): SummaryRow => {
+      rows: rows.map((row): UsageSummaryRowDto => {
         const { currency, requests, failed, prompt, completion, cached, cache_write: cacheWrite, reasoning, total, cost, ...dimensions } = row;
         return {
-          ...dimensions,
+          ...(dimensions as Partial<UsageSummaryRowDto>),
           requests: Number(requests),
           failedRequests: Number(failed),
           promptTokens: Number(prompt),
@@ -152,8 +145,23 @@ export class UsageSummaryService {
           totalTokens: Number(total),
           cost: formatDecimal(parseDecimal((cost as string | null) ?? '0')),
           currency: currency as string | null,
+          ...(attempts ? { failedAttempts: attempts.get(dimensions.accountId as string) ?? 0 } : {}),
         };
       }),
     };
+  }
+
+  /**
+   * Failed attempts per account (retried on another account or answered as errors; not usage
+   * events) in the quarter hours overlapping the window. Accounts are shared, so this is never
+   * narrowed to a department or user.
+   */
+  private async failedAttempts(from: Date, to: Date): Promise<Map<string, number>> {
+    const rows: Array<{ account_id: string; n: string }> = await this.dataSource.query(
+      `SELECT account_id, sum(failed_attempts)::bigint AS n FROM provider_account_attempts
+       WHERE bucket_start > $1::timestamptz - interval '15 minutes' AND bucket_start < $2 GROUP BY account_id`,
+      [from, to],
+    );
+    return new Map(rows.map((row) => [row.account_id, Number(row.n)]));
   }
 }

@@ -1,32 +1,37 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Caller } from '../auth/caller';
 import { CurrentUser, RequirePermissions } from '../auth/decorators';
 import { Permission } from '../auth/permissions';
+import { ApiPageResponse } from '../common/api-page-response.decorator';
+import type { Page } from '../common/page';
 import { UsageEventsQueryDto, UsageSummaryQueryDto } from './dto/usage-query.dto';
+import { UsageEventDto, UsageSummaryDto, UsageTimeseriesDto } from './dto/usage-response.dto';
 import { UsageQueryService } from './usage-query.service';
 
 @ApiTags('usage')
-@ApiBearerAuth()
 @Controller('usage')
 export class UsageController {
   constructor(@Inject(UsageQueryService) private readonly usage: UsageQueryService) {}
 
   @Get('events')
   @RequirePermissions(Permission.UsageRead)
-  events(@CurrentUser() caller: Caller, @Query() query: UsageEventsQueryDto) {
+  @ApiPageResponse(UsageEventDto)
+  events(@CurrentUser() caller: Caller, @Query() query: UsageEventsQueryDto): Promise<Page<UsageEventDto>> {
     return this.usage.events(caller, query);
   }
 
   @Get('timeseries')
   @RequirePermissions(Permission.UsageRead)
-  timeseries(@CurrentUser() caller: Caller, @Query() query: UsageSummaryQueryDto) {
+  @ApiOkResponse({ type: UsageTimeseriesDto })
+  timeseries(@CurrentUser() caller: Caller, @Query() query: UsageSummaryQueryDto): Promise<UsageTimeseriesDto> {
     return this.usage.timeseries(caller, query);
   }
 
   @Get('summary')
   @RequirePermissions(Permission.UsageRead)
-  summary(@CurrentUser() caller: Caller, @Query() query: UsageSummaryQueryDto) {
+  @ApiOkResponse({ type: UsageSummaryDto })
+  summary(@CurrentUser() caller: Caller, @Query() query: UsageSummaryQueryDto): Promise<UsageSummaryDto> {
     return this.usage.summary(caller, query);
   }
 }

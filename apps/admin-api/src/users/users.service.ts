@@ -6,8 +6,10 @@ import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
 import { permissionsOf } from '../auth/permissions';
 import { ScopePolicy } from '../auth/scope.policy';
+import { passwordWeakness, WEAK_PASSWORD } from '../auth/password-policy';
 import { SessionService } from '../auth/session.service';
-import { conflict, invalid, notFound } from '../common/errors';
+import { SessionStore } from '../auth/session.store';
+import { conflict, forbidden, invalid, notFound } from '../common/errors';
 import { keysetPage, Page } from '../common/page';
 import { CreateUserDto, ListUsersQueryDto, MeDto, UpdateUserDto, UserDto } from './dto/user.dto';
 
@@ -23,6 +25,7 @@ export class UsersService {
     @Inject(ScopePolicy) private readonly scope: ScopePolicy,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(SessionService) private readonly sessions: SessionService,
+    @Inject(SessionStore) private readonly sessionStore: SessionStore,
   ) {}
 
   /** By email; a team lead sees their department only. */
@@ -60,18 +63,60 @@ export class UsersService {
     const passwordHash = dto.password ? await hashPassword(dto.password) : null;
     return this.dataSource.transaction(async (manager) => {
       await this.assertDepartmentExists(manager, departmentId);
-      await this.assertEmailFree(manager, dto.email);
-      const saved = await manager.getRepository(User).save(
-        manager.create(User, { email: dto.email, name: dto.name, role: dto.role, departmentId, passwordHash, allowedModels: dto.allowedModels ?? null, active: true }),
-      );
-      const view = UserDto.from(saved);
-      await this.audit.record(caller, 'user.create', 'user', saved.id, null, { ...view, hasPassword: passwordHash !== null }, manager);
-      return view;
+      return this.insert(manager, caller, { email: dto.email, name: dto.name, role: dto.role, departmentId, passwordHash, allowedModels: dto.allowedModels ?? null });
     });
+  }
+
+  /**
+   * An administrator created by the system, with no caller: the CLI's `create-admin` and
+   * ADMIN_EMAIL/ADMIN_PASSWORD at first start. The same path as `create`: password policy, a free
+   * email, one audit entry (`via` says where it came from). Inside the caller's transaction when given.
+   */
+  async createAdmin(input: { email: string; name: string; password: string }, via: string, manager?: EntityManager): Promise<UserDto> {
+    const email = input.email.trim().toLowerCase();
+    this.assertStrongPassword(input.password, [email, input.name]);
+    const passwordHash = await hashPassword(input.password);
+    const run = (tx: EntityManager) => this.insert(tx, null, { email, name: input.name, role: 'admin', departmentId: null, passwordHash, allowedModels: null }, via);
+    return manager ? run(manager) : this.dataSource.transaction(run);
+  }
+
+  /** Recovery without the API (the CLI's `reset-password`): sets the password and ends every session. */
+  async resetPassword(emailAddress: string, password: string, via: string): Promise<UserDto> {
+    const email = emailAddress.trim().toLowerCase();
+    const saved = await this.dataSource.transaction(async (manager) => {
+      const repository = manager.getRepository(User);
+      const user = await repository.createQueryBuilder('u').setLock('pessimistic_write').where('lower(u.email) = :email', { email }).getOne();
+      if (!user) throw notFound('User', email);
+      this.assertStrongPassword(password, [user.email, user.name]);
+      user.passwordHash = await hashPassword(password);
+      user.tokenVersion += 1;
+      const after = await repository.save(user);
+      await this.sessionStore.endAllOf(user.id, manager);
+      await this.audit.record(null, 'user.password_reset', 'user', user.id, null, { via }, manager);
+      return after;
+    });
+    this.sessions.forget(saved.id);
+    return UserDto.from(saved);
+  }
+
+  private async insert(manager: EntityManager, caller: Caller | null, fields: Pick<User, 'email' | 'name' | 'role' | 'departmentId' | 'passwordHash' | 'allowedModels'>, via?: string): Promise<UserDto> {
+    await this.assertEmailFree(manager, fields.email);
+    const saved = await manager.getRepository(User).save(manager.create(User, { ...fields, active: true }));
+    const view = UserDto.from(saved);
+    await this.audit.record(caller, 'user.create', 'user', saved.id, null, { ...view, hasPassword: fields.passwordHash !== null, ...(via ? { via } : {}) }, manager);
+    return view;
+  }
+
+  private assertStrongPassword(password: string, userInputs: string[]): void {
+    const weakness = passwordWeakness(password, userInputs);
+    if (weakness) throw invalid(`password: ${weakness}`, WEAK_PASSWORD);
   }
 
   /** Within the caller's scope: rename, move, change role, set a password, narrow models, (re)activate. */
   async update(caller: Caller, id: string, dto: UpdateUserDto): Promise<UserDto> {
+    if (dto.password !== undefined && id === caller.id) {
+      throw forbidden('password: change your own password with POST /api/auth/password {currentPassword, newPassword}', 'use_password_change');
+    }
     const passwordHash = dto.password ? await hashPassword(dto.password) : undefined;
     const saved = await this.dataSource.transaction(async (manager) => {
       const repository = manager.getRepository(User);
@@ -82,6 +127,7 @@ export class UsersService {
         active: dto.active ?? user.active,
       };
       this.scope.assertCanWriteUser(caller, user, next);
+      if (user.active !== next.active) this.recordActivation(caller, user, next.active);
       if (dto.role !== undefined || dto.departmentId !== undefined) this.assertDepartmentFitsRole(next.role, next.departmentId);
       if (dto.departmentId !== undefined) await this.assertDepartmentExists(manager, dto.departmentId);
       if (dto.email !== undefined && dto.email !== user.email) await this.assertEmailFree(manager, dto.email);
@@ -116,12 +162,19 @@ export class UsersService {
       this.scope.assertCanWriteUser(caller, user, { role: user.role, departmentId: user.departmentId, active: false });
       if (!user.active) return;
       const before = UserDto.from(user);
+      this.recordActivation(caller, user, false);
       user.active = false;
       user.tokenVersion += 1;
       await repository.save(user);
       await this.audit.record(caller, 'user.deactivate', 'user', id, before, UserDto.from(user), manager);
     });
     this.sessions.forget(id);
+  }
+
+  /** Who deactivated a user is kept, so a team lead cannot undo an administrator's deactivation. */
+  private recordActivation(caller: Caller, user: User, active: boolean): void {
+    user.deactivatedBy = active ? null : caller.id;
+    user.deactivatedByRole = active ? null : caller.role;
   }
 
   /** Locks the row when given a transaction, so concurrent changes to one user serialise. */

@@ -1,13 +1,16 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { ChangeFeed, ChangedTable, ProviderKind, ROOT_LOGGER, SecretBox } from '@app/core';
+import { AccountStatus, ChangeFeed, ChangedTable, ProviderKind, ROOT_LOGGER, SecretBox } from '@app/core';
 import { adapterFor, ProviderAdapter, ProviderCredentials } from '@app/providers';
 import type { ModelPrice } from '@app/usage';
+import { AccountHealthService } from '../upstream/account-health.service';
+import type { UpstreamAccount } from '../upstream/upstream-account';
 
 const RELOAD_SAFETY_NET_MS = 60_000;
-const CATALOG_TABLES: ReadonlySet<ChangedTable> = new Set(['models', 'providers']);
+const CATALOG_TABLES: ReadonlySet<ChangedTable> = new Set(['models', 'providers', 'provider_accounts']);
 
 /** Everything needed to forward and price a call to one model, resolved once per catalog load. */
 function names(routes: Map<string, ModelRoute>): ModelRoute[] {
@@ -22,7 +25,10 @@ export interface ModelRoute {
   providerKind: ProviderKind;
   baseUrl: string;
   adapter: ProviderAdapter;
-  credentials: ProviderCredentials;
+  /** The provider's enabled accounts (calls are spread over the healthy ones by weight). */
+  accounts: UpstreamAccount[];
+  /** Models (by name) to try when every account of this provider is limited or down. */
+  fallbacks: string[];
   /** Non-secret provider options (e.g. `messagesApi`, `responsesApi`). */
   providerOptions: Record<string, unknown>;
   /** The model's own options, overriding the provider's (e.g. `messagesApi`). */
@@ -44,19 +50,35 @@ interface CatalogRow {
   currency: string;
   price_tiers: ModelPrice['priceTiers'];
   created_at: Date;
+  fallbacks: string[] | null;
   provider_id: string;
   kind: ProviderKind;
   base_url: string;
-  encrypted_credentials: string;
   provider_options: Record<string, unknown> | null;
+}
+
+interface AccountRow {
+  id: string;
+  provider_id: string;
+  name: string;
+  encrypted_credentials: string;
+  weight: number;
+  limit_group: string | null;
+  status: AccountStatus;
 }
 
 const CATALOG_SQL = `
   SELECT m.id AS model_id, m.name, m.upstream_model, m.input_price::text, m.output_price::text,
          m.cached_input_price::text, m.cache_write_input_price::text, m.aliases, m.options AS model_options, m.currency, m.price_tiers, m.created_at,
-         p.id AS provider_id, p.kind, p.base_url, p.encrypted_credentials, p.options AS provider_options
+         m.fallbacks, p.id AS provider_id, p.kind, p.base_url, p.options AS provider_options
   FROM models m JOIN providers p ON p.id = m.provider_id
   WHERE m.enabled AND p.enabled`;
+
+const ACCOUNTS_SQL = `
+  SELECT a.id, a.provider_id, a.name, a.encrypted_credentials, a.weight, a.limit_group, a.status
+  FROM provider_accounts a JOIN providers p ON p.id = a.provider_id
+  WHERE a.enabled AND p.enabled
+  ORDER BY a.provider_id, a.id`;
 
 /**
  * Models and their providers, held in memory with decrypted credentials (they never leave this
@@ -66,6 +88,7 @@ const CATALOG_SQL = `
 @Injectable()
 export class ModelCatalogService implements OnModuleInit {
   private routes = new Map<string, ModelRoute>();
+  private accountList: UpstreamAccount[] = [];
   private names: ModelRoute[] = [];
   private reloading: Promise<void> | undefined;
   private reloadAgain = false;
@@ -75,6 +98,7 @@ export class ModelCatalogService implements OnModuleInit {
     @Inject(ChangeFeed) private readonly changeFeed: ChangeFeed,
     @Inject(SecretBox) private readonly secretBox: SecretBox,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
+    @Inject(AccountHealthService) private readonly health: AccountHealthService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -96,6 +120,11 @@ export class ModelCatalogService implements OnModuleInit {
     return this.names;
   }
 
+  /** Every enabled upstream account (metrics). */
+  accounts(): UpstreamAccount[] {
+    return this.accountList;
+  }
+
   /** Coalesces bursts of change notifications into at most one reload at a time (plus one after). */
   reload(): Promise<void> {
     if (this.reloading) {
@@ -115,17 +144,13 @@ export class ModelCatalogService implements OnModuleInit {
   }
 
   private async load(): Promise<void> {
-    const rows: CatalogRow[] = await this.dataSource.query(CATALOG_SQL);
+    const [rows, accountRows]: [CatalogRow[], AccountRow[]] = await Promise.all([this.dataSource.query(CATALOG_SQL), this.dataSource.query(ACCOUNTS_SQL)]);
+    const accounts = this.openAccounts(accountRows);
+    const byProvider = new Map<string, UpstreamAccount[]>();
+    for (const account of accounts) byProvider.set(account.providerId, [...(byProvider.get(account.providerId) ?? []), account]);
     const routes = new Map<string, ModelRoute>();
     const aliases = new Map<string, ModelRoute>();
     for (const row of rows) {
-      let credentials: ProviderCredentials;
-      try {
-        credentials = this.secretBox.openJson<ProviderCredentials>(row.encrypted_credentials);
-      } catch (error) {
-        this.logger.error({ providerId: row.provider_id, err: (error as Error).message }, 'provider credentials cannot be decrypted; its models are unavailable');
-        continue;
-      }
       const route: ModelRoute = {
         modelId: row.model_id,
         name: row.name,
@@ -134,7 +159,8 @@ export class ModelCatalogService implements OnModuleInit {
         providerKind: row.kind,
         baseUrl: row.base_url,
         adapter: adapterFor(row.kind),
-        credentials,
+        accounts: byProvider.get(row.provider_id) ?? [],
+        fallbacks: row.fallbacks ?? [],
         providerOptions: row.provider_options ?? {},
         modelOptions: row.model_options ?? {},
         price: {
@@ -152,7 +178,34 @@ export class ModelCatalogService implements OnModuleInit {
     }
     // A model's own name wins over another model's alias (the admin API refuses such clashes).
     for (const [alias, route] of aliases) if (!routes.has(alias)) routes.set(alias, route);
+    this.health.sync(accounts);
+    this.accountList = accounts;
     this.routes = routes;
     this.names = names(routes);
+  }
+
+  /** Decrypts each account's credentials; an account that cannot be opened is left out, the others serve. */
+  private openAccounts(rows: AccountRow[]): UpstreamAccount[] {
+    const accounts: UpstreamAccount[] = [];
+    for (const row of rows) {
+      let credentials: ProviderCredentials;
+      try {
+        credentials = this.secretBox.openJson<ProviderCredentials>(row.encrypted_credentials);
+      } catch (error) {
+        this.logger.error({ providerId: row.provider_id, accountId: row.id, err: (error as Error).message }, 'account credentials cannot be decrypted; the account is unavailable');
+        continue;
+      }
+      accounts.push({
+        id: row.id,
+        providerId: row.provider_id,
+        name: row.name,
+        weight: row.weight,
+        limitGroup: row.limit_group,
+        credentials,
+        credentialsVersion: createHash('sha256').update(row.encrypted_credentials).digest('base64url').slice(0, 16),
+        storedStatus: row.status,
+      });
+    }
+    return accounts;
   }
 }

@@ -10,6 +10,7 @@ import { GatewayError } from './gateway-error';
 import { relayedHeaders } from './relayed-headers';
 import { parseJsonObject, readRawBody, serialiseBody } from './request-body';
 import { UpstreamPoolsService } from './upstream-pools.service';
+import { UpstreamDispatcher } from '../upstream/upstream-dispatcher';
 
 const messages = dialectFor('messages');
 
@@ -25,6 +26,7 @@ export class CountTokensService {
     @Inject(ModelCatalogService) private readonly catalog: ModelCatalogService,
     @Inject(UpstreamPoolsService) private readonly pools: UpstreamPoolsService,
     @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(UpstreamDispatcher) private readonly upstream: UpstreamDispatcher,
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -44,9 +46,10 @@ export class CountTokensService {
       if (!route || (principal.allowedModels && !principal.allowedModels.has(route.name))) {
         throw new GatewayError(404, 'model_not_found', `The model \`${String(body.model)}\` does not exist.`, 'model');
       }
-      if (apiModeFor(route.adapter, route.baseUrl, 'messages', route.providerOptions, route.modelOptions) === 'native') {
+      const account = this.upstream.account(route); // none available: the local estimate
+      if (account && apiModeFor(route.adapter, route.baseUrl, 'messages', route.providerOptions, route.modelOptions) === 'native') {
         const target = route.adapter.target(route.baseUrl, 'messages')!;
-        const headers: Record<string, string> = { 'content-type': 'application/json', ...route.adapter.authHeaders(route.credentials, 'messages') };
+        const headers: Record<string, string> = { 'content-type': 'application/json', ...route.adapter.authHeaders(account.credentials, 'messages') };
         for (const name of messages.forwardedHeaders) if (typeof req.headers[name] === 'string') headers[name] = req.headers[name];
         const upstream = await this.pools
           .pool(target.origin)

@@ -10,7 +10,8 @@ const route: ModelRoute = {
   providerKind: 'openai',
   baseUrl: 'http://127.0.0.1:1/v1',
   adapter: undefined as unknown as ModelRoute['adapter'], // not used by metering
-  credentials: { apiKey: 'x' },
+  accounts: [],
+  fallbacks: [],
   price: { inputPrice: '1', outputPrice: '2', cachedInputPrice: null, currency: 'USD' },
   createdAt: 0,
   providerOptions: {},

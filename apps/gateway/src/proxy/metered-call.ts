@@ -5,6 +5,7 @@ import { PriceCalculator, QuotaCharge, UsageRecord } from '@app/usage';
 import type { ModelRoute } from '../catalog/model-catalog.service';
 import type { Principal } from '../key-auth/principal';
 import { Billing, billingOf } from './billing-rule';
+import type { UpstreamAccount } from '../upstream/upstream-account';
 
 /**
  * Everything learnt about one call while it runs; becomes exactly one usage record at the end,
@@ -16,6 +17,8 @@ export class MeteredCall {
   private readonly t0 = performance.now();
   principal: Principal | undefined;
   route: ModelRoute | undefined;
+  /** The upstream account that answered (or was tried last). */
+  account: UpstreamAccount | null = null;
   model: string | null = null;
   stream = false;
   status = 0;
@@ -49,6 +52,7 @@ export class MeteredCall {
       departmentId: principal.departmentId,
       apiKeyId: principal.apiKeyId,
       providerId: this.route?.providerId ?? null,
+      accountId: this.account?.id ?? null,
       model: this.route?.name ?? this.model,
       endpoint: this.endpoint,
       stream: this.stream,

@@ -10,6 +10,8 @@ import { KeyCacheService } from '../key-auth/key-cache.service';
 import { GatewayMetrics } from '../metrics/gateway-metrics.service';
 import { GatewayError, invalidRequest } from './gateway-error';
 import { MeteredCall } from './metered-call';
+import type { UpstreamAccount } from '../upstream/upstream-account';
+import { UpstreamDispatcher } from '../upstream/upstream-dispatcher';
 import { readRawBody } from './request-body';
 
 /** Off-hot-path provider routes that may pass through, by path (POST). */
@@ -30,6 +32,8 @@ const openAi = dialectFor('chat.completions');
 interface Passing {
   call: MeteredCall;
   route: ModelRoute;
+  /** The upstream account whose credentials replace the caller's key (no failover on pass-through routes). */
+  account: UpstreamAccount;
   target: UpstreamTarget;
   body: Buffer;
   admission: Admission;
@@ -61,6 +65,7 @@ export class PassthroughService {
     @Inject(GatewayMetrics) private readonly metrics: GatewayMetrics,
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
+    @Inject(UpstreamDispatcher) private readonly upstream: UpstreamDispatcher,
   ) {
     this.proxy = createProxyMiddleware<PassingRequest, ServerResponse>({
       router: (req) => req.tollgate!.target.origin,
@@ -101,7 +106,10 @@ export class PassthroughService {
       admission = await this.ledger.admit({ userId: call.principal.userId, departmentId: call.principal.departmentId }, { tokens: 0, cost: '0' });
       call.quotaCharges = admission.charges;
       const target = route.adapter.passthroughTarget(route.baseUrl, (req.url ?? '').split('?')[0]);
-      req.tollgate = { call, route, target, body: body, admission };
+      const account = this.upstream.account(route);
+      if (!account) throw new GatewayError(503, 'upstream_unavailable', 'No upstream account is available for this model; try again later.');
+      call.account = account;
+      req.tollgate = { call, route, account, target, body: body, admission };
       call.forwarded = true;
       res.once('close', () => this.finish(req));
       await this.proxy(req, res);
@@ -123,7 +131,7 @@ export class PassthroughService {
     proxyReq.removeHeader('authorization');
     proxyReq.removeHeader('x-api-key');
     proxyReq.removeHeader('cookie');
-    for (const [name, value] of Object.entries(passing.route.adapter.authHeaders(passing.route.credentials, 'chat.completions'))) proxyReq.setHeader(name, value);
+    for (const [name, value] of Object.entries(passing.route.adapter.authHeaders(passing.account.credentials, 'chat.completions'))) proxyReq.setHeader(name, value);
     proxyReq.setHeader('content-length', passing.body.length);
     proxyReq.removeHeader('transfer-encoding');
     proxyReq.write(passing.body);

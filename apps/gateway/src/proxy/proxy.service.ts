@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { errors as undiciErrors, Dispatcher } from 'undici';
+import { errors as undiciErrors } from 'undici';
 import { AppConfig, ROOT_LOGGER } from '@app/core';
 import {
   ApiDialect,
@@ -23,7 +23,8 @@ import { MeteredCall } from './metered-call';
 import { decodeJsonObject, readRawBody } from './request-body';
 import { relayedHeaders } from './relayed-headers';
 import { buildUpstreamRequest, UpstreamRequest } from './upstream-request';
-import { UpstreamPoolsService } from './upstream-pools.service';
+import type { UpstreamResponse } from '../upstream/buffered-response';
+import { UpstreamCallError, UpstreamDispatcher } from '../upstream/upstream-dispatcher';
 
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
@@ -54,7 +55,7 @@ export class ProxyService {
   constructor(
     @Inject(KeyCacheService) private readonly keys: KeyCacheService,
     @Inject(ModelCatalogService) private readonly catalog: ModelCatalogService,
-    @Inject(UpstreamPoolsService) private readonly pools: UpstreamPoolsService,
+    @Inject(UpstreamDispatcher) private readonly upstream: UpstreamDispatcher,
     @Inject(QuotaLedger) private readonly ledger: QuotaLedger,
     @Inject(UsageMeter) private readonly meter: UsageMeter,
     @Inject(GatewayMetrics) private readonly metrics: GatewayMetrics,
@@ -152,31 +153,32 @@ export class ProxyService {
   }
 
   /**
-   * Sends the request to the provider and returns its response head. The one place a call
-   * leaves the gateway (upstream account selection and failover wrap this step).
+   * Sends the request upstream and returns the response head of the one answer the client sees.
+   * The one place a call leaves the gateway: the dispatcher picks the account, fails over to
+   * another account or a fallback model before the first byte, and says who answered.
    */
   private async sendUpstream(
     call: MeteredCall,
     upstreamRequest: UpstreamRequest,
     res: ServerResponse,
-  ): Promise<{ upstream: Dispatcher.ResponseData; abort: AbortController }> {
+  ): Promise<{ upstream: UpstreamResponse; abort: AbortController; answered: UpstreamRequest }> {
     const abort = new AbortController();
     // A client that goes away cancels the provider call at once: nobody pays for unread tokens.
     res.once('close', () => {
       if (!res.writableFinished) abort.abort();
     });
     call.forwarded = true;
+    const allowed = call.principal!.allowedModels;
     try {
-      const upstream = await this.pools.pool(upstreamRequest.target.origin).request({
-        method: 'POST',
-        path: upstreamRequest.target.path,
-        headers: upstreamRequest.headers,
-        body: upstreamRequest.payload,
-        signal: abort.signal,
-      });
-      return { upstream, abort };
+      const answer = await this.upstream.send(call.route!, upstreamRequest, (model) => !allowed || allowed.has(model), abort.signal);
+      call.route = answer.route;
+      call.account = answer.account;
+      return { upstream: answer.response, abort, answered: answer.request };
     } catch (error) {
-      throw this.upstreamFailure(error, abort, res);
+      if (!(error instanceof UpstreamCallError)) throw this.upstreamFailure(error, abort, res);
+      call.route = error.route;
+      call.account = error.account;
+      throw this.upstreamFailure(error.cause, abort, res);
     }
   }
 
@@ -184,13 +186,16 @@ export class ProxyService {
    * Native endpoints serve only some models: a native call the provider answers 404 is tried
    * once more, translated to chat completions (nothing has reached the client yet).
    */
-  private async send(call: MeteredCall, plan: CallPlan, res: ServerResponse): Promise<{ upstream: Dispatcher.ResponseData; abort: AbortController }> {
+  private async send(call: MeteredCall, plan: CallPlan, res: ServerResponse): Promise<{ upstream: UpstreamResponse; abort: AbortController }> {
     const sent = await this.sendUpstream(call, plan.upstreamRequest, res);
+    plan.upstreamRequest = sent.answered; // a fallback model's request, if one answered
     if (sent.upstream.statusCode !== 404 || plan.upstreamRequest.translation || !plan.dialect.translation) return sent;
     if (plan.dialect.name !== 'messages' && plan.dialect.name !== 'responses') return sent;
     await sent.upstream.body.dump().catch(() => undefined);
     plan.upstreamRequest = plan.translate();
-    return this.sendUpstream(call, plan.upstreamRequest, res);
+    const translated = await this.sendUpstream(call, plan.upstreamRequest, res);
+    plan.upstreamRequest = translated.answered;
+    return translated;
   }
 
   private async relayOnce(call: MeteredCall, plan: CallPlan, res: ServerResponse): Promise<Buffer | string> {
@@ -205,7 +210,7 @@ export class ProxyService {
   }
 
   /** A whole (non-stream) provider answer → the client: passed through, or translated back. */
-  private answerWhole(call: MeteredCall, plan: CallPlan, upstream: Dispatcher.ResponseData, payload: Buffer, res: ServerResponse): Buffer | string {
+  private answerWhole(call: MeteredCall, plan: CallPlan, upstream: UpstreamResponse, payload: Buffer, res: ServerResponse): Buffer | string {
     const { dialect, context } = plan;
     const headers: Headers = relayedHeaders(upstream.headers);
     const translation = plan.upstreamRequest.translation;

@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'undici';
 import { AppConfig } from '@app/core';
+import { guardedConnector } from '@app/providers';
 
 /**
  * One keep-alive connection pool per provider origin, created on first use. Connections are
@@ -20,7 +21,8 @@ export class UpstreamPoolsService implements OnApplicationShutdown {
         connections: 256,
         pipelining: 1,
         keepAliveTimeout: 30_000,
-        connect: { timeout: this.config.upstreamConnectTimeoutMs },
+        // link-local / cloud-metadata addresses refused, also after DNS resolution (rebinding)
+        connect: guardedConnector({ timeout: this.config.upstreamConnectTimeoutMs }),
         headersTimeout: this.config.upstreamFirstByteTimeoutMs,
         bodyTimeout: this.config.upstreamIdleTimeoutMs,
       });

@@ -23,6 +23,8 @@ export interface UpstreamRequest {
   translation: ChatTranslation | null;
   /** Request fields safely ignored by the translation (the `x-tollgate-ignored` header). */
   ignored: string[];
+  /** The same client call built for another model (a fallback); credentials are added per account. */
+  forRoute(route: ModelRoute): UpstreamRequest;
 }
 
 /**
@@ -42,6 +44,7 @@ export function buildUpstreamRequest(
     dialect.translation !== undefined &&
     (dialect.name === 'messages' || dialect.name === 'responses') &&
     (forceTranslation || apiModeFor(route.adapter, route.baseUrl, dialect.name, route.providerOptions, route.modelOptions) === 'translated');
+  const forRoute = (other: ModelRoute) => buildUpstreamRequest(dialect, request, other, clientHeaders, query, forceTranslation, clientText);
   if (translate) {
     const translated = dialect.translation!.toChat(request);
     const body = { ...translated.body, model: route.upstreamModel };
@@ -53,6 +56,7 @@ export function buildUpstreamRequest(
       stream: request.stream,
       translation: dialect.translation!,
       ignored: translated.ignored,
+      forRoute,
     };
   }
   const native = dialect.nativeBody(request);
@@ -71,6 +75,7 @@ export function buildUpstreamRequest(
     stream: request.stream,
     translation: null,
     ignored: [],
+    forRoute,
   };
 }
 
@@ -80,11 +85,11 @@ function targetOf(route: ModelRoute, operation: ProviderOperation): UpstreamTarg
   return target;
 }
 
-function headersFor(route: ModelRoute, operation: ProviderOperation, stream: boolean): Record<string, string> {
+/** Without credentials: the upstream dispatcher adds the chosen account's. */
+function headersFor(_route: ModelRoute, _operation: ProviderOperation, stream: boolean): Record<string, string> {
   return {
     'content-type': 'application/json',
     accept: stream ? 'text/event-stream' : 'application/json',
-    ...route.adapter.authHeaders(route.credentials, operation),
   };
 }
 

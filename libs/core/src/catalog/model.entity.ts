@@ -39,6 +39,8 @@ export class Model {
   @Column({ type: 'text', array: true, default: () => "'{}'" }) aliases: string[];
   /** Per-model gateway options, overriding the provider's: `messagesApi`, `responsesApi` (`native` | `translated`). */
   @Column({ type: 'jsonb', default: () => "'{}'::jsonb" }) options: ModelOptions;
+  /** Models (by name) tried in order, before the first byte, when every account of this model's provider is limited or down. */
+  @Column({ type: 'text', array: true, nullable: true }) fallbacks: string[] | null;
   @Column({ type: 'boolean', default: true }) enabled: boolean;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;

@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import type { Logger } from 'pino';
 
 export const CHANGE_CHANNEL = 'tollgate_changes';
-export type ChangedTable = 'departments' | 'users' | 'api_keys' | 'providers' | 'models' | 'quotas';
+export type ChangedTable = 'departments' | 'users' | 'api_keys' | 'providers' | 'provider_accounts' | 'models' | 'quotas' | 'admin_sessions';
 
 /**
  * Listens to the change notifications raised by table triggers (see the initial migration) and

@@ -1,14 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { inspect } from 'node:util';
 import { resolve, join } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { Environment, validateEnvironment } from './environment';
 
 export type OutagePolicy = 'serve' | 'refuse';
 
+/** The process a configuration is loaded for: each holds only the secrets it uses. */
+export type ConfigScope = 'gateway' | 'admin-api' | 'stack' | 'all';
+
+/** Fields that hold secrets: never serialised, logged or inspected (`toJSON`, `util.inspect`). */
+const SECRET_FIELDS = ['databaseUrl', 'jwtSecret', 'secretKey', 'adminPassword', 'metricsToken', 'bootstrapProviders', 'outboundProxy'] as const;
+
+/** Secrets the gateway (and the stack supervisor) have no use for and so never hold. */
+const ADMIN_ONLY_SECRETS = ['jwtSecret', 'adminPassword'] as const;
+
 /**
- * The validated, typed configuration shared by every process. Built once per process by
- * `AppConfig.load()` and provided to Nest under its own class token.
+ * The validated, typed configuration. Built once per process by `AppConfig.load(raw, scope)` and
+ * provided to Nest under its own class token. Loaded for the gateway, it does not hold the JWT
+ * secret or the admin password (reading them throws); see the `GatewayConfig` view.
  */
 export class AppConfig {
   readonly nodeEnv: string;
@@ -19,11 +30,15 @@ export class AppConfig {
   readonly gatewayPort: number;
   readonly adminPort: number;
   readonly timezone: string;
-  readonly jwtSecret: string;
   readonly jwtExpiresSeconds: number;
   readonly secretKey: string;
   readonly adminEmail: string | undefined;
-  readonly adminPassword: string | undefined;
+  /** When set, `/metrics` requires it as a Bearer token. */
+  readonly metricsToken: string | undefined;
+  /** The gateway address shown to people (console snippets), without a trailing slash. */
+  readonly gatewayPublicUrl: string;
+  /** Outbound proxy for provider calls and polling (HTTPS_PROXY, HTTP_PROXY, NO_PROXY). */
+  readonly outboundProxy: { httpsProxy: string | undefined; httpProxy: string | undefined; noProxy: string[] };
   readonly providerPollSeconds: number;
   readonly alertWebhookUrl: string | undefined;
   /** A provider balance under this amount raises an alert (unset: never). */
@@ -31,8 +46,8 @@ export class AppConfig {
   /** Reconciliation drift, in percent of the provider's figure, that raises an alert. */
   readonly alertDriftPercent: number;
   readonly logLevel: string;
-  /** Express `trust proxy` setting for the admin API; loopback by default. */
-  readonly trustProxy: string | number;
+  /** Express `trust proxy` setting for the admin API: unset trusts no proxy (`X-Forwarded-For` is ignored). */
+  readonly trustProxy: string | number | boolean;
   readonly maxBodyBytes: number;
   readonly defaultMaxTokens: number;
   readonly upstreamConnectTimeoutMs: number;
@@ -41,17 +56,21 @@ export class AppConfig {
   readonly dbOutagePolicy: OutagePolicy;
   readonly gatewayWorkers: number;
   readonly metricsEnabled: boolean;
-  /** Bearer token `/metrics` requires on both apps (unset: open). */
-  readonly metricsToken: string | undefined;
   /** Oldest unwritten usage event older than this: the gateway is unhealthy and alerts. */
   readonly usageStallSeconds: number;
   readonly usageRetentionMonths: number;
+  /** The supervisor that started this process, which stops when it is gone (unset: none). */
+  readonly supervisorPid: number | undefined;
   readonly bootstrapProviders: {
     dashscope?: { apiKey: string; baseUrl: string; accessKeyId?: string; accessKeySecret?: string };
     huaweiMaas?: { apiKey: string; baseUrl: string; accessKey?: string; secretKey?: string; region?: string; projectId?: string };
   };
 
-  private constructor(env: Environment) {
+  readonly scope: ConfigScope;
+  readonly #adminSecrets: { jwtSecret: string; adminPassword: string | undefined } | undefined;
+
+  private constructor(env: Environment, scope: ConfigScope) {
+    this.scope = scope;
     this.nodeEnv = env.NODE_ENV ?? 'development';
     this.dataDir = resolve(env.DATA_DIR ?? './.data');
     this.databaseUrl = env.DATABASE_URL;
@@ -60,18 +79,26 @@ export class AppConfig {
     this.gatewayPort = env.GATEWAY_PORT ?? 8080;
     this.adminPort = env.ADMIN_PORT ?? 8081;
     this.timezone = env.APP_TIMEZONE ?? 'UTC';
-    const secrets = env.JWT_SECRET && env.SECRET_KEY ? undefined : persistedSecrets(this.dataDir);
-    this.jwtSecret = env.JWT_SECRET ?? secrets!.jwtSecret;
+    const needsJwt = scope !== 'gateway' && scope !== 'stack';
+    const secrets = (env.JWT_SECRET || !needsJwt) && env.SECRET_KEY ? undefined : persistedSecrets(this.dataDir);
+    this.#adminSecrets = needsJwt ? { jwtSecret: env.JWT_SECRET ?? secrets!.jwtSecret, adminPassword: env.ADMIN_PASSWORD } : undefined;
     this.secretKey = env.SECRET_KEY ?? secrets!.secretKey;
     this.jwtExpiresSeconds = env.JWT_EXPIRES_SECONDS ?? 8 * 3600;
     this.adminEmail = env.ADMIN_EMAIL;
-    this.adminPassword = env.ADMIN_PASSWORD;
+    this.metricsToken = env.METRICS_TOKEN;
+    const shownHost = ['0.0.0.0', '::', '[::]'].includes(this.host) ? '127.0.0.1' : this.host.includes(':') ? `[${this.host}]` : this.host;
+    this.gatewayPublicUrl = (env.GATEWAY_PUBLIC_URL ?? `http://${shownHost}:${this.gatewayPort}`).replace(/\/+$/, '');
+    this.outboundProxy = {
+      httpsProxy: env.HTTPS_PROXY,
+      httpProxy: env.HTTP_PROXY,
+      noProxy: (env.NO_PROXY ?? '').split(',').map((entry) => entry.trim()).filter(Boolean),
+    };
     this.providerPollSeconds = env.PROVIDER_POLL_SECONDS ?? 300;
     this.alertWebhookUrl = env.ALERT_WEBHOOK_URL;
     this.alertBalanceBelow = env.ALERT_BALANCE_BELOW;
     this.alertDriftPercent = env.ALERT_DRIFT_PERCENT ?? 5;
     this.logLevel = env.LOG_LEVEL ?? 'info';
-    this.trustProxy = env.TRUST_PROXY && /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : (env.TRUST_PROXY ?? 'loopback');
+    this.trustProxy = parseTrustProxy(env.TRUST_PROXY);
     this.maxBodyBytes = env.MAX_BODY_BYTES ?? 10 * 1024 * 1024;
     this.defaultMaxTokens = env.DEFAULT_MAX_TOKENS ?? 4096;
     this.upstreamConnectTimeoutMs = env.UPSTREAM_CONNECT_TIMEOUT_MS ?? 10_000;
@@ -80,9 +107,9 @@ export class AppConfig {
     this.dbOutagePolicy = (env.DB_OUTAGE_POLICY as OutagePolicy | undefined) ?? 'serve';
     this.gatewayWorkers = env.GATEWAY_WORKERS ?? 1;
     this.metricsEnabled = env.METRICS_ENABLED ?? true;
-    this.metricsToken = env.METRICS_TOKEN;
     this.usageStallSeconds = env.USAGE_STALL_SECONDS ?? 60;
     this.usageRetentionMonths = env.USAGE_RETENTION_MONTHS ?? 24;
+    this.supervisorPid = env.TOLLGATE_SUPERVISOR_PID;
     this.bootstrapProviders = {
       dashscope: env.DASHSCOPE_API_KEY
         ? {
@@ -105,15 +132,56 @@ export class AppConfig {
     };
   }
 
-  /** Reads `.env` (without overriding the real environment), validates, and fills generated secrets. */
-  static load(raw: NodeJS.ProcessEnv = process.env): AppConfig {
+  /**
+   * Reads `.env` (without overriding the real environment), validates, and fills generated
+   * secrets. `scope` says which process this is for; the gateway's holds fewer secrets.
+   */
+  static load(raw: NodeJS.ProcessEnv = process.env, scope: ConfigScope = 'all'): AppConfig {
     if (raw === process.env) loadDotenv({ quiet: true });
-    return new AppConfig(validateEnvironment(raw));
+    return new AppConfig(validateEnvironment(raw, scope), scope);
+  }
+
+  /** JWT signing secret (admin API only). */
+  get jwtSecret(): string {
+    return this.adminSecret('jwtSecret') as string;
+  }
+
+  /** First-admin password (admin API only). */
+  get adminPassword(): string | undefined {
+    return this.adminSecret('adminPassword');
+  }
+
+  private adminSecret(name: (typeof ADMIN_ONLY_SECRETS)[number]): string | undefined {
+    if (!this.#adminSecrets) throw new Error(`${name} is not loaded in the ${this.scope} process`);
+    return this.#adminSecrets[name];
+  }
+
+  /** What logging or serialising the configuration shows: secrets as `[redacted]`. */
+  toJSON(): Record<string, unknown> {
+    const shown = { ...this } as unknown as Record<string, unknown>;
+    for (const field of SECRET_FIELDS) if (field in shown) shown[field] = '[redacted]';
+    return shown;
+  }
+
+  [inspect.custom](): Record<string, unknown> {
+    return this.toJSON();
   }
 
   get spoolDir(): string {
     return join(this.dataDir, 'spool');
   }
+}
+
+/** The gateway's view: no JWT secret, no admin password. */
+export type GatewayConfig = Omit<AppConfig, (typeof ADMIN_ONLY_SECRETS)[number]>;
+/** The admin API's view: everything. */
+export type AdminConfig = AppConfig;
+
+/** `TRUST_PROXY` in Express's syntax: a hop count, `true`/`false`, or addresses and subnets (`loopback, 10.0.0.0/8`). */
+function parseTrustProxy(value: string | undefined): string | number | boolean {
+  if (!value || value === 'false') return false;
+  if (value === 'true') return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 interface PersistedSecrets {

@@ -19,6 +19,10 @@ export class User {
 
   @Column({ type: 'boolean', default: true }) active: boolean;
 
+  /** Who deactivated the user and in which role (null: active, or deactivated outside the API — treated as an admin's). */
+  @Column({ name: 'deactivated_by', type: 'uuid', nullable: true }) deactivatedBy: string | null;
+  @Column({ name: 'deactivated_by_role', type: 'text', nullable: true }) deactivatedByRole: Role | null;
+
   /** Bumped on password change or deactivation so older JWTs stop working. */
   @Column({ name: 'token_version', type: 'int', default: 0 }) tokenVersion: number;
 

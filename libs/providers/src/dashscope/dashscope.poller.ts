@@ -1,5 +1,7 @@
 import { signAcs3 } from './acs3-hmac-sha256.signer';
-import { fetchJson, ModelLimit, PollTarget, ProviderSnapshotResult } from '../polling/provider-snapshot';
+import { fetchJson } from '../outbound/outbound-http';
+import type { PollContext, PollTarget, ProviderPoller } from '../polling/provider-poller';
+import type { ModelLimit, ProviderSnapshotResult } from '../polling/provider-snapshot';
 
 const PAGE_SIZE = 100;
 
@@ -28,23 +30,21 @@ export function parseAmount(value: unknown): string {
  * shape, paged; the older `{code, data}` shape tolerated), and, with an Alibaba Cloud AccessKey,
  * the account balance from BSS `QueryAccountBalance` (ACS3-HMAC-SHA256 signed).
  */
-export class DashScopePoller {
-  constructor(private readonly timeoutMs = 10_000) {}
-
-  async poll(target: PollTarget): Promise<ProviderSnapshotResult> {
+export class DashScopePoller implements ProviderPoller {
+  async poll(target: PollTarget, context: PollContext): Promise<ProviderSnapshotResult> {
     const raw: Record<string, unknown> = {};
-    const limits = await this.quotas(target, raw);
-    const balance = await this.balance(target, raw);
+    const limits = await this.quotas(target, context.timeoutMs, raw);
+    const balance = await this.balance(target, context.timeoutMs, raw);
     return { status: 'ok', message: null, balance, limits, usage: null, raw };
   }
 
-  private async quotas(target: PollTarget, raw: Record<string, unknown>): Promise<ModelLimit[]> {
+  private async quotas(target: PollTarget, timeoutMs: number, raw: Record<string, unknown>): Promise<ModelLimit[]> {
     const limits: ModelLimit[] = [];
     const pages: unknown[] = [];
     for (let page = 1; page <= 50; page++) {
       const body = await fetchJson(`${target.baseUrl.replace(/\/+$/, '')}/api/v1/quotas?page_no=${page}&page_size=${PAGE_SIZE}`, {
-        headers: { authorization: `Bearer ${target.credentials.apiKey}` },
-        timeoutMs: this.timeoutMs,
+        headers: { authorization: `Bearer ${String(target.credentials.apiKey ?? '')}` },
+        timeoutMs,
       });
       pages.push(body);
       if (typeof body.code === 'string' && !['success', 'ok', '200'].includes(body.code.toLowerCase())) throw new Error(`API error: ${body.code} - ${String(body.message ?? '')}`);
@@ -70,13 +70,13 @@ export class DashScopePoller {
     return limits;
   }
 
-  private async balance(target: PollTarget, raw: Record<string, unknown>): Promise<{ amount: string; currency: string } | null> {
+  private async balance(target: PollTarget, timeoutMs: number, raw: Record<string, unknown>): Promise<{ amount: string; currency: string } | null> {
     const accessKeyId = target.credentials.accessKeyId;
     const accessKeySecret = target.credentials.accessKeySecret;
     if (typeof accessKeyId !== 'string' || typeof accessKeySecret !== 'string') return null;
     const endpoint = new URL(String(target.options.bssEndpoint ?? 'https://business.aliyuncs.com'));
     const signed = signAcs3({ method: 'POST', host: endpoint.host, query: {}, action: 'QueryAccountBalance', version: '2017-12-14' }, accessKeyId, accessKeySecret);
-    const body = await fetchJson(`${endpoint.origin}/`, { method: 'POST', headers: signed.headers, timeoutMs: this.timeoutMs });
+    const body = await fetchJson(`${endpoint.origin}/`, { method: 'POST', headers: signed.headers, timeoutMs });
     raw.balance = body;
     if (body.Success === false || (body.Code && String(body.Code) !== '200')) throw new Error(`BSS error: ${String(body.Code)} - ${String(body.Message ?? '')}`);
     const data = (body.Data ?? {}) as { AvailableAmount?: unknown; Currency?: unknown };

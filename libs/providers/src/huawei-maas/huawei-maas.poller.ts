@@ -1,4 +1,7 @@
-import { fetchJson, PollTarget, ProviderSnapshotResult, ReportedUsage } from '../polling/provider-snapshot';
+import { DateTime } from 'luxon';
+import { fetchJson } from '../outbound/outbound-http';
+import type { PollContext, PollTarget, ProviderPoller } from '../polling/provider-poller';
+import type { ProviderSnapshotResult, ReportedUsage } from '../polling/provider-snapshot';
 import { signSdkHmacSha256 } from './sdk-hmac-sha256.signer';
 
 const SEGMENT_MS = 29 * 24 * 3600 * 1000;
@@ -8,10 +11,15 @@ const SEGMENT_MS = 29 * 24 * 3600 * 1000;
  * project id looked up through IAM when not configured. Token figures arrive in thousands;
  * ranges over 30 days are split into 29-day segments and summed.
  */
-export class HuaweiMaasPoller {
-  constructor(private readonly timeoutMs = 10_000) {}
+export class HuaweiMaasPoller implements ProviderPoller {
+  /** Today's statistics, from midnight in APP_TIMEZONE. */
+  poll(target: PollTarget, context: PollContext): Promise<ProviderSnapshotResult> {
+    const from = DateTime.fromJSDate(context.now, { zone: context.timezone }).startOf('day').toJSDate();
+    return this.reportedUsage(target, from, context.now, context);
+  }
 
-  async poll(target: PollTarget, from: Date, to: Date, timezone: string): Promise<ProviderSnapshotResult> {
+  async reportedUsage(target: PollTarget, from: Date, to: Date, context: PollContext): Promise<ProviderSnapshotResult> {
+    const timezone = context.timezone;
     const accessKey = target.credentials.accessKey;
     const secretKey = target.credentials.secretKey;
     if (typeof accessKey !== 'string' || typeof secretKey !== 'string') {
@@ -23,7 +31,7 @@ export class HuaweiMaasPoller {
     const raw: Record<string, unknown> = {};
     const signedFetch = (method: string, url: string, body?: string) => {
       const { headers } = signSdkHmacSha256({ method, url, headers: { 'Content-Type': 'application/json' }, body }, accessKey, secretKey);
-      return fetchJson(url, { method, headers, body, timeoutMs: this.timeoutMs });
+      return fetchJson(url, { method, headers, body, timeoutMs: context.timeoutMs });
     };
 
     let projectId = typeof target.options.projectId === 'string' ? target.options.projectId : undefined;

@@ -1,5 +1,6 @@
 /** What one poll of a provider found, normalised across kinds. */
-export type SnapshotStatus = 'ok' | 'auth' | 'limited' | 'error';
+/** `deactivated`: the provider says the account or workspace no longer exists (Codex 402). */
+export type SnapshotStatus = 'ok' | 'auth' | 'limited' | 'error' | 'deactivated';
 
 export interface ModelLimit {
   model: string;
@@ -31,13 +32,33 @@ export interface ProviderSnapshotResult {
   raw: Record<string, unknown>;
   /** Seconds a 429 asked us to wait. */
   retryAfterSeconds?: number;
+  /** Per-account results, for kinds polled per account (ChatGPT/Codex seats). */
+  accounts?: AccountSnapshotResult[];
 }
 
-export interface PollTarget {
-  kind: 'dashscope' | 'huawei-maas' | 'openai';
-  baseUrl: string;
-  credentials: { apiKey: string; [secret: string]: unknown };
-  options: Record<string, unknown>;
+/** One usage window of an account (e.g. a Codex seat's 5 h and 7 d windows). */
+export interface AccountWindow {
+  name: string;
+  limitWindowSeconds: number;
+  usedPercent: number;
+  remainingPercent: number;
+  resetAt: string | null;
+  resetAfterSeconds: number | null;
+  notStarted: boolean;
+}
+
+/** What one poll found for one account; never credentials. */
+export interface AccountSnapshotResult {
+  accountId: string;
+  status: SnapshotStatus;
+  message: string | null;
+  plan: string | null;
+  /** By window name (`5h`, `7d`, ...). */
+  windows: Record<string, AccountWindow>;
+  credits: { hasCredits: boolean; unlimited: boolean; balance: string | null } | null;
+  /** True when the access token was refreshed (and the rotated tokens stored) during this poll. */
+  refreshed: boolean;
+  raw: Record<string, unknown>;
 }
 
 /** A provider answered with an HTTP error: classified as the snapshot's status. */
@@ -46,6 +67,8 @@ export class PollHttpError extends Error {
     readonly status: number,
     message: string,
     readonly retryAfterSeconds?: number,
+    /** The provider's JSON error body, when it sent one (never a non-JSON body). */
+    readonly body?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -59,23 +82,4 @@ export function statusFor(error: unknown): { status: SnapshotStatus; message: st
   }
   const message = (error as Error)?.name === 'TimeoutError' ? 'the provider did not answer in time' : ((error as Error)?.message ?? String(error));
   return { status: 'error', message };
-}
-
-/** GET/POST JSON with a timeout; non-2xx becomes PollHttpError with the provider's own message. */
-export async function fetchJson(url: string, init: RequestInit & { timeoutMs?: number }): Promise<Record<string, unknown>> {
-  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(init.timeoutMs ?? 10_000) });
-  const text = await res.text();
-  let body: Record<string, unknown> = {};
-  try {
-    body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  } catch {
-    if (res.ok) throw new Error(`not JSON: ${text.slice(0, 200)}`);
-  }
-  if (!res.ok) {
-    const nested = body.error as { message?: string } | undefined;
-    const message = String(body.message ?? body.Message ?? body.error_msg ?? nested?.message ?? `HTTP ${res.status}`);
-    const retryAfter = Number(res.headers.get('retry-after'));
-    throw new PollHttpError(res.status, message, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
-  }
-  return body;
 }

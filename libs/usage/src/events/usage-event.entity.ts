@@ -12,6 +12,8 @@ export class UsageEvent {
   @Column({ name: 'department_id', type: 'uuid', nullable: true }) departmentId: string | null;
   @Column({ name: 'api_key_id', type: 'uuid' }) apiKeyId: string;
   @Column({ name: 'provider_id', type: 'uuid', nullable: true }) providerId: string | null;
+  /** The upstream account that answered; null for calls that never reached one and for events older than accounts. */
+  @Column({ name: 'account_id', type: 'uuid', nullable: true }) accountId: string | null;
   @Column({ type: 'text', nullable: true }) model: string | null;
   @Column({ type: 'text' }) endpoint: string;
   @Column({ type: 'boolean' }) stream: boolean;

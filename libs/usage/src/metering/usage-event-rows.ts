@@ -27,6 +27,7 @@ const EVENT_COLUMNS = [
   ['error_code', 'text'],
   ['cache_write_tokens', 'int4'],
   ['cache_write_input_price', 'numeric'],
+  ['account_id', 'uuid'],
 ] as const;
 
 /** Multi-row insert of a batch (one array parameter per column), idempotent on the event id. */
@@ -45,6 +46,7 @@ export function eventColumns(records: UsageRecord[]): unknown[][] {
       r.latencyMs, r.ttftMs, r.promptTokens, r.completionTokens, r.cachedTokens, r.reasoningTokens, r.totalTokens,
       r.cost, r.currency, r.inputPrice, r.outputPrice, r.cachedInputPrice, r.estimated, r.errorCode,
       r.cacheWriteTokens ?? 0, r.cacheWriteInputPrice ?? null,
+      r.accountId ?? null,
     ];
     values.forEach((value, c) => (columns[c][i] = value));
   });

@@ -67,6 +67,7 @@ export function repairUsageRecord(raw: UsageRecord): UsageRecord {
     id: UUID.test(String(record.id)) ? record.id : uuidFrom(String(record.id)),
     departmentId: optionalUuid(record.departmentId),
     providerId: optionalUuid(record.providerId),
+    accountId: optionalUuid(record.accountId ?? null),
     stream: record.stream === true,
     estimated: record.estimated === true,
     cost: DECIMAL.test(String(record.cost)) ? record.cost : '0',

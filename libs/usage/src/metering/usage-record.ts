@@ -12,6 +12,8 @@ export interface UsageRecord {
   departmentId: string | null;
   apiKeyId: string;
   providerId: string | null;
+  /** The upstream account that answered (absent in records spooled before accounts existed). */
+  accountId?: string | null;
   model: string | null;
   /** `chat.completions`, `embeddings`, `completions`, `messages`, `responses`, or a passed-through route. */
   endpoint: string;

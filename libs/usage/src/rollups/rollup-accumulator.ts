@@ -18,6 +18,7 @@ interface RollupRow {
   userId: string;
   departmentId: string | null;
   providerId: string | null;
+  accountId: string | null;
   model: string | null;
   currency: string | null;
   requests: number;
@@ -37,7 +38,7 @@ export class RollupAccumulator {
 
   add(record: UsageRecord): void {
     const bucketStart = quarterHourStart(record.createdAt).toISOString();
-    const key = [bucketStart, record.userId, record.departmentId, record.providerId, record.model, record.currency].join('|');
+    const key = [bucketStart, record.userId, record.departmentId, record.providerId, record.accountId ?? null, record.model, record.currency].join('|');
     let row = this.rows.get(key);
     if (!row) {
       row = {
@@ -45,6 +46,7 @@ export class RollupAccumulator {
         userId: record.userId,
         departmentId: record.departmentId,
         providerId: record.providerId,
+        accountId: record.accountId ?? null,
         model: record.model,
         currency: record.currency,
         requests: 0,
@@ -82,9 +84,9 @@ export class RollupAccumulator {
 
 const UPSERT_ROLLUPS_SQL = `
   INSERT INTO usage_rollups (bucket_start, user_id, department_id, provider_id, model, currency, requests, failed_requests,
-    prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, total_tokens, cost, cache_write_tokens)
+    prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, total_tokens, cost, cache_write_tokens, account_id)
   SELECT * FROM unnest($1::timestamptz[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::int8[], $8::int8[],
-    $9::int8[], $10::int8[], $11::int8[], $12::int8[], $13::int8[], $14::numeric[], $15::int8[])
+    $9::int8[], $10::int8[], $11::int8[], $12::int8[], $13::int8[], $14::numeric[], $15::int8[], $16::uuid[])
   ON CONFLICT ON CONSTRAINT usage_rollups_key DO UPDATE SET
     requests = usage_rollups.requests + EXCLUDED.requests,
     failed_requests = usage_rollups.failed_requests + EXCLUDED.failed_requests,
@@ -115,5 +117,6 @@ export async function addRollups(manager: SqlRunner, rollups: RollupAccumulator)
     rows.map((r) => r.totalTokens),
     rows.map((r) => formatDecimal(r.cost)),
     rows.map((r) => r.cacheWriteTokens),
+    rows.map((r) => r.accountId),
   ]);
 }

@@ -41,6 +41,9 @@ export class CreateModelDto {
   @ApiPropertyOptional({ type: [PriceTierDto], nullable: true, description: 'prompt-length tiers (e.g. DashScope long-context prices)' })
   @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => PriceTierDto)
   priceTiers?: PriceTierDto[] | null;
+  @ApiPropertyOptional({ type: [String], nullable: true, description: 'models (by name, same or another provider) tried in order before the first byte when every account of this model’s provider is limited or down' })
+  @IsOptional() @IsArray() @ArrayMaxSize(5) @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(200, { each: true })
+  fallbacks?: string[] | null;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
 }
 
@@ -58,6 +61,9 @@ export class UpdateModelDto {
   @ApiPropertyOptional({ type: ModelOptionsDto }) @IsOptional() @ValidateNested() @Type(() => ModelOptionsDto) options?: ModelOptionsDto;
   @ApiPropertyOptional({ enum: CURRENCIES }) @IsOptional() @IsIn(CURRENCIES) currency?: Currency;
   @ApiPropertyOptional({ type: [PriceTierDto], nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => PriceTierDto) priceTiers?: PriceTierDto[] | null;
+  @ApiPropertyOptional({ type: [String], nullable: true, description: 'models (by name, same or another provider) tried in order before the first byte when every account of this model’s provider is limited or down' })
+  @IsOptional() @IsArray() @ArrayMaxSize(5) @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(200, { each: true })
+  fallbacks?: string[] | null;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
 }
 
@@ -80,6 +86,7 @@ export class ModelDto {
   @ApiProperty({ type: ModelOptionsDto }) options: ModelOptions;
   @ApiProperty({ enum: CURRENCIES }) currency: Currency;
   @ApiProperty({ type: [PriceTierDto], nullable: true }) priceTiers: PriceTier[] | null;
+  @ApiProperty({ type: [String], description: 'fallback models, tried in order' }) fallbacks: string[];
   @ApiProperty() enabled: boolean;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
@@ -98,6 +105,7 @@ export class ModelDto {
       options: model.options ?? {},
       currency: model.currency,
       priceTiers: model.priceTiers,
+      fallbacks: model.fallbacks ?? [],
       enabled: model.enabled,
       createdAt: model.createdAt.toISOString(),
       updatedAt: model.updatedAt.toISOString(),

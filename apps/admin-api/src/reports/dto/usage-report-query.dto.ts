@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Matches } from 'class-validator';
 import { IsOptional } from 'class-validator';
 
-export const REPORT_DIMENSIONS = ['department', 'user', 'model', 'provider', 'day'] as const;
+export const REPORT_DIMENSIONS = ['department', 'user', 'model', 'provider', 'account', 'day'] as const;
 export type ReportDimension = (typeof REPORT_DIMENSIONS)[number];
 
 export class UsageReportQueryDto {
@@ -16,7 +16,7 @@ export class UsageReportQueryDto {
 
   @ApiPropertyOptional({ example: 'department,model', description: `comma-separated subset of ${REPORT_DIMENSIONS.join(', ')}` })
   @IsOptional()
-  @Matches(/^(department|user|model|provider|day)(,(department|user|model|provider|day))*$/, {
+  @Matches(/^(department|user|model|provider|account|day)(,(department|user|model|provider|account|day))*$/, {
     message: `groupBy must be a comma-separated list of ${REPORT_DIMENSIONS.join(', ')}`,
   })
   groupBy?: string;

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { Role, ROLES, User } from '@app/core';
+import { IsStrongPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../auth/password-policy';
 import { PageQueryDto } from '../../common/page-query.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -17,8 +18,8 @@ export class CreateUserDto {
   @IsOptional() @ValidateIf((_, value) => value !== null) @IsUUID()
   departmentId?: string | null;
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role: Role;
-  @ApiPropertyOptional({ minLength: 8, maxLength: 200, format: 'password', description: 'omit for a user who only uses API keys' })
-  @IsOptional() @IsString() @MinLength(8) @MaxLength(200)
+  @ApiPropertyOptional({ minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH, format: 'password', description: 'omit for a user who only uses API keys; at least 12 characters and hard to guess (zxcvbn score ≥ 3)' })
+  @IsOptional() @IsString() @IsStrongPassword()
   password?: string;
   @ApiPropertyOptional({ type: [String], nullable: true, description: ALLOWED_MODELS_DOC })
   @IsOptional() @ValidateIf((_, value) => value !== null) @IsArray() @ArrayMaxSize(1000) @ArrayUnique() @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(200, { each: true })
@@ -30,8 +31,13 @@ export class UpdateUserDto {
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name?: string;
   @ApiPropertyOptional({ format: 'uuid', nullable: true }) @IsOptional() @ValidateIf((_, value) => value !== null) @IsUUID() departmentId?: string | null;
   @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES) role?: Role;
-  @ApiPropertyOptional({ minLength: 8, maxLength: 200, format: 'password', description: 'sets a new password; the user’s sessions end' })
-  @IsOptional() @IsString() @MinLength(8) @MaxLength(200)
+  @ApiPropertyOptional({
+    minLength: MIN_PASSWORD_LENGTH,
+    maxLength: MAX_PASSWORD_LENGTH,
+    format: 'password',
+    description: 'sets another user’s password (the user’s sessions end); one’s own changes only through POST /api/auth/password',
+  })
+  @IsOptional() @IsString() @IsStrongPassword()
   password?: string;
   @ApiPropertyOptional({ type: [String], nullable: true, description: ALLOWED_MODELS_DOC })
   @IsOptional() @ValidateIf((_, value) => value !== null) @IsArray() @ArrayMaxSize(1000) @ArrayUnique() @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(200, { each: true })

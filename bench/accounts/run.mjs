@@ -1,0 +1,159 @@
+// `npm run bench:accounts`: the cost of upstream-account failover. Tollgate (the built stack,
+// auth, quotas and metering on) in front of the benchmark's fake provider, three ways:
+//   healthy           one healthy account
+//   limited+healthy   a limited account (429, cooled for its Retry-After of 1 s) beside a healthy one
+//   failover-every    the limited account cools for 1 ms and weighs 1000 to 1: nearly every call
+//                     is answered 429 first and retried on the healthy account (the worst case)
+// Prints req/s and latency for each, and checks that every call was answered 200.
+import { fork, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const autocannon = require('autocannon');
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const BODY = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Say hello to the benchmark.' }], max_tokens: 32 });
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const children = [];
+process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
+process.on('SIGINT', () => process.exit(130));
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    await sleep(200);
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+async function startUpstream(retryAfter) {
+  const port = await freePort();
+  const child = fork(join(ROOT, 'bench', 'fake-upstream.mjs'), [String(port)], { stdio: 'ignore', env: { ...process.env, BENCH_LIMITED_RETRY_AFTER: retryAfter } });
+  children.push(child);
+  await sleep(300);
+  return `http://127.0.0.1:${port}`;
+}
+
+async function startTollgate() {
+  const [gatewayPort, adminPort, pgPort] = [await freePort(), await freePort(), await freePort()];
+  const env = {
+    ...process.env,
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'tollgate-bench-accounts-')),
+    GATEWAY_PORT: String(gatewayPort),
+    ADMIN_PORT: String(adminPort),
+    EMBEDDED_PG_PORT: String(pgPort),
+    ADMIN_EMAIL: 'bench@example.com',
+    ADMIN_PASSWORD: 'bench-password',
+    LOG_LEVEL: 'warn',
+    GATEWAY_WORKERS: process.env.GATEWAY_WORKERS ?? '1',
+  };
+  delete env.DATABASE_URL;
+  const stack = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'stack', 'main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  children.push(stack);
+  const gateway = `http://127.0.0.1:${gatewayPort}`;
+  await waitFor(`${gateway}/healthz`);
+  await waitFor(`http://127.0.0.1:${adminPort}/healthz`);
+  const admin = `http://127.0.0.1:${adminPort}/api`;
+  const call = async (method, path, token, body) => {
+    const res = await fetch(`${admin}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const json = res.status === 204 ? {} : await res.json();
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  let token;
+  for (let i = 0; i < 50 && !token; i++) {
+    token = await call('POST', '/auth/login', undefined, { email: 'bench@example.com', password: 'bench-password' }).then((r) => r.accessToken, () => undefined);
+    if (!token) await sleep(200);
+  }
+  const department = await call('POST', '/departments', token, { name: 'Benchmark' });
+  const user = await call('POST', '/users', token, { email: 'load@example.com', name: 'Load', departmentId: department.id, role: 'developer' });
+  const key = (await call('POST', `/users/${user.id}/api-keys`, token, { name: 'bench' })).key;
+  await call('PUT', '/quotas', token, { scope: 'user', subjectId: user.id, period: 'day', maxTokens: 1e12, maxRequests: 1e9 });
+  // The stack stops its database and apps on SIGTERM: wait for it, so nothing is left behind.
+  const stop = () =>
+    new Promise((resolve) => {
+      if (stack.exitCode !== null) return resolve();
+      stack.once('exit', resolve);
+      stack.kill('SIGTERM');
+      setTimeout(resolve, 20_000).unref();
+    });
+  return { gateway, key, call, token, stop };
+}
+
+/** Sets up one provider with its accounts and a model; returns how to load it. */
+async function scenario(tollgate, name, upstream, accounts) {
+  const { call, token } = tollgate;
+  const provider = await call('POST', '/providers', token, { name, kind: 'openai', baseUrl: `${upstream}/v1`, apiKey: accounts[0].apiKey });
+  const [first] = (await call('GET', `/providers/${provider.id}/accounts`, token)).items;
+  await call('PATCH', `/providers/${provider.id}/accounts/${first.id}`, token, { weight: accounts[0].weight });
+  for (const account of accounts.slice(1)) await call('POST', `/providers/${provider.id}/accounts`, token, account);
+  const model = `bench-${name}`;
+  await call('POST', '/models', token, { name: model, providerId: provider.id, inputPrice: '0.8', outputPrice: '2', currency: 'CNY' });
+  const body = BODY.replace('bench-model', model);
+  const run = (duration) =>
+    new Promise((resolve, reject) =>
+      autocannon(
+        { url: `${tollgate.gateway}/v1/chat/completions`, method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tollgate.key}` }, body, duration, connections: CONNECTIONS },
+        (error, result) => (error ? reject(error) : resolve(result)),
+      ),
+    );
+  const failedAttempts = async () => (await call('GET', `/providers/${provider.id}/accounts`, token)).items.reduce((sum, a) => sum + a.failedAttempts, 0);
+  return { name, run, failedAttempts, samples: [] };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const tollgate = await startTollgate();
+const scenarios = [];
+try {
+  const plain = await startUpstream('1');
+  const fast = await startUpstream('0.001');
+  scenarios.push(await scenario(tollgate, 'healthy', plain, [{ name: 'default', apiKey: 'sk-bench-upstream', weight: 1 }]));
+  scenarios.push(await scenario(tollgate, 'limited+healthy', plain, [{ name: 'default', apiKey: 'sk-bench-limited', weight: 1 }, { name: 'healthy', apiKey: 'sk-bench-upstream', weight: 1 }]));
+  scenarios.push(await scenario(tollgate, 'failover-every', fast, [{ name: 'default', apiKey: 'sk-bench-limited', weight: 1000 }, { name: 'healthy', apiKey: 'sk-bench-upstream', weight: 1 }]));
+  await sleep(1500); // the catalog follows the change feed
+  for (const s of scenarios) await s.run(2); // warm-up
+  // Rounds interleave the scenarios, so a neighbour's load on a shared machine hits them alike.
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const s of scenarios) {
+      const result = await s.run(SECONDS);
+      s.samples.push({ reqPerSec: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx + result.errors, requests: result.requests.total });
+      process.stderr.write(`${s.name} round ${round + 1}: ${result.requests.average} req/s, p50 ${result.latency.p50} ms\n`);
+    }
+  }
+  for (const s of scenarios) s.failed = await s.failedAttempts();
+} finally {
+  await tollgate.stop();
+}
+console.log(`\nmedian of ${ROUNDS} interleaved ${SECONDS}-s runs, ${CONNECTIONS} connections`);
+console.log('scenario          req/s    p50 ms  p99 ms  non-2xx  calls   failed attempts');
+for (const s of scenarios) {
+  const total = s.samples.reduce((sum, x) => sum + x.requests, 0);
+  const non2xx = s.samples.reduce((sum, x) => sum + x.non2xx, 0);
+  console.log(
+    `${s.name.padEnd(17)} ${median(s.samples.map((x) => x.reqPerSec)).toFixed(0).padStart(6)}  ${String(median(s.samples.map((x) => x.p50))).padStart(6)}  ${String(median(s.samples.map((x) => x.p99))).padStart(6)}  ${String(non2xx).padStart(7)}  ${String(total).padStart(6)}  ${String(s.failed).padStart(15)}`,
+  );
+}
+process.exit(0);
