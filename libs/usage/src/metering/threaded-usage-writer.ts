@@ -8,6 +8,8 @@ import type { UsageWriterObserver, UsageWriterStats } from './usage-writer';
 import { FromWriterThread, ToWriterThread, writerThreadData } from './usage-writer-thread';
 
 const ORPHAN_SCAN_MS = 5_000;
+/** Spooled lines go to the thread at most this often: a message costs far more than its bytes. */
+const HAND_OVER_MS = 20;
 
 /** Records handed to the writer thread in one message, in order: where they are durable. */
 interface Handed {
@@ -52,6 +54,9 @@ export class ThreadedUsageWriter {
   /** Outstanding records and malformed lines per claimed (replayed) file. */
   private readonly claimed = new Map<string, number>();
   private readonly drains = new Map<number, (ok: boolean) => void>();
+  /** Spooled lines not yet handed to the thread (sent together every HAND_OVER_MS). */
+  private outgoing = '';
+  private handOverTimer: NodeJS.Timeout | undefined;
   private nextDrainId = 0;
   private worker: Worker | undefined;
   private exited: Promise<void> = Promise.resolve();
@@ -115,6 +120,7 @@ export class ThreadedUsageWriter {
   /** Asks the thread to write everything it holds; false when the deadline passed first. */
   drain(deadlineMs = 10_000): Promise<boolean> {
     this.writeGroup();
+    this.handOver();
     const worker = this.worker;
     if (!worker) return Promise.resolve(this.handedRecords === 0);
     const id = this.nextDrainId++;
@@ -163,9 +169,18 @@ export class ThreadedUsageWriter {
       }
       this.handed.push({ count: group.length, segment, queuedAt: group[0].queuedAt });
       this.handedRecords += group.length;
-      this.send({ type: 'lines', text });
+      this.outgoing += text;
+      this.handOverTimer ??= setTimeout(() => this.handOver(), HAND_OVER_MS);
     }
     resolve?.();
+  }
+
+  private handOver(): void {
+    clearTimeout(this.handOverTimer);
+    this.handOverTimer = undefined;
+    if (this.outgoing.length === 0) return;
+    this.send({ type: 'lines', text: this.outgoing });
+    this.outgoing = '';
   }
 
   private onMessage(message: FromWriterThread): void {
@@ -251,6 +266,7 @@ export class ThreadedUsageWriter {
         this.handed.push({ count: orphan.records.length, segment: undefined, claimedFile: orphan.path, queuedAt: now });
         this.handedRecords += orphan.records.length;
       }
+      this.handOver(); // keeps the thread's order equal to `handed`
       this.send({ type: 'replay', records: orphan.records, malformed: orphan.malformed.map((line) => ({ line, claimedFile: orphan.path })) });
     }
   }
