@@ -107,21 +107,23 @@ export function runUsageWriterThread(data: WriterThreadData): void {
       keepRejected: (line) => post({ type: 'keep-rejected', line }),
     },
   );
-  const queue: UsageRecord[] = [];
+  // Kept as spooled lines and parsed only when their batch is written: queued records are then a
+  // few strings, not object graphs that outlive young-generation collections.
+  const queue: string[] = [];
   const malformed: Array<{ line: string; claimedFile: string }> = [];
   let flushing: Promise<void> | undefined;
   let backoffMs = 0;
   let retryAt = 0;
 
   const writeBatch = async (): Promise<void> => {
-    const batch = queue.slice(0, BATCH_SIZE);
+    const lines = queue.slice(0, BATCH_SIZE);
     const started = Date.now();
     try {
       while (malformed.length > 0) {
         await committer.quarantineLine(malformed[0].line);
         post({ type: 'malformed-done', claimedFile: malformed.shift()!.claimedFile });
       }
-      await committer.commitIsolating(batch);
+      await committer.commitIsolating(lines.map((line) => JSON.parse(line) as UsageRecord));
     } catch (error) {
       backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs ? backoffMs * 2 : 100);
       retryAt = Date.now() + backoffMs;
@@ -129,8 +131,8 @@ export function runUsageWriterThread(data: WriterThreadData): void {
       return;
     }
     backoffMs = 0;
-    queue.splice(0, batch.length);
-    if (batch.length > 0) post({ type: 'committed', count: batch.length, ms: Date.now() - started });
+    queue.splice(0, lines.length);
+    if (lines.length > 0) post({ type: 'committed', count: lines.length, ms: Date.now() - started });
   };
   const flush = (): Promise<void> => {
     if (flushing) return flushing;
@@ -155,13 +157,13 @@ export function runUsageWriterThread(data: WriterThreadData): void {
         const text = message.text;
         let start = 0;
         for (let end = text.indexOf('\n'); end >= 0; start = end + 1, end = text.indexOf('\n', start)) {
-          queue.push(JSON.parse(text.slice(start, end)) as UsageRecord);
+          queue.push(text.slice(start, end));
         }
         if (queue.length >= BATCH_SIZE) void flush();
         break;
       }
       case 'replay':
-        queue.push(...message.records);
+        for (const record of message.records) queue.push(JSON.stringify(record));
         malformed.push(...message.malformed);
         break;
       case 'drain':
