@@ -75,7 +75,7 @@ describe('audit log: every change, with actor, before and after, in the changeâ€
   it('writes nothing when the change is refused (same transaction)', async () => {
     const root = await seedUser(admin.app, { role: 'admin' });
     const db = admin.app.get(DataSource);
-    const count = async () => ((await db.query(`SELECT count(*)::int AS n FROM audit_log`)) as Array<{ n: number }>)[0].n;
+    const count = async () => (await db.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM audit_log`))[0].n;
     const departmentId = await seedDepartment(admin.app);
     await seedUser(admin.app, { role: 'developer', departmentId });
     const before = await count();
@@ -105,7 +105,7 @@ describe('start-up bootstrap from the environment', () => {
     const [one, two] = await Promise.all([createAdminApp(url, env), createAdminApp(url, env)]);
     try {
       const db = one.app.get(DataSource);
-      const admins = (await db.query(`SELECT email FROM users WHERE role = 'admin'`)) as Array<{ email: string }>;
+      const admins = await db.query<Array<{ email: string }>>(`SELECT email FROM users WHERE role = 'admin'`);
       expect(admins).toEqual([{ email: 'first@example.com' }]);
       const token = await loginAs(two.url, 'first@example.com', 'first-admin-password');
       const providers = (await call<{ items: Array<Record<string, unknown>> }>(one.url, 'GET', '/api/providers', token)).body.items;
@@ -122,11 +122,11 @@ describe('start-up bootstrap from the environment', () => {
         options: { region: 'cn-east-3', projectId: 'proj-env' },
         secretOptions: ['accessKey', 'secretKey'],
       });
-      const rows = (await db.query(`SELECT kind, encrypted_credentials AS c FROM providers ORDER BY kind`)) as Array<{ kind: string; c: string }>;
+      const rows = await db.query<Array<{ kind: string; c: string }>>(`SELECT kind, encrypted_credentials AS c FROM providers ORDER BY kind`);
       const box = new SecretBox(TEST_SECRET_KEY);
       expect(box.openJson(rows[0].c)).toEqual({ apiKey: 'sk-dashscope-env', accessKeyId: 'LTAI5tFromEnvironment', accessKeySecret: 'alibaba-env-secret' });
       expect(box.openJson(rows[1].c)).toEqual({ apiKey: 'hw-maas-env', accessKey: 'HWAKFROMENV01', secretKey: 'hw-env-secret' });
-      const audit = (await db.query(`SELECT action, actor_id FROM audit_log ORDER BY id`)) as Array<{ action: string; actor_id: string | null }>;
+      const audit = await db.query<Array<{ action: string; actor_id: string | null }>>(`SELECT action, actor_id FROM audit_log ORDER BY id`);
       expect(audit.map((a) => a.action).sort()).toEqual(['provider.create', 'provider.create', 'provider_account.create', 'provider_account.create', 'user.create']);
       expect(audit.every((a) => a.actor_id === null)).toBe(true);
     } finally {
@@ -137,8 +137,8 @@ describe('start-up bootstrap from the environment', () => {
     const again = await createAdminApp(url, { ...env, ADMIN_PASSWORD: 'Another-meadow-lantern-8' });
     try {
       const db = again.app.get(DataSource);
-      expect(((await db.query(`SELECT count(*)::int AS n FROM users`)) as Array<{ n: number }>)[0].n).toBe(1);
-      expect(((await db.query(`SELECT count(*)::int AS n FROM providers`)) as Array<{ n: number }>)[0].n).toBe(2);
+      expect((await db.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM users`))[0].n).toBe(1);
+      expect((await db.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM providers`))[0].n).toBe(2);
       expect(await loginAs(again.url, 'first@example.com', 'first-admin-password')).toBeTruthy();
     } finally {
       await again.close();
@@ -156,7 +156,7 @@ describe('start-up bootstrap from the environment', () => {
     await first.close();
     const app = await createAdminApp(url, { ADMIN_EMAIL: 'taken@example.com', ADMIN_PASSWORD: 'first-admin-password' });
     try {
-      const rows = (await app.app.get(DataSource).query(`SELECT role FROM users`)) as Array<{ role: string }>;
+      const rows = await app.app.get(DataSource).query<Array<{ role: string }>>(`SELECT role FROM users`);
       expect(rows).toEqual([{ role: 'developer' }]);
     } finally {
       await app.close();
@@ -168,7 +168,7 @@ describe('CLI: create-admin and reset-password', () => {
   const capture = (stdin = ''): CliIo & { lines: string[]; errors: string[] } => {
     const lines: string[] = [];
     const errors: string[] = [];
-    return { lines, errors, out: (line) => lines.push(line), err: (line) => errors.push(line), readStdin: async () => stdin };
+    return { lines, errors, out: (line) => lines.push(line), err: (line) => errors.push(line), readStdin: () => Promise.resolve(stdin) };
   };
 
   it('creates an admin, refuses a duplicate, resets a password (ending sessions), and explains its usage', async () => {
@@ -191,7 +191,7 @@ describe('CLI: create-admin and reset-password', () => {
       while (status === 200 && Date.now() < deadline) status = (await call(app.url, 'GET', '/api/me', token)).status;
       expect(status).toBe(401);
       expect(await loginAs(app.url, 'ops@example.com', 'cli-password-2')).toBeTruthy();
-      const log = (await app.app.get(DataSource).query(`SELECT action FROM audit_log ORDER BY id`)) as Array<{ action: string }>;
+      const log = await app.app.get(DataSource).query<Array<{ action: string }>>(`SELECT action FROM audit_log ORDER BY id`);
       expect(log.map((l) => l.action)).toEqual(['user.create', 'user.password_reset']);
     } finally {
       await app.close();

@@ -126,7 +126,7 @@ describe('admin API CRUD and validation (real HTTP, real PostgreSQL)', () => {
       const dup = await as('POST', '/api/users', { email: 'MEI@example.test', name: 'Other', departmentId, role: 'developer' });
       expect(dup.status).toBe(409);
       expect(dup.body.message).toContain('email');
-      const [row] = (await db.query(`SELECT password_hash FROM users WHERE id = $1`, [created.body.id])) as Array<{ password_hash: string }>;
+      const [row] = await db.query<Array<{ password_hash: string }>>(`SELECT password_hash FROM users WHERE id = $1`, [created.body.id]);
       expect(row.password_hash).toMatch(/^\$argon2id\$/);
     });
 
@@ -202,7 +202,7 @@ describe('admin API CRUD and validation (real HTTP, real PostgreSQL)', () => {
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ inputPrice: '0.8', outputPrice: '2.000000000123', cachedInputPrice: '0.16', currency: 'CNY', upstreamModel: 'qwen-plus-2025' });
       expect((created.body.priceTiers as Array<{ minPromptTokens: number }>).map((t) => t.minPromptTokens)).toEqual([32000, 128000]);
-      const [row] = (await db.query(`SELECT input_price::text AS i, output_price::text AS o FROM models WHERE id = $1`, [created.body.id])) as Array<{ i: string; o: string }>;
+      const [row] = await db.query<Array<{ i: string; o: string }>>(`SELECT input_price::text AS i, output_price::text AS o FROM models WHERE id = $1`, [created.body.id]);
       expect(row).toEqual({ i: '0.8', o: '2.000000000123' });
       expect((await as('PATCH', `/api/models/${created.body.id}`, { outputPrice: 3, cachedInputPrice: null })).body).toMatchObject({ outputPrice: '3', cachedInputPrice: null });
     });

@@ -63,7 +63,7 @@ describe('admin API hardening: roles that cannot lift their own limits, sessions
       expect([own.status, budget.status]).toEqual([200, 200]);
       expect((await as(lead.token, 'DELETE', `/api/quotas/${own.body.id}`)).status).toBe(403);
       expect((await as(lead.token, 'DELETE', `/api/quotas/${budget.body.id}`)).status).toBe(403);
-      const [left] = (await db.query(`SELECT count(*)::int AS n FROM quotas WHERE id IN ($1, $2)`, [own.body.id, budget.body.id])) as Array<{ n: number }>;
+      const [left] = await db.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM quotas WHERE id IN ($1, $2)`, [own.body.id, budget.body.id]);
       expect(left.n).toBe(2);
       // the admin sets department budgets and any quota
       expect((await put(root.token, 'user', otherLead.user.id)).status).toBe(200);
@@ -96,7 +96,7 @@ describe('admin API hardening: roles that cannot lift their own limits, sessions
       expect(refused.status).toBe(403);
       expect(refused.body.errors).toEqual([{ field: 'active', code: 'forbidden' }]);
       expect((await as<{ active: boolean }>(root.token, 'GET', `/api/users/${byAdmin.user.id}`)).body.active).toBe(false);
-      const [row] = (await db.query(`SELECT deactivated_by, deactivated_by_role FROM users WHERE id = $1`, [byAdmin.user.id])) as Array<{ deactivated_by: string; deactivated_by_role: string }>;
+      const [row] = await db.query<Array<{ deactivated_by: string; deactivated_by_role: string }>>(`SELECT deactivated_by, deactivated_by_role FROM users WHERE id = $1`, [byAdmin.user.id]);
       expect(row).toEqual({ deactivated_by: root.user.id, deactivated_by_role: 'admin' });
 
       const byLead = await seedUser(admin.app, { role: 'developer', departmentId: deptA });
@@ -136,7 +136,7 @@ describe('admin API hardening: roles that cannot lift their own limits, sessions
       expect((await call(admin.url, 'GET', '/api/me', user.token)).status).toBe(401);
       expect((await call(admin.url, 'GET', '/api/me', laptop)).status).toBe(401);
       expect((await call(admin.url, 'GET', '/api/me', changed.body.accessToken)).status).toBe(200);
-      const [row] = (await db.query(`SELECT count(*)::int AS n FROM admin_sessions WHERE user_id = $1 AND ended_at IS NULL`, [user.user.id])) as Array<{ n: number }>;
+      const [row] = await db.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM admin_sessions WHERE user_id = $1 AND ended_at IS NULL`, [user.user.id]);
       expect(row.n).toBe(1);
     });
   });
@@ -224,13 +224,13 @@ describe('password policy outside HTTP (item 6)', () => {
   it('refuses a weak password in the CLI and a weak ADMIN_PASSWORD at start, in one line without the value', async () => {
     const url = await createTestDatabase();
     const errors: string[] = [];
-    const io: CliIo = { out: () => undefined, err: (line) => errors.push(line), readStdin: async () => '' };
+    const io: CliIo = { out: () => undefined, err: (line) => errors.push(line), readStdin: () => Promise.resolve('') };
     expect(await runCli(testConfig(url), ['create-admin', '--email', 'ops@x.test', '--password', 'password1234'], io)).toBe(2);
     expect(errors[0]).toMatch(/^--password: /);
     let failure: Error | undefined;
     await createAdminApp(url, { ADMIN_EMAIL: 'first@x.test', ADMIN_PASSWORD: 'password1234' }).then(
       (app) => app.close(),
-      (error: Error) => (failure = error),
+      (error: unknown) => (failure = error as Error),
     );
     expect(failure?.message).toMatch(/^ADMIN_PASSWORD: /);
     expect(failure?.message).not.toContain('password1234');

@@ -169,7 +169,7 @@ describe('admin API permission matrix: every route × role × own/other departme
     { route: 'PATCH /models/:id', what: 'change a price', path: () => `/api/models/${ids.model}`, body: () => ({ inputPrice: '1.5' }), grid: ADMIN_ONLY },
     { route: 'DELETE /models/:id', what: 'delete', path: async () => `/api/models/${await freshModel()}`, grid: ADMIN_ONLY },
     // ── provider balances and polling ───────────────────────────────────────────────────────
-    { route: 'GET /providers/quota', what: 'latest snapshots', path: () => '/api/providers/quota', grid: ORG_READERS },
+    { route: 'GET /providers/quota', what: 'latest snapshots', path: () => '/api/providers/quota', grid: READERS },
     { route: 'POST /providers/:id/poll', what: 'poll now', path: () => `/api/providers/${ids.provider}/poll`, grid: ORG_READERS },
     { route: 'GET /providers/:id/reconciliation', what: 'reconciliation', path: () => `/api/providers/${ids.provider}/reconciliation?from=2026-01-01&to=2026-01-02`, grid: ORG_READERS },
     // ── quotas ──────────────────────────────────────────────────────────────────────────────

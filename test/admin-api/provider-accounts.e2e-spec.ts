@@ -29,7 +29,7 @@ describe('admin API: upstream accounts of a provider (/api/providers/:id/account
   const box = new SecretBox(TEST_SECRET_KEY);
   const as = <T = Account>(method: string, path: string, body?: unknown, token = root.token) => call<T>(admin.url, method, path, token, body);
   const sealed = async (accountId: string) =>
-    ((await db.query(`SELECT encrypted_credentials AS c FROM provider_accounts WHERE id = $1`, [accountId])) as Array<{ c: string }>)[0].c;
+    (await db.query<Array<{ c: string }>>(`SELECT encrypted_credentials AS c FROM provider_accounts WHERE id = $1`, [accountId]))[0].c;
   let n = 0;
   const newProvider = async (apiKey = 'sk-first-key-secret') =>
     (await as<{ id: string }>('POST', '/api/providers', { name: `bailian-${n++}`, kind: 'dashscope', baseUrl: 'https://dashscope.aliyuncs.com', apiKey })).body.id;

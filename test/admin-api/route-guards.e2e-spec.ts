@@ -73,8 +73,9 @@ describe('deny by default: every admin API route is @Public() or declares its pe
 
   it('keeps the public routes to the known few', () => {
     const publicRoutes = routes.filter((route) => route.isPublic && !route.name.startsWith('DashboardController.')).map((route) => route.name);
-    // /metrics is public for Prometheus scrapers (protect it at the network edge); the dashboard's static files are public by design
-    expect(publicRoutes.sort()).toEqual(['AuthController.login', 'HealthController.healthz', 'MetricsController.scrape']);
+    // /metrics is public for Prometheus scrapers (protect it at the network edge); the dashboard's static files are public by design,
+    // and so is the console's pre-sign-in config (the gateway address and whether a first admin is still missing)
+    expect(publicRoutes.sort()).toEqual(['AuthController.login', 'ConsoleConfigController.get', 'HealthController.healthz', 'MetricsController.scrape']);
   });
 
   it('answers 401 without a token on every non-public route (the guard really runs)', async () => {

@@ -14,7 +14,7 @@ describe('secrets are write-only: provider credentials sealed, API keys shown on
   let db: DataSource;
   const box = new SecretBox(TEST_SECRET_KEY);
   const as = <T = Body>(method: string, path: string, body?: unknown, token = root.token) => call<T>(admin.url, method, path, token, body);
-  const sealed = async (id: string) => ((await db.query(`SELECT encrypted_credentials AS c, options FROM providers WHERE id = $1`, [id])) as Array<{ c: string; options: Record<string, unknown> }>)[0];
+  const sealed = async (id: string) => (await db.query<Array<{ c: string; options: Record<string, unknown> }>>(`SELECT encrypted_credentials AS c, options FROM providers WHERE id = $1`, [id]))[0];
 
   beforeAll(async () => {
     admin = await createAdminApp(await createTestDatabase());
@@ -96,9 +96,9 @@ describe('secrets are write-only: provider credentials sealed, API keys shown on
     expect(created.status).toBe(201);
     expect(created.body.key).toMatch(/^tg_[\w-]{40,}$/);
     expect(created.body.key.startsWith(created.body.prefix)).toBe(true);
-    const [row] = (await db.query(`SELECT key_hash, prefix FROM api_keys WHERE id = $1`, [created.body.id])) as Array<{ key_hash: string; prefix: string }>;
+    const [row] = await db.query<Array<{ key_hash: string; prefix: string }>>(`SELECT key_hash, prefix FROM api_keys WHERE id = $1`, [created.body.id]);
     expect(row.key_hash).toBe(createHash('sha256').update(created.body.key).digest('hex'));
-    const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM api_keys WHERE key_hash = $1 OR prefix = $1`, [created.body.key])) as Array<{ n: number }>;
+    const [{ n }] = await db.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM api_keys WHERE key_hash = $1 OR prefix = $1`, [created.body.key]);
     expect(n).toBe(0);
     const list = await as<{ items: Array<Record<string, unknown>> }>('GET', `/api/users/${dev.user.id}/api-keys`, undefined, dev.token);
     expect(Object.keys(list.body.items[0]).sort()).toEqual(['createdAt', 'expiresAt', 'id', 'name', 'prefix', 'revokedAt', 'userId']);

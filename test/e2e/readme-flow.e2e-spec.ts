@@ -3,6 +3,7 @@ import { FakeProvider } from '../support/fake-provider';
 import { RunningAdmin, startAdmin } from '../support/admin-harness';
 import { RunningGateway, startGateway } from '../support/gateway-harness';
 import { createTestDatabase } from '../support/test-database';
+import { waitFor } from '../support/wait-for';
 
 /**
  * Issue #2's "done when", as a new user would do it: over the admin API create a provider, a
@@ -61,7 +62,11 @@ describe('the README flow, end to end (admin API + gateway + real PostgreSQL)', 
     const listed = await admin.call('GET', `/api/users/${user.body.id}/api-keys`, adminToken);
     expect(JSON.stringify(listed.body)).not.toContain(key.body.key); // shown once
 
-    await new Promise((resolve) => setTimeout(resolve, 300)); // the gateway's catalog follows the change feed
+    // the gateway's key cache and catalog follow the change feed: wait until it lists the model for this key
+    await waitFor(async () => {
+      const res = await fetch(`${gateway.url}/v1/models`, { headers: { authorization: `Bearer ${key.body.key}` } });
+      return res.ok && (await res.text()).includes('"qwen-plus"');
+    }, 'the gateway to know the new key and model');
     const client = new OpenAI({ apiKey: key.body.key, baseURL: `${gateway.url}/v1`, maxRetries: 0 });
     const plain = await client.chat.completions.create({ model: 'qwen-plus', messages: [{ role: 'user', content: 'hello there gateway' }] }).withResponse();
     const streamed = await client.chat.completions

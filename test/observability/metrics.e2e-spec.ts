@@ -3,6 +3,7 @@ import { RunningAdmin, startAdmin } from '../support/admin-harness';
 import { RunningGateway, startGateway } from '../support/gateway-harness';
 import { Seed } from '../support/seed';
 import { createTestDatabase } from '../support/test-database';
+import { waitFor } from '../support/wait-for';
 
 describe('Prometheus metrics on both apps', () => {
   let seed: Seed;
@@ -34,9 +35,7 @@ describe('Prometheus metrics on both apps', () => {
       body: JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] }),
     }).then((r) => r.text());
     await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', body: '{}' }).then((r) => r.text());
-    await new Promise((resolve) => setTimeout(resolve, 1200));
-    const text = await (await fetch(`${gateway.url}/metrics`)).text();
-    for (const name of [
+    const expected = [
       'tollgate_gateway_requests_total{endpoint="chat.completions",model="gpt-test",status="200"} 1',
       'tollgate_gateway_request_duration_seconds_bucket',
       'tollgate_gateway_tokens_total{kind="prompt",model="gpt-test"}',
@@ -47,9 +46,13 @@ describe('Prometheus metrics on both apps', () => {
       'tollgate_gateway_event_loop_delay_seconds_bucket{le="0.005"}',
       'tollgate_usage_oldest_pending_seconds',
       'tollgate_usage_writer_stalled 0',
-    ]) {
-      expect(text).toContain(name);
-    }
+    ];
+    // the usage writer's batch (cost, batch timing) lands asynchronously: wait for it, not a fixed time
+    const text = await waitFor(async () => {
+      const body = await (await fetch(`${gateway.url}/metrics`)).text();
+      return expected.every((name) => body.includes(name)) ? body : undefined;
+    }, 'the gateway metrics').catch(async () => (await fetch(`${gateway.url}/metrics`)).text());
+    for (const name of expected) expect(text).toContain(name);
     expect(text).not.toContain(key);
   });
 

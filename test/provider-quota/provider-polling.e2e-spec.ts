@@ -5,6 +5,7 @@ import { FakeProviderApis } from '../fakes/provider-apis';
 import { RunningAdmin, startAdmin } from '../support/admin-harness';
 import { Seed } from '../support/seed';
 import { createTestDatabase } from '../support/test-database';
+import { waitFor } from '../support/wait-for';
 
 describe('provider quota, balance and usage polling with reconciliation (signed fakes on loopback)', () => {
   let admin: RunningAdmin;
@@ -102,7 +103,7 @@ describe('provider quota, balance and usage polling with reconciliation (signed 
     expect(polled.body).toMatchObject({ status: 'auth' });
     expect(polled.body.message).toBeTruthy();
     expect(JSON.stringify(polled.body)).not.toContain('sk-wrong');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor(() => alerts.some((a) => a.type === 'provider_auth' && a.providerName === 'bad-key'), 'the provider_auth alert');
     expect(alerts.filter((a) => a.type === 'provider_auth' && a.providerName === 'bad-key')).toHaveLength(1);
     const latest = await admin.call('GET', '/api/providers/quota', financeToken);
     const byName = Object.fromEntries(latest.body.items.map((s: { providerName: string; status: string }) => [s.providerName, s.status]));
@@ -117,10 +118,27 @@ describe('provider quota, balance and usage polling with reconciliation (signed 
     expect(polled.body.status).toBe('limited');
   });
 
-  it('keeps provider quota to admins and finance', async () => {
+  it('polls DashScope limits with the key of its first enabled account, not a stale provider-level key', async () => {
+    const provider = await admin.call('POST', '/api/providers', adminToken, { name: 'rotated', kind: 'dashscope', baseUrl: dashscope.baseUrl, apiKey: 'sk-stale' });
+    const [first] = (await admin.call('GET', `/api/providers/${provider.body.id}/accounts`, adminToken)).body.items;
+    const disabled = await admin.call('POST', `/api/providers/${provider.body.id}/accounts`, adminToken, { name: 'a-disabled', apiKey: 'sk-disabled' });
+    expect((await admin.call('PATCH', `/api/providers/${provider.body.id}/accounts/${disabled.body.id}`, adminToken, { enabled: false })).status).toBe(200);
+    // the key is rotated on the account; the provider's own copy still holds the old one
+    expect((await admin.call('PATCH', `/api/providers/${provider.body.id}/accounts/${first.id}`, adminToken, { apiKey: dashscope.apiKey })).status).toBe(200);
+    const polled = await admin.call('POST', `/api/providers/${provider.body.id}/poll`, adminToken);
+    expect(polled.body).toMatchObject({ status: 'ok' });
+    expect(polled.body.limits).toHaveLength(105);
+  });
+
+  it('lets team leads read provider quota (not poll it nor reconcile)', async () => {
     const lead = await seed.user({ departmentId: await seed.department('D'), role: 'team_lead', email: 'lead@x.test', password: 'a-long-password' });
     expect(lead).toBeTruthy();
     const leadToken = await admin.login('lead@x.test', 'a-long-password');
-    expect((await admin.call('GET', '/api/providers/quota', leadToken)).status).toBe(403);
+    const latest = await admin.call('GET', '/api/providers/quota', leadToken);
+    expect(latest.status).toBe(200);
+    expect(latest.body.items.map((s: { providerName: string }) => s.providerName)).toContain('bailian');
+    const [bailian] = (await admin.call('GET', '/api/providers', adminToken)).body.items.filter((p: { name: string }) => p.name === 'bailian');
+    expect((await admin.call('POST', `/api/providers/${bailian.id}/poll`, leadToken)).status).toBe(403);
+    expect((await admin.call('GET', `/api/providers/${bailian.id}/reconciliation?from=2026-01-01&to=2026-01-02`, leadToken)).status).toBe(403);
   });
 });

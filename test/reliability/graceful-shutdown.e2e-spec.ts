@@ -6,6 +6,7 @@ import { freePort } from '../support/free-port';
 import { GatewayProcess } from '../support/gateway-process';
 import { Seed } from '../support/seed';
 import { createTestDatabase } from '../support/test-database';
+import { waitFor } from '../support/wait-for';
 
 /** SIGTERM: stop accepting, let the stream in flight finish, flush usage, exit 0. */
 describe('graceful shutdown of the real gateway process', () => {
@@ -43,9 +44,9 @@ describe('graceful shutdown of the real gateway process', () => {
     const reader = res.body!.getReader();
     await reader.read(); // the stream is under way
     const exited = gateway.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const refused = await fetch(`${gateway.url}/livez`).then(() => false, () => true);
-    expect(refused).toBe(true); // no longer accepting
+    // no longer accepting (the listener closes as soon as the signal is handled)
+    const refused = await waitFor(() => fetch(`${gateway.url}/livez`).then(() => false, () => true), 'the listener to close', { timeoutMs: 5000 }).catch(() => false);
+    expect(refused).toBe(true);
 
     let text = '';
     for (;;) {

@@ -8,6 +8,7 @@ import { GatewayProcess } from '../support/gateway-process';
 import { Seed } from '../support/seed';
 import { TcpProxy } from '../support/tcp-proxy';
 import { createTestDatabase } from '../support/test-database';
+import { waitFor } from '../support/wait-for';
 
 /**
  * The promise of issue "nothing lost": a load of concurrent calls runs through a 5-second
@@ -76,16 +77,18 @@ describe('metering survives a database outage and a SIGKILL (real processes)', (
     const workers = Array.from({ length: 8 }, worker);
     const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-    await sleep(1500);
+    await waitFor(() => served.size >= 50, 'calls served before the outage');
     proxy.cut(); // database outage: the gateway keeps serving from cache and spools usage
     const duringOutageFrom = served.size;
     await sleep(5000);
     const servedDuringOutage = served.size - duringOutageFrom;
     proxy.restore();
-    await sleep(1500);
+    const atRestore = served.size;
+    await waitFor(() => served.size >= atRestore + 50, 'calls served after the database is back');
     await gateway.kill('SIGKILL'); // crash with events possibly still unwritten
     await gateway.start(); // same DATA_DIR: replays the dead process's spool
-    await sleep(1500);
+    const atRestart = served.size;
+    await waitFor(() => served.size >= atRestart + 50, 'calls served by the restarted gateway');
     running = false;
     await Promise.all(workers);
     await client.close();

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
-import pino from 'pino';
+import pino, { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { Environment, hashPassword, Role } from '@app/core';
+import { Environment, Role } from '@app/core';
 import { createAdminApp as buildAdminApp } from '../../apps/admin-api/src/admin-app';
+import { Seed } from './seed';
 import { testConfig } from './test-config';
 
 /** Environment overrides, as strings, the way they arrive in `process.env`. */
@@ -15,6 +16,10 @@ export interface AdminApp {
   /** Listening base URL, e.g. `http://127.0.0.1:41234` (routes are under `/api`). */
   url: string;
   close(): Promise<void>;
+  /** `call()` bound to this app's URL: JSON call with an optional bearer token. */
+  call<T = any>(method: string, path: string, token?: string, body?: unknown): Promise<ApiResponse<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** `loginAs()` bound to this app's URL. */
+  login(email: string, password: string): Promise<string>;
 }
 
 /**
@@ -23,12 +28,19 @@ export interface AdminApp {
  * database from `createTestDatabase()`. Secrets are fixed test values; logs are silent
  * (pass `{ LOG_LEVEL: 'debug' }` to see them).
  */
-export async function createAdminApp(databaseUrl: string, overrides: EnvOverrides = {}): Promise<AdminApp> {
+export async function createAdminApp(databaseUrl: string, overrides: EnvOverrides = {}, logger?: Logger): Promise<AdminApp> {
   const env = Object.fromEntries(Object.entries(overrides).filter((entry): entry is [string, string] => entry[1] !== undefined));
   const config = testConfig(databaseUrl, env);
-  const app = await buildAdminApp(config, databaseUrl, pino({ level: env.LOG_LEVEL ?? 'silent' }));
+  const app = await buildAdminApp(config, databaseUrl, logger ?? pino({ level: env.LOG_LEVEL ?? 'silent' }));
   await app.listen(0, '127.0.0.1');
-  return { app, url: baseUrlOf(app), close: () => app.close() };
+  const url = baseUrlOf(app);
+  return {
+    app,
+    url,
+    close: () => app.close(),
+    call: (method, path, token, body) => call(url, method, path, token, body),
+    login: (email, password) => loginAs(url, email, password),
+  };
 }
 
 export function baseUrlOf(app: INestApplication): string {
@@ -98,16 +110,12 @@ export async function seedUser(app: INestApplication, options: SeedUserOptions):
   if (departmentId === undefined) {
     departmentId = options.role === 'developer' || options.role === 'team_lead' ? await seedDepartment(app) : null;
   }
-  const [row] = (await dataSource.query(
-    `INSERT INTO users (email, name, role, department_id, password_hash, allowed_models) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-    [email, name, options.role, departmentId, await hashPassword(password), options.allowedModels ?? null],
-  )) as Array<{ id: string }>;
+  const id = await new Seed(dataSource).user({ email, name, role: options.role, departmentId, password, allowedModels: options.allowedModels ?? null });
   const token = await loginAs(baseUrlOf(app), email, password);
-  return { user: { id: row.id, email, name, role: options.role, departmentId }, email, password, token };
+  return { user: { id, email, name, role: options.role, departmentId }, email, password, token };
 }
 
-/** Inserts a department straight into the app's database; returns its id. */
-export async function seedDepartment(app: INestApplication, name = `dept-${randomBytes(5).toString('hex')}`, allowedModels: string[] | null = null): Promise<string> {
-  const [row] = (await app.get(DataSource).query(`INSERT INTO departments (name, allowed_models) VALUES ($1, $2) RETURNING id`, [name, allowedModels])) as Array<{ id: string }>;
-  return row.id;
+/** Inserts a department straight into the app's database (through `Seed`, the one seeding API); returns its id. */
+export function seedDepartment(app: INestApplication, name = `dept-${randomBytes(5).toString('hex')}`, allowedModels: string[] | null = null): Promise<string> {
+  return new Seed(app.get(DataSource)).department(name, allowedModels);
 }

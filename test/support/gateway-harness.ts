@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import pino from 'pino';
+import pino, { Logger } from 'pino';
 import { createGatewayApp } from '../../apps/gateway/src/gateway-app';
 import { testConfig } from './test-config';
 
@@ -12,9 +12,9 @@ export interface RunningGateway {
 }
 
 /** The real gateway application, in this process, on a free loopback port. */
-export async function startGateway(databaseUrl: string, env: Record<string, string> = {}): Promise<RunningGateway> {
+export async function startGateway(databaseUrl: string, env: Record<string, string> = {}, logger: Logger = pino({ level: 'silent' })): Promise<RunningGateway> {
   const config = testConfig(databaseUrl, env);
-  const app = await createGatewayApp(config, databaseUrl, pino({ level: 'silent' }));
+  const app = await createGatewayApp(config, databaseUrl, logger);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return { app, url: `http://127.0.0.1:${port}`, dataDir: config.dataDir, close: () => app.close() };

@@ -3,8 +3,9 @@ import { hashPassword, mintApiKey, ProviderKind, Role, SecretBox } from '@app/co
 import { TEST_SECRET_KEY } from './test-config';
 
 /**
- * Direct inserts of the rows a gateway test needs, for suites that test the gateway alone.
- * (The admin API's own suites create the same things over HTTP.)
+ * THE seeding API: direct inserts of the rows a test needs (no audit entry, no permission check).
+ * `seedUser`/`seedDepartment` (admin-app.ts) insert through it too. The admin API's own suites
+ * create what they test over HTTP.
  */
 export class Seed {
   private readonly box = new SecretBox(TEST_SECRET_KEY);
@@ -62,11 +63,11 @@ export class Seed {
     return row.id;
   }
 
-  async user(opts: { departmentId: string | null; role?: Role; email?: string; password?: string; allowedModels?: string[] | null }): Promise<string> {
+  async user(opts: { departmentId: string | null; role?: Role; email?: string; name?: string; password?: string; allowedModels?: string[] | null }): Promise<string> {
     const email = opts.email ?? `user-${Math.random().toString(36).slice(2, 10)}@example.com`;
     const [row] = await this.dataSource.query(
       `INSERT INTO users (email, name, role, department_id, password_hash, allowed_models) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-      [email, email.split('@')[0], opts.role ?? 'developer', opts.departmentId, opts.password ? await hashPassword(opts.password) : null, opts.allowedModels ?? null],
+      [email, opts.name ?? email.split('@')[0], opts.role ?? 'developer', opts.departmentId, opts.password ? await hashPassword(opts.password) : null, opts.allowedModels ?? null],
     );
     return row.id;
   }

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AppConfig, AppLogger } from '@app/core';
 import { AdminApiModule } from './app.module';
@@ -18,6 +19,8 @@ export async function createAdminApp(config: AppConfig, databaseUrl: string, log
     logger: appLogger,
     bodyParser: false,
   });
+  // from here on Nest logs through nestjs-pino: the root logger's redaction, the request id on every line
+  app.useLogger(app.get(NestPinoLogger));
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders);

@@ -1,15 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
-import { CoreModule, CoreModuleOptions } from '@app/core';
+import { CoreModule, CoreModuleOptions, httpLoggingModule } from '@app/core';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BootstrapModule } from './bootstrap/bootstrap.module';
 import { DomainExceptionFilter } from './common/domain-exception.filter';
 import { createValidationPipe } from './common/validation.pipe';
-import { DashboardAssets } from './dashboard/dashboard-assets.service';
-import { DashboardController } from './dashboard/dashboard.controller';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { DepartmentsModule } from './departments/departments.module';
 import { HealthModule } from './health/health.module';
 import { MeModule } from './me/me.module';
@@ -44,6 +43,7 @@ const FEATURE_MODULES: DynamicModule['imports'] = [
   ObservabilityModule,
   ProviderQuotaModule,
   ProviderAccountsModule,
+  DashboardModule,
 ];
 
 /** Identity and catalog: departments, users, API keys, providers, models (their `:id` routes come last). */
@@ -56,6 +56,7 @@ export class AdminApiModule {
       module: AdminApiModule,
       imports: [
         CoreModule.forRoot({ poolSize: 10, ...options }),
+        httpLoggingModule(options.logger.pino, { requestLevel: 'info', message: 'admin request' }),
         ScheduleModule.forRoot(),
         AuthModule,
         AuditModule,
@@ -64,13 +65,11 @@ export class AdminApiModule {
       ],
       controllers: [
         // Features registered directly (move them into a module in FEATURE_MODULES when you can):
-        DashboardController,
       ],
       providers: [
         { provide: APP_PIPE, useValue: createValidationPipe() },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
         // Features registered directly (move them into a module in FEATURE_MODULES when you can):
-        DashboardAssets,
       ],
     };
   }

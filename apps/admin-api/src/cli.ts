@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppConfig, AppLogger, CoreModule, CoreModuleOptions, createRootLogger, prepareDatabase } from '@app/core';
+import { SECRET_FIELD_NAMES } from '@app/providers';
 import { AuditModule } from './audit/audit.module';
 import { SessionsModule } from './auth/sessions.module';
 import { passwordWeakness } from './auth/password-policy';
@@ -78,7 +79,7 @@ export async function runCli(config: AppConfig, argv: string[], io: CliIo = proc
   }
 
   const { url, embedded } = await prepareDatabase(config);
-  const logger = new AppLogger(createRootLogger('warn', 'admin-cli'));
+  const logger = new AppLogger(createRootLogger('warn', 'admin-cli', SECRET_FIELD_NAMES));
   const app = await NestFactory.createApplicationContext(CliModule.register({ config, databaseUrl: url, logger, poolSize: 2 }), { logger: false });
   try {
     const users = app.get(UsersService);

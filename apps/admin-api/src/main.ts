@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { createRootLogger, describeStartupError, StartupError, exitWithSupervisor, loadConfigOrExit, prepareDatabase } from '@app/core';
+import { SECRET_FIELD_NAMES } from '@app/providers';
 import { createAdminApp } from './admin-app';
 import { CLI_COMMANDS, runCli } from './cli';
 
@@ -15,7 +16,7 @@ async function bootstrap(): Promise<void> {
     process.exit(await runCli(config, process.argv.slice(2)));
   }
   exitWithSupervisor(config.supervisorPid);
-  const logger = createRootLogger(config.logLevel, 'admin-api');
+  const logger = createRootLogger(config.logLevel, 'admin-api', SECRET_FIELD_NAMES);
   const { url } = await prepareDatabase(config, (line) => logger.debug({ postgres: line }));
   const app = await createAdminApp(config, url, logger);
   await app.listen(config.adminPort, config.host).catch((error: unknown) => {

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { CoreModule, CoreModuleOptions } from '@app/core';
+import { CoreModule, CoreModuleOptions, httpLoggingModule } from '@app/core';
 import { UsageModule } from '@app/usage';
 import { ModelCatalogService } from './catalog/model-catalog.service';
 import { HealthController } from './health/health.controller';
@@ -23,7 +23,7 @@ export class GatewayModule {
   static register(options: CoreModuleOptions): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [CoreModule.forRoot({ poolSize: 10, ...options }), UsageModule],
+      imports: [CoreModule.forRoot({ poolSize: 10, ...options }), httpLoggingModule(options.logger.pino, { requestLevel: 'debug', message: 'gateway request' }), UsageModule],
       controllers: [ModelsController, HealthController],
       providers: [
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },

@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
-import { AppConfig, AppLogger } from '@app/core';
+import { AppConfig, AppLogger, logRawRequest, requestIdFor } from '@app/core';
 import { ApiDialect, dialectFor } from '@app/providers';
 import { GatewayModule } from './app.module';
 import { CountTokensService } from './proxy/count-tokens.service';
@@ -39,6 +39,8 @@ export async function createGatewayApp(config: AppConfig, databaseUrl: string, l
     bodyParser: false,
     logger: appLogger,
   });
+  // from here on Nest logs through nestjs-pino: the root logger's redaction, the request id on every line
+  app.useLogger(app.get(NestPinoLogger));
   app.disable('x-powered-by');
   app.disable('etag');
   // The metered routes are served straight from node:http, ahead of Express and Nest's
@@ -58,11 +60,19 @@ export async function createGatewayApp(config: AppConfig, databaseUrl: string, l
       const path = (req.url ?? '').split('?')[0];
       // Claude Code probes its base URL with `HEAD /` before the first call.
       if (req.method === 'HEAD' && path === '/') return void res.writeHead(200).end();
-      if (req.method === 'POST' && path === COUNT_TOKENS_PATH) return void countTokens.handle(req, res);
+      if (req.method === 'POST' && path === COUNT_TOKENS_PATH) {
+        logRawRequest(logger, req, res, 'gateway request');
+        return void countTokens.handle(req, res);
+      }
       const passthroughRoute = req.method === 'POST' ? passthroughEndpoint(path) : undefined;
-      if (passthroughRoute) return void passthrough.handle(passthroughRoute, req, res);
+      if (passthroughRoute) {
+        logRawRequest(logger, req, res, 'gateway request');
+        return void passthrough.handle(passthroughRoute, req, res);
+      }
       return nest(req, res);
     }
+    // one level check when debug is off; the request line (id, route, status, ms) when it is on
+    logRawRequest(logger, req, res, 'gateway request');
     proxy.handle(dialect, req, res).catch((error: Error) => {
       // handle() answers every failure itself; this is the last line against a crash
       logger.error({ err: error.message, stack: error.stack }, 'unhandled error on the proxy path');
@@ -70,8 +80,8 @@ export async function createGatewayApp(config: AppConfig, databaseUrl: string, l
       if (!res.writableEnded) res.end();
     });
   });
-  app.use((_req: IncomingMessage, res: ServerResponse, next: () => void) => {
-    res.setHeader('x-request-id', randomUUID());
+  app.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
+    requestIdFor(req, res);
     next();
   });
   return app;
@@ -89,10 +99,18 @@ export function installGracefulShutdown(app: INestApplication, logger: Logger): 
     logger.info({ signal }, 'shutting down: draining calls in flight');
     const server = app.getHttpServer() as Server;
     server.close();
-    server.closeIdleConnections?.();
+    // A busy client's keep-alive sockets are never idle, so closing idle ones alone would let it
+    // keep sending calls for the whole grace period: every answer from now on closes its socket.
+    server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+      res.shouldKeepAlive = false;
+    });
+    server.closeIdleConnections();
     const proxy = app.get(ProxyService);
     const deadline = Date.now() + SHUTDOWN_GRACE_MS;
-    while (proxy.callsInFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    while (proxy.callsInFlight > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      server.closeIdleConnections();
+    }
     await app.close();
     logger.info('gateway stopped');
     process.exit(0);

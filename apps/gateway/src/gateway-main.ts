@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import cluster from 'node:cluster';
 import { createRootLogger, describeStartupError, StartupError, exitWithSupervisor, loadConfigOrExit, prepareDatabase, SUPERVISOR_PID_VARIABLE } from '@app/core';
+import { SECRET_FIELD_NAMES } from '@app/providers';
 import { createGatewayApp, installGracefulShutdown } from './gateway-app';
 
 /**
@@ -10,7 +11,7 @@ import { createGatewayApp, installGracefulShutdown } from './gateway-app';
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit('gateway');
   exitWithSupervisor(config.supervisorPid);
-  const logger = createRootLogger(config.logLevel, 'gateway');
+  const logger = createRootLogger(config.logLevel, 'gateway', SECRET_FIELD_NAMES);
   const { url } = await prepareDatabase(config, (line) => logger.debug({ postgres: line }));
 
   if (config.gatewayWorkers > 1 && cluster.isPrimary) {

@@ -28,8 +28,8 @@ async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url, DATA_DIR: config.dataDir, [SUPERVISOR_PID_VARIABLE]: String(process.pid) };
   delete env.DATABASE_URL_FILE; // resolved above
   // the gateway does not get the admin API's secrets
-  const gatewayEnv = { ...env };
-  for (const name of ['JWT_SECRET', 'JWT_SECRET_FILE', 'ADMIN_PASSWORD', 'ADMIN_PASSWORD_FILE', 'ADMIN_EMAIL']) delete gatewayEnv[name];
+  const withheld = new Set(['JWT_SECRET', 'JWT_SECRET_FILE', 'ADMIN_PASSWORD', 'ADMIN_PASSWORD_FILE', 'ADMIN_EMAIL']);
+  const gatewayEnv: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(env).filter(([name]) => !withheld.has(name)));
   const children = new Map<string, ChildProcess>();
   let stopping = false;
 

@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { DynamicModule, Global, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { AppConfig } from './config/app-config';
@@ -6,7 +6,7 @@ import { ChangeFeed } from './change-feed/change-feed';
 import { SecretBox } from './crypto/secret-box';
 import { AppLogger } from './logging/app-logger';
 
-export const DATABASE_URL = Symbol('DATABASE_URL');
+const DATABASE_URL = Symbol('DATABASE_URL');
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 
 export interface CoreModuleOptions {
@@ -24,7 +24,7 @@ export interface CoreModuleOptions {
 @Global()
 @Module({})
 export class CoreModule implements OnModuleInit, OnApplicationShutdown {
-  constructor(@Inject(ChangeFeed) private readonly changeFeed: ChangeFeed) {}
+  constructor(private readonly changeFeed: ChangeFeed) {}
 
   static forRoot(options: CoreModuleOptions): DynamicModule {
     return {

@@ -1,3 +1,4 @@
+import { secretFieldList } from '@app/core';
 import { CHATGPT_CODEX } from './chatgpt-codex/chatgpt-codex.kind';
 import { DASHSCOPE } from './dashscope/dashscope.kind';
 import { HUAWEI_MAAS } from './huawei-maas/huawei-maas.kind';
@@ -42,6 +43,12 @@ export function adapterFor(kind: string): ProviderAdapter {
 export const SECRET_OPTIONS: ReadonlySet<string> = new Set(
   KINDS.flatMap((definition) => [...Object.entries(definition.options), ...Object.entries(definition.accountOptions ?? {})].filter(([, spec]) => spec.secret).map(([name]) => name)),
 );
+
+/**
+ * The secret-field list every process uses (log redaction, the audit log): the core list plus
+ * every kind's credential options, so a new kind's `secret: true` option is covered by declaring it.
+ */
+export const SECRET_FIELD_NAMES: readonly string[] = secretFieldList(SECRET_OPTIONS);
 
 /** Every option name some kind takes. */
 export const KNOWN_OPTIONS: ReadonlySet<string> = new Set(KINDS.flatMap((definition) => Object.keys(definition.options)));

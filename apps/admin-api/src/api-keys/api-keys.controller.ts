@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import type { Caller } from '../auth/caller';
 import { CurrentUser, RequirePermissions } from '../auth/decorators';
@@ -13,7 +13,7 @@ import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto, ListApiKeysQueryDto } fro
 @ApiTags('api-keys')
 @Controller()
 export class ApiKeysController {
-  constructor(@Inject(ApiKeysService) private readonly keys: ApiKeysService) {}
+  constructor(private readonly keys: ApiKeysService) {}
 
   @Get('users/:id/api-keys')
   @RequirePermissions(Permission.ApiKeysManage)

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { ApiKey, mintApiKey, User } from '@app/core';
@@ -16,15 +16,15 @@ export class ApiKeysService {
     @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(ScopePolicy) private readonly scope: ScopePolicy,
-    @Inject(AuditService) private readonly audit: AuditService,
+    private readonly scope: ScopePolicy,
+    private readonly audit: AuditService,
   ) {}
 
   /** Newest first, revoked and expired ones included (with their dates). */
   async list(caller: Caller, userId: string, query: ListApiKeysQueryDto): Promise<Page<ApiKeyDto>> {
     this.scope.assertCanManageKeysOf(caller, await this.owner(userId));
     const qb = this.keys.createQueryBuilder('k').where('k.userId = :userId', { userId });
-    return keysetPage(qb, query, { sort: 'k.createdAt', id: 'k.id', direction: 'DESC' }, ApiKeyDto.from);
+    return keysetPage(qb, query, { sort: 'k.createdAt', id: 'k.id', direction: 'DESC' }, (key) => ApiKeyDto.from(key));
   }
 
   /** The key is returned once; only its SHA-256 is stored. */

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { RequirePermissions } from '../auth/decorators';
 import { Permission } from '../auth/permissions';
@@ -10,7 +10,7 @@ import { AuditEntryDto, AuditQueryDto } from './dto/audit.dto';
 @ApiTags('audit')
 @Controller('audit-log')
 export class AuditController {
-  constructor(@Inject(AuditService) private readonly audit: AuditService) {}
+  constructor(private readonly audit: AuditService) {}
 
   @Get()
   @RequirePermissions(Permission.AuditRead)

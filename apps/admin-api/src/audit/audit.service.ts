@@ -1,44 +1,16 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
-import { AuditLogEntry } from '@app/core';
+import { AuditLogEntry, stripSecretFields } from '@app/core';
+import { SECRET_FIELD_NAMES } from '@app/providers';
 import type { Caller } from '../auth/caller';
 import { invalid } from '../common/errors';
 import { clampLimit, decodeCursor, encodeCursor, INVALID_CURSOR, Page } from '../common/page';
 import { AuditEntryDto, AuditQueryDto } from './dto/audit.dto';
 
-/** Fields that never reach the audit log, at any depth. */
-const SECRET_FIELDS = new Set([
-  'password',
-  'passwordhash',
-  'currentpassword',
-  'newpassword',
-  'keyhash',
-  'key',
-  'apikey',
-  'encryptedcredentials',
-  'accesskeysecret',
-  'secretkey',
-  'secret',
-  'token',
-  'accesstoken',
-]);
-
-/** A JSON-safe copy without secrets and hashes (dates as ISO strings). */
+/** A JSON-safe copy without secrets and hashes (dates as ISO strings): the one secret-field list, at any depth. */
 export function withoutSecrets(value: object | null | undefined): Record<string, unknown> | null {
-  if (!value) return null;
-  return scrub(value) as Record<string, unknown>;
-}
-
-function scrub(value: unknown, depth = 0): unknown {
-  if (value instanceof Date) return value.toISOString();
-  if (value === null || typeof value !== 'object' || depth > 8) return value;
-  if (Array.isArray(value)) return value.map((item) => scrub(item, depth + 1));
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([field, item]) => !SECRET_FIELDS.has(field.toLowerCase()) && item !== undefined && typeof item !== 'function')
-      .map(([field, item]) => [field, scrub(item, depth + 1)]),
-  );
+  return stripSecretFields(value, SECRET_FIELD_NAMES);
 }
 
 /**
@@ -87,6 +59,6 @@ export class AuditService {
     if (query.action) qb.andWhere('a.action = :action', { action: query.action });
     const rows = await qb.getMany();
     const items = rows.slice(0, limit);
-    return { items: items.map(AuditEntryDto.from), nextCursor: rows.length > limit ? encodeCursor({ id: items[items.length - 1].id }) : null };
+    return { items: items.map((entry) => AuditEntryDto.from(entry)), nextCursor: rows.length > limit ? encodeCursor({ id: items[items.length - 1].id }) : null };
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
@@ -14,7 +14,7 @@ import { SessionService } from './session.service';
 import { SessionStore } from './session.store';
 
 /** The one answer to every failed sign-in: no telling unknown, wrong and deactivated apart. */
-export const LOGIN_FAILED = 'Invalid email or password';
+const LOGIN_FAILED = 'Invalid email or password';
 
 @Injectable()
 export class AuthService {
@@ -25,11 +25,11 @@ export class AuthService {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(JwtService) private readonly jwt: JwtService,
-    @Inject(AppConfig) private readonly config: AppConfig,
-    @Inject(AuditService) private readonly audit: AuditService,
-    @Inject(SessionService) private readonly sessions: SessionService,
-    @Inject(SessionStore) private readonly sessionStore: SessionStore,
+    private readonly jwt: JwtService,
+    private readonly config: AppConfig,
+    private readonly audit: AuditService,
+    private readonly sessions: SessionService,
+    private readonly sessionStore: SessionStore,
   ) {}
 
   async login(dto: LoginDto, ip: string): Promise<TokenDto> {

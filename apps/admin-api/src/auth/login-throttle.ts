@@ -17,7 +17,7 @@ export interface ThrottleLimits {
   maxKeys: number;
 }
 
-export const DEFAULT_LIMITS: ThrottleLimits = {
+const DEFAULT_LIMITS: ThrottleLimits = {
   windowMs: 15 * 60 * 1000,
   freeFailures: 5,
   baseDelayMs: 1000,

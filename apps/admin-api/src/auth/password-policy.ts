@@ -6,7 +6,7 @@ import { registerDecorator, ValidationArguments, ValidationOptions } from 'class
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 200;
 /** zxcvbn's score, 0-4: 3 is "safely unguessable: moderate protection from offline slow-hash scenario". */
-export const MIN_PASSWORD_SCORE = 3;
+const MIN_PASSWORD_SCORE = 3;
 /** The machine-readable code of a refused password (`errors[].code`). */
 export const WEAK_PASSWORD = 'weak_password';
 

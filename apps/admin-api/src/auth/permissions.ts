@@ -57,8 +57,10 @@ export enum Permission {
   QuotasWrite = 'quotas:write',
   UsageRead = 'usage:read',
   ReportsRead = 'reports:read',
-  /** Provider balances, quota snapshots and reconciliation. */
+  /** Provider balances and quota snapshots (`GET /providers/quota`). */
   ProviderQuotaRead = 'provider-quota:read',
+  /** Metered vs provider-reported usage (`GET /providers/:id/reconciliation`). */
+  ReconciliationRead = 'provider-reconciliation:read',
   /** Trigger a provider poll now. */
   ProviderQuotaPoll = 'provider-quota:poll',
   AuditRead = 'audit:read',
@@ -84,8 +86,9 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
     Permission.ReportsRead,
     Permission.ProviderQuotaRead,
     Permission.ProviderQuotaPoll,
+    Permission.ReconciliationRead,
   ]),
-  /** Users, keys and quotas of their own department; reads its usage. */
+  /** Users, keys and quotas of their own department; reads its usage and the providers' balances. */
   team_lead: new Set([
     ...EVERYONE,
     Permission.DepartmentsRead,
@@ -95,15 +98,21 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
     Permission.QuotasWrite,
     Permission.UsageRead,
     Permission.ReportsRead,
+    Permission.ProviderQuotaRead,
   ]),
   /** Self only: profile, password, own keys, own usage and quotas, the model list. */
   developer: new Set(EVERYONE),
 };
 
+/** The role's grants; a role read from a token or row that is not (or no longer) known grants nothing. */
+function grantsOf(role: Role): ReadonlySet<Permission> | undefined {
+  return Object.hasOwn(ROLE_PERMISSIONS, role) ? ROLE_PERMISSIONS[role] : undefined;
+}
+
 export function roleHas(role: Role, permission: Permission): boolean {
-  return ROLE_PERMISSIONS[role]?.has(permission) ?? false;
+  return grantsOf(role)?.has(permission) ?? false;
 }
 
 export function permissionsOf(role: Role): Permission[] {
-  return [...(ROLE_PERMISSIONS[role] ?? [])];
+  return [...(grantsOf(role) ?? [])];
 }

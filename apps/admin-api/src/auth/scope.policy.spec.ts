@@ -112,6 +112,9 @@ describe('role permissions', () => {
     expect(roleHas('team_lead', Permission.ProvidersRead)).toBe(false);
     expect(roleHas('team_lead', Permission.AuditRead)).toBe(false);
     expect(roleHas('finance', Permission.ProviderQuotaRead)).toBe(true);
+    expect(roleHas('team_lead', Permission.ProviderQuotaRead)).toBe(true);
+    expect(roleHas('team_lead', Permission.ProviderQuotaPoll)).toBe(false);
+    expect(roleHas('team_lead', Permission.ReconciliationRead)).toBe(false);
     for (const role of ['admin', 'finance', 'team_lead', 'developer'] as const) {
       expect(roleHas(role, Permission.SelfRead)).toBe(true);
       expect(roleHas(role, Permission.ModelsRead)).toBe(true);

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ChangeFeed, ChangedTable } from '@app/core';
 import type { Caller } from './caller';
 import { SessionRow, SessionStore } from './session.store';
@@ -27,8 +27,8 @@ export class SessionService implements OnModuleInit, OnModuleDestroy {
   private readonly onResync = () => this.cache.clear();
 
   constructor(
-    @Inject(SessionStore) private readonly store: SessionStore,
-    @Inject(ChangeFeed) private readonly changes: ChangeFeed,
+    private readonly store: SessionStore,
+    private readonly changes: ChangeFeed,
   ) {}
 
   onModuleInit(): void {

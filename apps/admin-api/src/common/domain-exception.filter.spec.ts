@@ -75,6 +75,6 @@ describe('DomainExceptionFilter', () => {
     expect(result.body?.message).toContain(result.body?.errorId);
     expect(JSON.stringify(result.body)).not.toMatch(/hunter2|ECONNREFUSED|at /);
     expect(result.logged[0]).toMatchObject({ errorId: result.body?.errorId, err: { message: expect.stringContaining('ECONNREFUSED') } });
-    expect(String((result.logged[0].err as { stack: string }).stack)).toContain('domain-exception.filter.spec');
+    expect((result.logged[0].err as { stack: string }).stack).toContain('domain-exception.filter.spec');
   });
 });

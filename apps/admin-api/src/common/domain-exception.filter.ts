@@ -86,7 +86,7 @@ export class DomainExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
-      const response = exception.getResponse();
+      const response: unknown = exception.getResponse(); // a string or an object, whatever a throw site passed
       const fields = typeof response === 'object' && response !== null ? (response as { message?: unknown; error?: unknown }) : {};
       const message = typeof fields.message === 'string' || Array.isArray(fields.message) ? (fields.message as string | string[]) : exception.message;
       const error = typeof fields.error === 'string' ? fields.error : (STATUS_CODES[statusCode] ?? exception.name);

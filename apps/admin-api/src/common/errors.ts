@@ -75,7 +75,7 @@ export class RequestValidationError extends ValidationError {
 }
 
 /** 401: not signed in, or the credentials are wrong. */
-export class UnauthorizedError extends DomainError {
+class UnauthorizedError extends DomainError {
   readonly kind = 'unauthorized';
 }
 

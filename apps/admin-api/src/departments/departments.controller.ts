@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Caller } from '../auth/caller';
 import { CurrentUser, RequirePermissions } from '../auth/decorators';
@@ -12,7 +12,7 @@ import { CreateDepartmentDto, DepartmentDto, ListDepartmentsQueryDto, UpdateDepa
 @ApiTags('departments')
 @Controller('departments')
 export class DepartmentsController {
-  constructor(@Inject(DepartmentsService) private readonly departments: DepartmentsService) {}
+  constructor(private readonly departments: DepartmentsService) {}
 
   @Get()
   @RequirePermissions(Permission.DepartmentsRead)

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { Department } from '@app/core';
@@ -14,8 +14,8 @@ export class DepartmentsService {
   constructor(
     @InjectRepository(Department) private readonly departments: Repository<Department>,
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(ScopePolicy) private readonly scope: ScopePolicy,
-    @Inject(AuditService) private readonly audit: AuditService,
+    private readonly scope: ScopePolicy,
+    private readonly audit: AuditService,
   ) {}
 
   /** By name; a team lead sees only their own. */
@@ -23,7 +23,7 @@ export class DepartmentsService {
     const only = this.scope.readableDepartment(caller);
     const qb = this.departments.createQueryBuilder('d');
     if (only) qb.where('d.id = :only', { only });
-    return keysetPage(qb, query, { sort: 'lower(d.name)', id: 'd.id', direction: 'ASC' }, DepartmentDto.from);
+    return keysetPage(qb, query, { sort: 'lower(d.name)', id: 'd.id', direction: 'ASC' }, (department) => DepartmentDto.from(department));
   }
 
   async get(caller: Caller, id: string): Promise<DepartmentDto> {
@@ -59,7 +59,7 @@ export class DepartmentsService {
   async remove(caller: Caller, id: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const department = await this.find(id, manager.getRepository(Department));
-      const [{ n }] = (await manager.query(`SELECT count(*)::int AS n FROM users WHERE department_id = $1`, [id])) as Array<{ n: number }>;
+      const [{ n }] = await manager.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM users WHERE department_id = $1`, [id]);
       if (n > 0) throw conflict(`Department ${id} still has ${n} user(s), active or deactivated; move them to another department first`);
       await manager.getRepository(Department).delete(id);
       await this.audit.record(caller, 'department.delete', 'department', id, DepartmentDto.from(department), null, manager);

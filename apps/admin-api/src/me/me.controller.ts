@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Caller } from '../auth/caller';
 import { CurrentUser, RequirePermissions } from '../auth/decorators';
@@ -21,9 +21,9 @@ import { UsersService } from '../users/users.service';
 @Controller('me')
 export class MeController {
   constructor(
-    @Inject(UsersService) private readonly users: UsersService,
-    @Inject(UsageQueryService) private readonly usage: UsageQueryService,
-    @Inject(QuotasService) private readonly quotas: QuotasService,
+    private readonly users: UsersService,
+    private readonly usage: UsageQueryService,
+    private readonly quotas: QuotasService,
   ) {}
 
   @Get()

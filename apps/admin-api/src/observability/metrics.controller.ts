@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Inject, Req } from '@nestjs/common';
+import { Controller, Get, Header, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { AppConfig, metricsScrapeAllowed } from '@app/core';
@@ -14,8 +14,8 @@ import { AdminMetrics } from './admin-metrics.service';
 @Controller()
 export class MetricsController {
   constructor(
-    @Inject(AdminMetrics) private readonly metrics: AdminMetrics,
-    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly metrics: AdminMetrics,
+    private readonly config: AppConfig,
   ) {}
 
   @Public()

@@ -29,7 +29,7 @@ export class ProviderQuotaController {
   }
 
   @Get(':id/reconciliation')
-  @RequirePermissions(Permission.ProviderQuotaRead)
+  @RequirePermissions(Permission.ReconciliationRead)
   reconcile(@Param('id', ParseUUIDPipe) id: string, @Query() query: ReconciliationQueryDto) {
     return this.reconciliation.reconcile(id, query.from, query.to);
   }

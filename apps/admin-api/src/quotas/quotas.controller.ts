@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Caller } from '../auth/caller';
 import { CurrentUser, RequirePermissions } from '../auth/decorators';
@@ -13,7 +13,7 @@ import { QuotasService } from './quotas.service';
 @ApiTags('quotas')
 @Controller('quotas')
 export class QuotasController {
-  constructor(@Inject(QuotasService) private readonly quotas: QuotasService) {}
+  constructor(private readonly quotas: QuotasService) {}
 
   @Get()
   @RequirePermissions(Permission.QuotasRead)

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { Department, User } from '@app/core';
@@ -23,9 +23,9 @@ export class QuotasService {
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectRepository(Department) private readonly departments: Repository<Department>,
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(QuotaStatusService) private readonly quotaStatus: QuotaStatusService,
-    @Inject(ScopePolicy) private readonly scope: ScopePolicy,
-    @Inject(AuditService) private readonly audit: AuditService,
+    private readonly quotaStatus: QuotaStatusService,
+    private readonly scope: ScopePolicy,
+    private readonly audit: AuditService,
   ) {}
 
   async list(caller: Caller, query: QuotaQueryDto): Promise<Page<QuotaDto>> {

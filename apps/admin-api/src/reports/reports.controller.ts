@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Caller } from '../auth/caller';
@@ -10,7 +10,7 @@ import { UsageReportService } from './usage-report.service';
 @ApiTags('reports')
 @Controller('reports')
 export class ReportsController {
-  constructor(@Inject(UsageReportService) private readonly reports: UsageReportService) {}
+  constructor(private readonly reports: UsageReportService) {}
 
   @Get('usage.csv')
   @ApiProduces('text/csv')

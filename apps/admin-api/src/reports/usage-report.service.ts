@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
@@ -33,9 +33,12 @@ const METRIC_COLUMNS = ['requests', 'failed_requests', 'prompt_tokens', 'complet
  * A spreadsheet would run a cell starting with one of these as a formula (CSV injection). Only
  * text columns (names) can hold one; they get a leading apostrophe. Numbers are left alone.
  */
-export function neutraliseFormula(value: string): string {
+function neutraliseFormula(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
+
+/** One aggregate row as PostgreSQL returns it: dimensions and `::text` sums as text, integer sums as numbers. */
+type ReportRow = Record<string, string | number | null>;
 
 /**
  * Finance's CSV: rows grouped by the chosen dimensions and currency (currencies are never summed
@@ -46,12 +49,12 @@ export function neutraliseFormula(value: string): string {
 export class UsageReportService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(AppConfig) private readonly config: AppConfig,
-    @Inject(ScopePolicy) private readonly scope: ScopePolicy,
+    private readonly config: AppConfig,
+    private readonly scope: ScopePolicy,
   ) {}
 
   plan(caller: Caller, query: UsageReportQueryDto) {
-    const departmentId = this.scope.readableDepartment(caller);
+    const departmentId = this.scope.readableDepartment(caller, query.departmentId);
     const zone = this.config.timezone;
     const from = DateTime.fromISO(query.from, { zone });
     const to = DateTime.fromISO(query.to, { zone });
@@ -75,9 +78,9 @@ export class UsageReportService {
    * providers × currencies), so one plain query runs — PostgreSQL may then scan in parallel,
    * which it never does for a cursor. With them, a server-side cursor bounds memory.
    */
-  private async *batches(sql: string, params: unknown[], dimensions: ReportDimension[]): AsyncGenerator<Array<Record<string, unknown>>> {
+  private async *batches(sql: string, params: unknown[], dimensions: ReportDimension[]): AsyncGenerator<ReportRow[]> {
     if (!dimensions.includes('user') && !dimensions.includes('day')) {
-      const rows: Array<Record<string, unknown>> = await this.dataSource.query(sql, params);
+      const rows = await this.dataSource.query<ReportRow[]>(sql, params);
       for (let i = 0; i < rows.length; i += FETCH_ROWS) yield rows.slice(i, i + FETCH_ROWS);
       return;
     }
@@ -91,7 +94,7 @@ export class UsageReportService {
       await runner.query(`SET LOCAL work_mem = '128MB'`);
       await runner.query(`DECLARE usage_report NO SCROLL CURSOR FOR ${sql}`, params);
       for (;;) {
-        const rows: Array<Record<string, unknown>> = await runner.query(`FETCH ${FETCH_ROWS} FROM usage_report`);
+        const rows = (await runner.query(`FETCH ${FETCH_ROWS} FROM usage_report`)) as ReportRow[];
         yield rows;
         if (rows.length < FETCH_ROWS) break;
       }

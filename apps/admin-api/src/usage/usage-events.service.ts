@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Caller } from '../auth/caller';
@@ -13,20 +13,21 @@ import { toUsageEventDto, UsageEventRow } from './usage-event.mapper';
 export class UsageEventsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(ScopePolicy) private readonly scope: ScopePolicy,
+    private readonly scope: ScopePolicy,
   ) {}
 
   async list(caller: Caller, query: UsageEventsQueryDto): Promise<Page<UsageEventDto>> {
     const departmentId = this.scope.readableDepartment(caller, query.departmentId);
-    return this.page({ ...query, departmentId: departmentId ?? undefined });
+    return this.page(query, { userId: query.userId, departmentId: departmentId ?? undefined });
   }
 
   /** The caller's own events (every role). */
   mine(caller: Caller, query: UsageEventsQueryDto): Promise<Page<UsageEventDto>> {
-    return this.page({ ...query, userId: caller.id, departmentId: undefined });
+    return this.page(query, { userId: caller.id, departmentId: undefined });
   }
 
-  private async page(query: UsageEventsQueryDto): Promise<Page<UsageEventDto>> {
+  /** `subject`: whose events, as the caller's scope allows (it overrides the query's own filters). */
+  private async page(query: UsageEventsQueryDto, subject: { userId: string | undefined; departmentId: string | undefined }): Promise<Page<UsageEventDto>> {
     const limit = clampLimit(query.limit);
     const where: string[] = [];
     const params: unknown[] = [];
@@ -36,8 +37,8 @@ export class UsageEventsService {
     };
     if (query.from) add('created_at >= ?', new Date(query.from));
     if (query.to) add('created_at < ?', new Date(query.to));
-    if (query.userId) add('user_id = ?', query.userId);
-    if (query.departmentId) add('department_id = ?', query.departmentId);
+    if (subject.userId) add('user_id = ?', subject.userId);
+    if (subject.departmentId) add('department_id = ?', subject.departmentId);
     if (query.model) add('model = ?', query.model);
     const after = decodeTimeCursor(query.cursor);
     if (after) {

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Caller } from '../auth/caller';
 import { ScopePolicy } from '../auth/scope.policy';
 import type { Page } from '../common/page';
@@ -11,9 +11,9 @@ import { UsageSummaryService } from './usage-summary.service';
 @Injectable()
 export class UsageQueryService {
   constructor(
-    @Inject(UsageEventsService) private readonly eventsService: UsageEventsService,
-    @Inject(UsageSummaryService) private readonly summaries: UsageSummaryService,
-    @Inject(ScopePolicy) private readonly scope: ScopePolicy,
+    private readonly eventsService: UsageEventsService,
+    private readonly summaries: UsageSummaryService,
+    private readonly scope: ScopePolicy,
   ) {}
 
   events(caller: Caller, query: UsageEventsQueryDto): Promise<Page<UsageEventDto>> {

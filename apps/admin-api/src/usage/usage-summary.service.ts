@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
@@ -55,7 +55,7 @@ function scopeFilters(scope: SummaryScope, params: unknown[]): string[] {
 export class UsageSummaryService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly config: AppConfig,
   ) {}
 
   bounds(range: SummaryRange, now = new Date()): { from: Date; to: Date } {

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Caller } from '../auth/caller';
 import { CurrentUser, RequirePermissions } from '../auth/decorators';
@@ -12,7 +12,7 @@ import { UsageQueryService } from './usage-query.service';
 @ApiTags('usage')
 @Controller('usage')
 export class UsageController {
-  constructor(@Inject(UsageQueryService) private readonly usage: UsageQueryService) {}
+  constructor(private readonly usage: UsageQueryService) {}
 
   @Get('events')
   @RequirePermissions(Permission.UsageRead)

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { Department, hashPassword, Role, User } from '@app/core';
@@ -22,10 +22,10 @@ export class UsersService {
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectRepository(Department) private readonly departments: Repository<Department>,
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(ScopePolicy) private readonly scope: ScopePolicy,
-    @Inject(AuditService) private readonly audit: AuditService,
-    @Inject(SessionService) private readonly sessions: SessionService,
-    @Inject(SessionStore) private readonly sessionStore: SessionStore,
+    private readonly scope: ScopePolicy,
+    private readonly audit: AuditService,
+    private readonly sessions: SessionService,
+    private readonly sessionStore: SessionStore,
   ) {}
 
   /** By email; a team lead sees their department only. */
@@ -35,7 +35,7 @@ export class UsersService {
     if (department) qb.andWhere('u.departmentId = :department', { department });
     if (query.role) qb.andWhere('u.role = :role', { role: query.role });
     if (query.active !== undefined) qb.andWhere('u.active = :active', { active: query.active });
-    return keysetPage(qb, query, { sort: 'lower(u.email)', id: 'u.id', direction: 'ASC' }, UserDto.from);
+    return keysetPage(qb, query, { sort: 'lower(u.email)', id: 'u.id', direction: 'ASC' }, (user) => UserDto.from(user));
   }
 
   async get(caller: Caller, id: string): Promise<UserDto> {

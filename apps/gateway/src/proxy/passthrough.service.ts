@@ -4,7 +4,7 @@ import { createProxyMiddleware, RequestHandler } from 'http-proxy-middleware';
 import type { Logger } from 'pino';
 import { AppConfig, ROOT_LOGGER } from '@app/core';
 import { dialectFor, readUsage, safeJson, UpstreamTarget } from '@app/providers';
-import { Admission, PriceCalculator, QuotaLedger, UsageMeter } from '@app/usage';
+import { Admission, checkModelName, PriceCalculator, QuotaLedger, UsageMeter } from '@app/usage';
 import { ModelCatalogService, ModelRoute } from '../catalog/model-catalog.service';
 import { KeyCacheService } from '../key-auth/key-cache.service';
 import { GatewayMetrics } from '../metrics/gateway-metrics.service';
@@ -94,8 +94,9 @@ export class PassthroughService {
     let admission: Admission | undefined;
     try {
       const body = await readRawBody(req, this.config.maxBodyBytes);
-      const model = modelOf(body, String(req.headers['content-type'] ?? ''));
-      if (!model) throw invalidRequest('`model` is required to pass this route through.', 'model');
+      const checked = checkModelName(modelOf(body, String(req.headers['content-type'] ?? '')));
+      if (!checked.ok) throw invalidRequest(checked.problem, 'model');
+      const model = checked.model;
       call.model = model;
       const route = this.catalog.route(model);
       if (!route) throw new GatewayError(404, 'model_not_found', `The model \`${model}\` does not exist.`, 'model');
@@ -117,12 +118,13 @@ export class PassthroughService {
       const failure = error instanceof GatewayError ? error : new GatewayError(500, 'internal_error', 'Internal error.');
       call.status = failure.status;
       call.errorCode = failure.code;
-      if (!res.headersSent) res.writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers });
-      res.end(openAi.errorBody(failure));
       const record = call.toRecord(this.prices, this.ledger.replicaId);
       admission?.settle({ tokens: 0, cost: record.cost });
-      this.meter.record(record);
+      // Durable before the client sees the answer, as on the hot path.
+      await this.meter.record(record).catch((err: Error) => this.logger.error({ err: err.message }, 'usage record not spooled'));
       this.metrics.observe(record);
+      if (!res.headersSent) res.writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers });
+      res.end(openAi.errorBody(failure));
     }
   }
 
@@ -183,17 +185,17 @@ export class PassthroughService {
     passing.call.usage ??= { promptTokens: 0, completionTokens: 0, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, totalTokens: 0 };
     const record = passing.call.toRecord(this.prices, this.ledger.replicaId);
     passing.admission.settle({ tokens: record.totalTokens, cost: record.cost });
-    this.meter.record(record);
+    // The proxied answer has already ended (http-proxy ends it): the record follows at once.
+    this.meter.record(record).catch((err: Error) => this.logger.error({ err: err.message }, 'usage record not spooled'));
     this.metrics.observe(record);
   }
 }
 
-/** `model` from a JSON body or a multipart form field. */
-function modelOf(body: Buffer, contentType: string): string | undefined {
+/** `model` from a JSON body or a multipart form field (checked at the edge by the caller). */
+function modelOf(body: Buffer, contentType: string): unknown {
   if (contentType.includes('multipart/form-data')) {
-    const match = /name="model"\r\n(?:[^\r\n]+\r\n)*\r\n([^\r\n]{1,256})\r\n/.exec(body.toString('latin1'));
+    const match = /name="model"\r\n(?:[^\r\n]+\r\n)*\r\n([^\r\n]{1,1024})\r\n/.exec(body.toString('latin1'));
     return match ? Buffer.from(match[1], 'latin1').toString('utf8') : undefined;
   }
-  const json = safeJson(body) as { model?: unknown } | null;
-  return typeof json?.model === 'string' && json.model.length > 0 && json.model.length <= 256 ? json.model : undefined;
+  return (safeJson(body) as { model?: unknown } | null)?.model;
 }

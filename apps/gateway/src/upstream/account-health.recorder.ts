@@ -7,6 +7,7 @@ import { quarterHourStart } from '@app/usage';
 import type { UpstreamAccount } from './upstream-account';
 
 const FLUSH_INTERVAL_MS = 500;
+const SHUTDOWN_FLUSH_MS = 1000;
 /** Never hold more than this many pending accounts (a database away for long loses counts, not calls). */
 const MAX_PENDING = 10_000;
 
@@ -45,9 +46,12 @@ export class AccountHealthRecorder implements OnModuleInit, OnApplicationShutdow
     this.timer.unref();
   }
 
+  /** One last write, bounded: health is worth a second of shutdown, never a hang on a database that is gone. */
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
-    await this.flush();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.flush(), new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_FLUSH_MS)))]);
+    clearTimeout(timer);
   }
 
   attemptFailed(account: UpstreamAccount, code: string, at: number): void {

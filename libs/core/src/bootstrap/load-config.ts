@@ -13,6 +13,7 @@ export function loadConfigOrExit(scope: ConfigScope = 'all'): AppConfig {
   try {
     const config = AppConfig.load(process.env, scope);
     // what this process has no use for does not stay in its environment either (child processes, dumps)
+    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- process.env is Node's own dynamic record; deleting in place is the only way to drop a variable
     if (scope === 'gateway') for (const name of GATEWAY_WITHHELD) delete process.env[name];
     return config;
   } catch (error) {

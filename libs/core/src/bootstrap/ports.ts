@@ -19,7 +19,7 @@ export async function assertPortFree(port: number, host: string, variable: strin
 }
 
 /** The one line for a failed listen (also used when an app's own `listen` fails). */
-export function portProblem(port: number, host: string, variable: string, code: string): string {
+function portProblem(port: number, host: string, variable: string, code: string): string {
   if (code === 'EADDRINUSE') {
     const holder = portHolder(port);
     return `port ${port} (${variable}) on ${host} is already in use${holder ? ` by ${holder}` : ''}; stop that process or choose another ${variable}`;
@@ -34,7 +34,7 @@ export function portProblem(port: number, host: string, variable: string, code: 
  * through /proc (Linux; processes of other users only when running as root). Undefined when it
  * cannot tell.
  */
-export function portHolder(port: number): string | undefined {
+function portHolder(port: number): string | undefined {
   try {
     const inodes = new Set<string>();
     for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
@@ -86,7 +86,7 @@ function commandLine(pid: string): string {
 
 /** The one-line message for any start-up error: ours as is, a failed listen per `portProblem`. */
 export function describeStartupError(error: unknown, listen?: { port: number; host: string; variable: string }): string {
-  const failure = error as NodeJS.ErrnoException;
+  const failure = error as NodeJS.ErrnoException | null | undefined;
   if (listen && failure?.syscall === 'listen' && failure.code) return portProblem(listen.port, listen.host, listen.variable, failure.code);
   const message = failure instanceof Error ? failure.message : String(error);
   return message.split('\n')[0];

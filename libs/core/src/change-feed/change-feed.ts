@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
+import { errorMessage } from '../logging/error-message';
 
-export const CHANGE_CHANNEL = 'tollgate_changes';
+const CHANGE_CHANNEL = 'tollgate_changes';
 export type ChangedTable = 'departments' | 'users' | 'api_keys' | 'providers' | 'provider_accounts' | 'models' | 'quotas' | 'admin_sessions';
 
 /**
@@ -24,8 +25,8 @@ export class ChangeFeed extends EventEmitter {
 
   async start(): Promise<void> {
     this.stopped = false;
-    await this.connect().catch((error: Error) => {
-      this.logger.warn({ err: error.message }, 'change feed: database unavailable, retrying');
+    await this.connect().catch((error: unknown) => {
+      this.logger.warn({ err: errorMessage(error) }, 'change feed: database unavailable, retrying');
       this.scheduleReconnect();
     });
   }
@@ -41,7 +42,7 @@ export class ChangeFeed extends EventEmitter {
   private async connect(): Promise<void> {
     const client = new Client({ connectionString: this.databaseUrl, keepAlive: true });
     client.on('notification', (message) => {
-      if (message.channel === CHANGE_CHANNEL && message.payload) this.emit('change', message.payload as ChangedTable);
+      if (message.channel === CHANGE_CHANNEL && message.payload) this.emit('change', message.payload);
     });
     client.on('error', (error) => {
       this.logger.warn({ err: error.message }, 'change feed: connection lost');

@@ -14,12 +14,12 @@ export type ConfigScope = 'gateway' | 'admin-api' | 'stack' | 'all';
 const SECRET_FIELDS = ['databaseUrl', 'jwtSecret', 'secretKey', 'adminPassword', 'metricsToken', 'bootstrapProviders', 'outboundProxy'] as const;
 
 /** Secrets the gateway (and the stack supervisor) have no use for and so never hold. */
-const ADMIN_ONLY_SECRETS = ['jwtSecret', 'adminPassword'] as const;
+type AdminOnlySecret = 'jwtSecret' | 'adminPassword';
 
 /**
  * The validated, typed configuration. Built once per process by `AppConfig.load(raw, scope)` and
  * provided to Nest under its own class token. Loaded for the gateway, it does not hold the JWT
- * secret or the admin password (reading them throws); see the `GatewayConfig` view.
+ * secret or the admin password (reading them throws).
  */
 export class AppConfig {
   readonly nodeEnv: string;
@@ -81,8 +81,12 @@ export class AppConfig {
     this.timezone = env.APP_TIMEZONE ?? 'UTC';
     const needsJwt = scope !== 'gateway' && scope !== 'stack';
     const secrets = (env.JWT_SECRET || !needsJwt) && env.SECRET_KEY ? undefined : persistedSecrets(this.dataDir);
-    this.#adminSecrets = needsJwt ? { jwtSecret: env.JWT_SECRET ?? secrets!.jwtSecret, adminPassword: env.ADMIN_PASSWORD } : undefined;
-    this.secretKey = env.SECRET_KEY ?? secrets!.secretKey;
+    const persisted = (name: 'jwtSecret' | 'secretKey'): string => {
+      if (!secrets) throw new Error(`${name}: neither given nor read from the data directory`); // unreachable: read above whenever one is missing
+      return secrets[name];
+    };
+    this.#adminSecrets = needsJwt ? { jwtSecret: env.JWT_SECRET ?? persisted('jwtSecret'), adminPassword: env.ADMIN_PASSWORD } : undefined;
+    this.secretKey = env.SECRET_KEY ?? persisted('secretKey');
     this.jwtExpiresSeconds = env.JWT_EXPIRES_SECONDS ?? 8 * 3600;
     this.adminEmail = env.ADMIN_EMAIL;
     this.metricsToken = env.METRICS_TOKEN;
@@ -151,14 +155,14 @@ export class AppConfig {
     return this.adminSecret('adminPassword');
   }
 
-  private adminSecret(name: (typeof ADMIN_ONLY_SECRETS)[number]): string | undefined {
+  private adminSecret(name: AdminOnlySecret): string | undefined {
     if (!this.#adminSecrets) throw new Error(`${name} is not loaded in the ${this.scope} process`);
     return this.#adminSecrets[name];
   }
 
   /** What logging or serialising the configuration shows: secrets as `[redacted]`. */
   toJSON(): Record<string, unknown> {
-    const shown = { ...this } as unknown as Record<string, unknown>;
+    const shown: Record<string, unknown> = Object.fromEntries(Object.entries(this));
     for (const field of SECRET_FIELDS) if (field in shown) shown[field] = '[redacted]';
     return shown;
   }
@@ -171,11 +175,6 @@ export class AppConfig {
     return join(this.dataDir, 'spool');
   }
 }
-
-/** The gateway's view: no JWT secret, no admin password. */
-export type GatewayConfig = Omit<AppConfig, (typeof ADMIN_ONLY_SECRETS)[number]>;
-/** The admin API's view: everything. */
-export type AdminConfig = AppConfig;
 
 /** `TRUST_PROXY` in Express's syntax: a hop count, `true`/`false`, or addresses and subnets (`loopback, 10.0.0.0/8`). */
 function parseTrustProxy(value: string | undefined): string | number | boolean {

@@ -18,10 +18,12 @@ import {
 import { isSecretVariable, readFileVariables } from './secret-variables';
 
 /** Keeps what was given when it is not a number, so the error line can show it (unless it is a secret). */
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value).trim()) ? Number(value) : value);
-const toNumber = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : /^\d+(\.\d+)?$/.test(String(value).trim()) ? Number(value) : value);
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : (typeof value === 'string' || typeof value === 'number') && /^-?\d+$/.test(String(value).trim()) ? Number(value) : value;
+const toNumber = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : (typeof value === 'string' || typeof value === 'number') && /^\d+(\.\d+)?$/.test(String(value).trim()) ? Number(value) : value;
 const toBool = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+  value === undefined || value === '' ? undefined : typeof value === 'boolean' ? value : (typeof value === 'string' || typeof value === 'number') && ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
 /**
@@ -154,7 +156,7 @@ function isTrustProxy(value: string): boolean {
   return value.split(',').every((item) => {
     const entry = item.trim();
     if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
-    const [address, bits, extra] = entry.split('/');
+    const [address, bits, extra] = entry.split('/') as [string, string?, string?];
     if (extra !== undefined || isIP(address) === 0) return false;
     return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (isIP(address) === 4 ? 32 : 128));
   });

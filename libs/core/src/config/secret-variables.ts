@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
  * Variables whose values are secrets (or may embed one: a password in a URL, a token in a
  * webhook). Their values never appear in an error line or a log line.
  */
-export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
+const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   'SECRET_KEY',
   'JWT_SECRET',
   'ADMIN_PASSWORD',
@@ -27,18 +27,18 @@ export function isSecretVariable(name: string): boolean {
 }
 
 /** Secrets that may be given as `<NAME>_FILE` (a path, e.g. a Docker or Kubernetes secret) instead. */
-export const FILE_VARIABLES = ['SECRET_KEY', 'JWT_SECRET', 'ADMIN_PASSWORD', 'DATABASE_URL', 'METRICS_TOKEN'] as const;
+const FILE_VARIABLES = ['SECRET_KEY', 'JWT_SECRET', 'ADMIN_PASSWORD', 'DATABASE_URL', 'METRICS_TOKEN'] as const;
 
 /**
  * Replaces each `<NAME>_FILE` by `<NAME>` holding the file's content (one trailing newline
  * removed). Problems name the variable and the path, never the content.
  */
 export function readFileVariables(raw: NodeJS.ProcessEnv): { env: NodeJS.ProcessEnv; problems: string[] } {
-  const env: NodeJS.ProcessEnv = { ...raw };
+  const fileNames = new Set<string>(FILE_VARIABLES.map((name) => `${name}_FILE`));
+  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(raw).filter(([name]) => !fileNames.has(name)));
   const problems: string[] = [];
   for (const name of FILE_VARIABLES) {
     const path = raw[`${name}_FILE`];
-    delete env[`${name}_FILE`];
     if (path === undefined || path === '') continue;
     if (raw[name] !== undefined && raw[name] !== '') {
       problems.push(`${name}_FILE: set ${name} or ${name}_FILE, not both`);

@@ -23,7 +23,7 @@ export class SecretBox {
   }
 
   open(sealed: string): string {
-    const [version, keyId, iv, tag, body] = sealed.split('.');
+    const [version, keyId, iv, tag, body] = sealed.split('.') as [string, string?, string?, string?, string?];
     if (version !== 'v1' || !iv || !tag || body === undefined) throw new Error('unrecognised ciphertext format');
     if (keyId !== this.keyId) throw new Error(`ciphertext was sealed with key ${keyId}, current key is ${this.keyId}`);
     const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));

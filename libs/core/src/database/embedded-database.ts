@@ -16,7 +16,7 @@ import {
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Client } from 'pg';
+import { Client, DatabaseError } from 'pg';
 import { assertPortFree, StartupError } from '../bootstrap/ports';
 import { processAlive, runningPostmaster, startWatchdog, stopPostmaster } from './postmaster';
 import { PostgresLayout, resolvePostgresLayout } from './postgres-layout';
@@ -166,15 +166,13 @@ export class EmbeddedDatabase {
       closeSync(logFd);
     }
     child.unref();
-    let exited = false;
-    child.once('exit', () => (exited = true));
     const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
     const deadline = Date.now() + START_TIMEOUT_MS;
     for (;;) {
       const failed = await Promise.race([spawnError, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 100))]);
       if (failed) throw new StartupError(`cannot run ${layout.bin.postgres}: ${failed.message}`);
-      if (exited) throw new StartupError(`the embedded PostgreSQL stopped during start-up: ${lastLine(readFileSync(logFile, 'utf8'))} (see ${logFile})`);
-      if (await this.answers()) return child.pid!;
+      if (child.exitCode !== null || child.signalCode !== null) throw new StartupError(`the embedded PostgreSQL stopped during start-up: ${lastLine(readFileSync(logFile, 'utf8'))} (see ${logFile})`);
+      if (child.pid !== undefined && (await this.answers())) return child.pid;
       if (Date.now() > deadline) {
         child.kill('SIGQUIT');
         throw new StartupError(`the embedded PostgreSQL did not accept connections within ${START_TIMEOUT_MS / 1000} s (see ${logFile})`);
@@ -212,8 +210,8 @@ export class EmbeddedDatabase {
     try {
       const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [this.databaseName]);
       if (found.rowCount === 0) {
-        await client.query(`CREATE DATABASE "${this.databaseName}"`).catch((error: { code?: string }) => {
-          if (error.code !== '42P04') throw error; // created concurrently by a sibling process
+        await client.query(`CREATE DATABASE "${this.databaseName}"`).catch((error: unknown) => {
+          if (!(error instanceof DatabaseError && error.code === '42P04')) throw error; // created concurrently by a sibling process
         });
       }
     } finally {

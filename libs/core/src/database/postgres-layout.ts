@@ -28,9 +28,9 @@ export interface PostgresLayout {
 }
 
 /** The account the embedded server runs as when Tollgate is started as root. */
-export const POSTGRES_SYSTEM_USER = 'tollgate';
+const POSTGRES_SYSTEM_USER = 'tollgate';
 /** As root: copies of the binaries and the clusters of DATA_DIRs the account could not reach. */
-export const ROOT_STATE_DIR = '/var/lib/tollgate';
+const ROOT_STATE_DIR = '/var/lib/tollgate';
 
 /**
  * As a normal user: the binaries where npm put them and the cluster in DATA_DIR/pg.

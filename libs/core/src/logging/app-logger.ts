@@ -1,32 +1,21 @@
 import { LoggerService } from '@nestjs/common';
-import pino, { Logger } from 'pino';
+import pino, { DestinationStream, Logger, LoggerOptions } from 'pino';
+import { redactPaths, SECRET_FIELDS } from '../secrets/secret-fields';
 
-/** Paths that must never reach a log line, wherever they appear. */
-export const REDACTED_PATHS = [
-  'authorization',
-  'req.headers.authorization',
-  'headers.authorization',
-  '*.authorization',
-  'apiKey',
-  '*.apiKey',
-  'password',
-  '*.password',
-  'accessKeySecret',
-  '*.accessKeySecret',
-  'secretKey',
-  '*.secretKey',
-  'key',
-  '*.key',
-];
-
-export function createRootLogger(level: string, name: string): Logger {
-  return pino({
+/**
+ * The process's root pino logger. Every field named in `secretFields` (the core list, extended
+ * by the apps with the provider kinds' credential options) is redacted at the root of a log
+ * line and a few levels below it (`req.headers.authorization`, `provider.options.secretKey`).
+ */
+export function createRootLogger(level: string, name: string, secretFields: readonly string[] = SECRET_FIELDS, destination?: DestinationStream): Logger {
+  const options: LoggerOptions = {
     name,
     level,
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    redact: { paths: redactPaths(secretFields), censor: '[redacted]' },
     base: { pid: process.pid, app: name },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Nest's logger interface on top of pino: structured JSON lines, secrets redacted. */

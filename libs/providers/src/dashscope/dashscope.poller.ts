@@ -26,6 +26,17 @@ export function parseAmount(value: unknown): string {
 }
 
 /**
+ * The API key the quotas call uses: the first account the gateway may call (enabled, not refused;
+ * in the order the accounts are given) that has one, else the provider's own (a provider stored
+ * before it had accounts). Accounts of one DashScope provider share its workspace, so any of them
+ * sees the same limits.
+ */
+export function workspaceApiKey(target: PollTarget): string {
+  const account = target.accounts.find((candidate) => typeof candidate.credentials.apiKey === 'string' && candidate.credentials.apiKey.length > 0);
+  return String(account?.credentials.apiKey ?? target.credentials.apiKey ?? '');
+}
+
+/**
  * DashScope: per-model rate limits from `GET /api/v1/quotas` (the official `output.quotas`
  * shape, paged; the older `{code, data}` shape tolerated), and, with an Alibaba Cloud AccessKey,
  * the account balance from BSS `QueryAccountBalance` (ACS3-HMAC-SHA256 signed).
@@ -43,7 +54,7 @@ export class DashScopePoller implements ProviderPoller {
     const pages: unknown[] = [];
     for (let page = 1; page <= 50; page++) {
       const body = await fetchJson(`${target.baseUrl.replace(/\/+$/, '')}/api/v1/quotas?page_no=${page}&page_size=${PAGE_SIZE}`, {
-        headers: { authorization: `Bearer ${String(target.credentials.apiKey ?? '')}` },
+        headers: { authorization: `Bearer ${workspaceApiKey(target)}` },
         timeoutMs,
       });
       pages.push(body);

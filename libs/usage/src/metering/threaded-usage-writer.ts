@@ -113,8 +113,8 @@ export class ThreadedUsageWriter {
   }
 
   oldestPendingMs(now = Date.now()): number {
-    const oldest = this.handed[0]?.queuedAt ?? this.group[0]?.queuedAt;
-    return oldest === undefined ? 0 : Math.max(0, now - oldest);
+    const oldest = this.handed.length > 0 ? this.handed[0].queuedAt : this.group.length > 0 ? this.group[0].queuedAt : now;
+    return Math.max(0, now - oldest);
   }
 
   /** Asks the thread to write everything it holds; false when the deadline passed first. */

@@ -3,17 +3,8 @@ import type { SqlRunner, SqlTransactions } from './sql-runner';
 import type { UsageRecord } from './usage-record';
 import { eventColumns, INSERT_EVENTS_SQL } from './usage-event-rows';
 import { repairUsageRecord } from './usage-record-cleaning';
-import {
-  addToQuarantine,
-  asRecordError,
-  isRecordError,
-  QuarantineEntry,
-  QuarantineNotice,
-  quarantineMessage,
-  sqlStateOf,
-} from './usage-quarantine';
+import { addToQuarantine, asRecordError, isRecordError, QuarantineEntry, QuarantineNotice, quarantineMessage, sqlStateOf } from './usage-quarantine';
 import { addRollups, RollupAccumulator } from '../rollups/rollup-accumulator';
-
 
 export interface CommittedCharge {
   charges: UsageRecord['quotaCharges'];
@@ -77,7 +68,10 @@ export class UsageBatchCommitter {
     const eventId = `line:${createHash('sha256').update(line).digest('hex').slice(0, 32)}`;
     const entry: QuarantineEntry = { eventId, raw: line, error: 'spooled line is not a usage record', sqlstate: null, cleanedCopyCommitted: false };
     await this.storeQuarantineOnly(entry);
-    this.events.quarantined({ eventId, sqlstate: null, cleanedCopyCommitted: false }, { err: entry.error, message: 'spooled line is not a usage record: quarantined' });
+    this.events.quarantined(
+      { eventId, sqlstate: null, cleanedCopyCommitted: false },
+      { err: entry.error, message: 'spooled line is not a usage record: quarantined' },
+    );
   }
 
   private async commit(records: UsageRecord[], inTransaction?: (sql: SqlRunner) => Promise<void>): Promise<void> {

@@ -73,8 +73,8 @@ function pgTransactions(pool: Pool): SqlTransactions {
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        const code = (error as DriverQueryError).driverError?.code;
-        await client.query('ROLLBACK').catch((rollback: Error) => (broken = rollback));
+        const code = error instanceof DriverQueryError ? error.driverError.code : undefined;
+        await client.query('ROLLBACK').catch((rollback: unknown) => (broken = rollback instanceof Error ? rollback : new Error(String(rollback))));
         if (!code) broken ??= error as Error;
         throw error;
       } finally {
@@ -94,7 +94,8 @@ function pgTransactions(pool: Pool): SqlTransactions {
  * deletes a segment only once this thread has reported every record in it committed.
  */
 export function runUsageWriterThread(data: WriterThreadData): void {
-  const port = parentPort!;
+  const port = parentPort;
+  if (!port) throw new Error('the usage writer thread runs in a worker thread only');
   const post = (message: FromWriterThread) => port.postMessage(message);
   const pool = new Pool({ connectionString: data.databaseUrl, max: 1, connectionTimeoutMillis: 5_000 });
   pool.on('error', () => undefined); // an idle connection dropped: the next transaction reconnects
@@ -121,7 +122,8 @@ export function runUsageWriterThread(data: WriterThreadData): void {
     try {
       while (malformed.length > 0) {
         await committer.quarantineLine(malformed[0].line);
-        post({ type: 'malformed-done', claimedFile: malformed.shift()!.claimedFile });
+        const done = malformed.shift();
+        if (done) post({ type: 'malformed-done', claimedFile: done.claimedFile });
       }
       await committer.commitIsolating(lines.map((line) => JSON.parse(line) as UsageRecord));
     } catch (error) {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { AppConfig, ROOT_LOGGER } from '@app/core';
+import { AppConfig, errorMessage, ROOT_LOGGER } from '@app/core';
 
 const LOCK_ID = 7_304_112_002;
 const MONTHS_AHEAD = 3;
@@ -17,7 +17,7 @@ const MONTHS_AHEAD = 3;
 export class UsagePartitionService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly config: AppConfig,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -25,14 +25,14 @@ export class UsagePartitionService {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
-      const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock($1) AS locked`, [LOCK_ID]);
+      const [{ locked }] = (await runner.query(`SELECT pg_try_advisory_lock($1) AS locked`, [LOCK_ID])) as [{ locked: boolean }];
       if (!locked) return { created: [], dropped: [] };
       try {
         const before = await this.partitions(runner.query.bind(runner));
         for (let month = 0; month <= MONTHS_AHEAD; month++) {
           await runner
             .query(`SELECT tollgate_ensure_usage_partition((date_trunc('month', $1::timestamptz AT TIME ZONE 'UTC') + make_interval(months => $2))::date)`, [now, month])
-            .catch((error: Error) => this.logger.warn({ err: error.message, month }, 'usage partition could not be created (rows waiting in the default partition?)'));
+            .catch((error: unknown) => this.logger.warn({ err: errorMessage(error), month }, 'usage partition could not be created (rows waiting in the default partition?)'));
         }
         const cutoff = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - this.config.usageRetentionMonths, 1));
         const dropped: string[] = [];

@@ -123,7 +123,7 @@ export function admit(leases: Lease[], need: Amounts, now = Date.now()): Admissi
   };
 }
 
-export function limitsOf(definition: QuotaDefinition): Amounts {
+function limitsOf(definition: QuotaDefinition): Amounts {
   return { tokens: definition.maxTokens ?? 0n, requests: definition.maxRequests ?? 0n, cost: definition.maxCost ?? 0n };
 }
 
@@ -173,9 +173,13 @@ export function exceededError(lease: Lease, need: Amounts, now: Date): QuotaExce
   const { definition } = lease;
   const free = sub(sub(lease.granted, lease.reserved), lease.pending);
   const room = lease.lastKnownRoom ?? free;
-  const dimension: QuotaDimension =
-    definition.maxRequests !== null && free.requests < need.requests ? 'requests' : definition.maxTokens !== null && free.tokens < need.tokens ? 'tokens' : 'cost';
-  const limit = dimension === 'tokens' ? definition.maxTokens! : dimension === 'requests' ? definition.maxRequests! : definition.maxCost!;
+  // Only called for a call the lease cannot cover: when neither requests nor tokens fall short, the cost limit does.
+  const [dimension, limit]: [QuotaDimension, bigint] =
+    definition.maxRequests !== null && free.requests < need.requests
+      ? ['requests', definition.maxRequests]
+      : definition.maxTokens !== null && free.tokens < need.tokens
+        ? ['tokens', definition.maxTokens]
+        : ['cost', definition.maxCost ?? 0n];
   const roomInDimension = dimension === 'tokens' ? room.tokens : dimension === 'requests' ? room.requests : room.cost;
   const format = (v: bigint) => (dimension === 'cost' ? formatDecimal(v) : v.toString());
   // Used so far = committed + admitted in flight. The room at last contact already excludes

@@ -23,7 +23,7 @@ export function clamp(wanted: bigint, room: bigint, chunk: bigint): bigint {
   return min(max0(room), target);
 }
 
-export function min(a: bigint, b: bigint): bigint {
+function min(a: bigint, b: bigint): bigint {
   return a < b ? a : b;
 }
 

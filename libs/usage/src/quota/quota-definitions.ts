@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ChangeFeed, ChangedTable, OutagePolicy } from '@app/core';
+import { errorMessage } from '@app/core';
 import type { Fixed } from '../pricing/decimal';
 import { QuotaUnavailableError } from './quota-errors';
 import type { QuotaLeaseStore } from './quota-lease-store';
@@ -78,9 +79,9 @@ export class QuotaDefinitions {
         this.bySubject = bySubject;
         this.loaded = true;
       })
-      .catch((error: Error) => {
-        this.logger.warn({ err: error.message }, 'quota definitions could not be loaded; keeping the last known ones');
-        if (!this.loaded && this.outagePolicy === 'refuse') throw new QuotaUnavailableError(error.message);
+      .catch((error: unknown) => {
+        this.logger.warn({ err: errorMessage(error) }, 'quota definitions could not be loaded; keeping the last known ones');
+        if (!this.loaded && this.outagePolicy === 'refuse') throw new QuotaUnavailableError(errorMessage(error));
       })
       .finally(() => {
         this.loading = undefined;

@@ -7,6 +7,13 @@ import type { QuotaDefinition } from './quota-definitions';
 import type { QuotaPeriod, QuotaScope } from './quota.entity';
 
 /** A `quotas` row as the ledger and the status service read it (limits as text: exact). */
+/** Amounts as PostgreSQL returns them (`::text`, exact). */
+interface StoredAmounts {
+  tokens: string;
+  requests: string;
+  cost: string;
+}
+
 export interface QuotaRow {
   id: string;
   scope: QuotaScope;
@@ -19,7 +26,7 @@ export interface QuotaRow {
 
 const QUOTA_COLUMNS = `id, scope, subject_id, period, max_tokens::text, max_requests::text, max_cost::text`;
 
-export function toDefinition(row: QuotaRow): QuotaDefinition {
+function toDefinition(row: QuotaRow): QuotaDefinition {
   return {
     id: row.id,
     scope: row.scope,
@@ -51,8 +58,8 @@ export class QuotaLeaseStore {
   }
 
   /** Committed usage of one quota in the period starting at `periodStart` (zero when none). */
-  async committedUsage(quotaId: string, periodStart: Date): Promise<{ tokens: string; requests: string; cost: string }> {
-    const [used] = await this.dataSource.query(
+  async committedUsage(quotaId: string, periodStart: Date): Promise<StoredAmounts> {
+    const [used] = await this.dataSource.query<[StoredAmounts?]>(
       `SELECT used_tokens::text AS tokens, used_requests::text AS requests, used_cost::text AS cost FROM quota_usage WHERE quota_id = $1 AND period_start = $2`,
       [quotaId, periodStart],
     );
@@ -83,12 +90,12 @@ export class QuotaLeaseStore {
         // (rollups are quarter-hour buckets, so minute periods start from zero).
         [definition.id, periodStart, definition.scope, definition.subjectId, definition.period !== 'minute', new Date()],
       );
-      const [used] = await manager.query(
+      const [used] = await manager.query<[StoredAmounts?]>(
         `SELECT used_tokens::text AS tokens, used_requests::text AS requests, used_cost::text AS cost
          FROM quota_usage WHERE quota_id = $1 AND period_start = $2 FOR UPDATE`,
         [definition.id, periodStart],
       );
-      const [others] = await manager.query(
+      const [others] = await manager.query<[StoredAmounts?]>(
         `SELECT coalesce(sum(tokens), 0)::text AS tokens, coalesce(sum(requests), 0)::text AS requests, coalesce(sum(cost), 0)::text AS cost
          FROM quota_leases WHERE quota_id = $1 AND period_start = $2 AND replica_id <> $3 AND expires_at > now()`,
         [definition.id, periodStart, replicaId],

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import type { SqlRunner } from '../metering/sql-runner';
 import { applyCommittedUsage } from './quota-usage-commit';
-import { AppConfig, ChangeFeed, ROOT_LOGGER } from '@app/core';
+import { AppConfig, ChangeFeed, errorMessage, ROOT_LOGGER } from '@app/core';
 import { add, sub } from './quota-amounts';
 import {
   admit,
@@ -58,8 +58,8 @@ export class QuotaLedger implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     @InjectDataSource() dataSource: DataSource,
-    @Inject(AppConfig) private readonly config: AppConfig,
-    @Inject(ChangeFeed) changeFeed: ChangeFeed,
+    private readonly config: AppConfig,
+    changeFeed: ChangeFeed,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {
     this.store = new QuotaLeaseStore(dataSource);
@@ -147,7 +147,7 @@ export class QuotaLedger implements OnModuleInit, OnApplicationShutdown {
         lease.exhausted = exhausted;
         return grant;
       })
-      .catch((error: Error) => this.onDatabaseUnavailable(lease, error))
+      .catch((error: unknown) => this.onDatabaseUnavailable(lease, error))
       .finally(() => (lease.acquiring = undefined));
     return lease.acquiring;
   }
@@ -157,9 +157,9 @@ export class QuotaLedger implements OnModuleInit, OnApplicationShutdown {
    * the last contact (bounded by it, shared by all replicas, so the overshoot is bounded by
    * replicas × that room). Policy `refuse`: 503.
    */
-  private onDatabaseUnavailable(lease: Lease, error: Error): void {
-    this.logger.warn({ err: error.message, quotaId: lease.definition.id }, 'quota lease could not be acquired');
-    if (this.config.dbOutagePolicy === 'refuse' || !lease.lastKnownRoom) throw new QuotaUnavailableError(error.message);
+  private onDatabaseUnavailable(lease: Lease, error: unknown): void {
+    this.logger.warn({ err: errorMessage(error), quotaId: lease.definition.id }, 'quota lease could not be acquired');
+    if (this.config.dbOutagePolicy === 'refuse' || !lease.lastKnownRoom) throw new QuotaUnavailableError(errorMessage(error));
     lease.granted = outageGrant(lease.lastKnownRoom);
     lease.exhausted = true;
   }
@@ -177,6 +177,6 @@ export class QuotaLedger implements OnModuleInit, OnApplicationShutdown {
       }
     }
     if (this.leases.size === 0) return;
-    await this.store.renew(this.replicaId, LEASE_TTL_SECONDS).catch((error: Error) => this.logger.warn({ err: error.message }, 'quota leases could not be renewed'));
+    await this.store.renew(this.replicaId, LEASE_TTL_SECONDS).catch((error: unknown) => this.logger.warn({ err: errorMessage(error) }, 'quota leases could not be renewed'));
   }
 }

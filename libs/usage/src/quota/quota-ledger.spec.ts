@@ -1,8 +1,7 @@
 import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { AppConfig, ChangeFeed } from '@app/core';
-import { createTestDatabase } from '../../../../test/support/test-database';
-import { testConfig } from '../../../../test/support/test-config';
+import { createTestDatabase, testConfig } from '@app/core/testing';
 import type { CommittedUsage } from './quota-admission';
 import { QuotaLedger } from './quota-ledger.service';
 import { QuotaStatusService } from './quota-status.service';

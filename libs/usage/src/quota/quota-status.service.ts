@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/core';
@@ -31,7 +31,7 @@ export class QuotaStatusService {
 
   constructor(
     @InjectDataSource() dataSource: DataSource,
-    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly config: AppConfig,
   ) {
     this.store = new QuotaLeaseStore(dataSource);
   }

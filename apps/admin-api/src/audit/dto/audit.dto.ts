@@ -23,7 +23,7 @@ export class AuditEntryDto {
 
   static from(entry: AuditLogEntry): AuditEntryDto {
     return {
-      id: String(entry.id),
+      id: entry.id,
       createdAt: entry.createdAt.toISOString(),
       actorId: entry.actorId,
       actorEmail: entry.actorEmail,

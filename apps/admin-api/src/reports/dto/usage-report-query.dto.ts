@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Matches } from 'class-validator';
-import { IsOptional } from 'class-validator';
+import { IsOptional, IsUUID, Matches } from 'class-validator';
 
 export const REPORT_DIMENSIONS = ['department', 'user', 'model', 'provider', 'account', 'day'] as const;
 export type ReportDimension = (typeof REPORT_DIMENSIONS)[number];
@@ -20,4 +19,9 @@ export class UsageReportQueryDto {
     message: `groupBy must be a comma-separated list of ${REPORT_DIMENSIONS.join(', ')}`,
   })
   groupBy?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: "one department's usage (a team lead's is always their own)" })
+  @IsOptional()
+  @IsUUID()
+  departmentId?: string;
 }

@@ -5,7 +5,7 @@ import { PageQueryDto } from '../../common/page-query.dto';
 import { SUMMARY_DIMENSIONS, SUMMARY_RANGES, SummaryDimension, SummaryRange } from '../usage-summary.service';
 
 export const SUMMARY_DEFAULT_LIMIT = 100;
-export const SUMMARY_MAX_LIMIT = 1000;
+const SUMMARY_MAX_LIMIT = 1000;
 
 export class UsageEventsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsDateString() from?: string;
