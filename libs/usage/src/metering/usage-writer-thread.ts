@@ -67,6 +67,10 @@ function pgTransactions(pool: Pool): SqlTransactions {
     async transaction<T>(work: (sql: SqlRunner) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken: Error | undefined;
+      // A connection lost between two queries is reported on the client: without a listener it
+      // would end the thread (the transaction's next query then fails and is retried).
+      const onError = (error: Error) => (broken = error);
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await work(runner(client));
@@ -78,6 +82,7 @@ function pgTransactions(pool: Pool): SqlTransactions {
         if (!code) broken ??= error as Error;
         throw error;
       } finally {
+        client.off('error', onError);
         client.release(broken);
       }
     },
