@@ -6,7 +6,7 @@ import { fork, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -74,7 +74,7 @@ async function startPortkey(upstream) {
   };
 }
 
-async function startTollgate(upstream) {
+async function startTollgate(upstream, workers = process.env.GATEWAY_WORKERS ?? '1') {
   const [gatewayPort, adminPort, pgPort] = [await freePort(), await freePort(), await freePort()];
   const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-bench-'));
   const env = {
@@ -86,7 +86,7 @@ async function startTollgate(upstream) {
     ADMIN_EMAIL: 'bench@example.com',
     ADMIN_PASSWORD: 'bench-password',
     LOG_LEVEL: 'warn',
-    GATEWAY_WORKERS: process.env.GATEWAY_WORKERS ?? '1',
+    GATEWAY_WORKERS: String(workers),
   };
   delete env.DATABASE_URL;
   const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
@@ -185,6 +185,30 @@ function rssMb(pids) {
   return kb / 1024;
 }
 
+/** CPU time (user + system, all threads) the processes have used so far, in µs (/proc, 10 ms ticks). */
+function cpuMicros(pids) {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+    } catch {
+      // gone
+    }
+  }
+  return ticks * 10_000;
+}
+
+/** Runs `run` and returns its result with the target's CPU µs per call (`calls` picks the count). */
+async function withCpu(target, run, calls) {
+  const pids = target.pids ?? [];
+  const before = cpuMicros(pids);
+  const result = await run();
+  const used = cpuMicros(pids) - before;
+  const n = calls(result);
+  return { result, cpuUsPerCall: pids.length && n > 0 ? used / n : NaN };
+}
+
 function cannon(target, options) {
   return new Promise((resolve, reject) => {
     autocannon({ url: target.url, method: 'POST', headers: target.headers, body: BODY, duration: SECONDS, connections: CONNECTIONS, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
@@ -225,16 +249,24 @@ async function streams(target, body = STREAM_BODY) {
   return { streams: ok, errors, perSecond: ok / SECONDS, ttftP50: pct(50), ttftP99: pct(99) };
 }
 
+const answeredCalls = (r) => r['2xx'] + r.non2xx;
+
 async function measure(name, target) {
   process.stderr.write(`\n== ${name}\n`);
   const samples = [];
   const sampler = setInterval(() => target.pids && samples.push(rssMb(target.pids)), 500);
   const warmup = await cannon(target, { duration: 2 }); // warm-up: pools, JIT, leases
-  const throughput = await cannon(target, {});
-  process.stderr.write(`   throughput: ${throughput.requests.average} req/s\n`);
-  const fixed = await cannon(target, { overallRate: RATE });
-  process.stderr.write(`   fixed ${RATE} req/s: p99 ${fixed.latency.p99} ms\n`);
-  const stream = await streams(target);
+  const { result: throughput, cpuUsPerCall } = await withCpu(target, () => cannon(target, {}), answeredCalls);
+  process.stderr.write(`   throughput: ${throughput.requests.average} req/s, ${cpuUsPerCall.toFixed(0)} µs CPU per call\n`);
+  const { result: fixed, cpuUsPerCall: fixedCpu } = await withCpu(target, () => cannon(target, { overallRate: RATE }), answeredCalls);
+  process.stderr.write(`   fixed ${RATE} req/s: p99 ${fixed.latency.p99} ms, ${fixedCpu.toFixed(0)} µs CPU per call\n`);
+  // Steady-rate streams (whole-stream latency): chat, and Messages / Responses translated to chat.
+  const fixedStream = { chat: await cannon(target, { overallRate: RATE, body: STREAM_BODY }) };
+  if (target.messages) fixedStream.messages = await cannon(target.messages, { overallRate: RATE, body: messagesBody('bench-model') });
+  if (target.responses) fixedStream.responses = await cannon(target.responses, { overallRate: RATE, body: responsesBody('bench-model') });
+  process.stderr.write(`   fixed ${RATE} streams/s: p99 ${Object.entries(fixedStream).map(([k, r]) => `${k} ${r.latency.p99} ms`).join(', ')}\n`);
+  const { result: stream, cpuUsPerCall: streamCpu } = await withCpu(target, () => streams(target), (r) => r.streams + r.errors);
+  stream.cpuUsPerCall = streamCpu;
   process.stderr.write(`   streaming: ${stream.perSecond.toFixed(0)} streams/s, TTFT p50 ${stream.ttftP50.toFixed(2)} ms\n`);
   let messages = null;
   if (target.messages) {
@@ -251,28 +283,49 @@ async function measure(name, target) {
     responses = { translated, native };
   }
   clearInterval(sampler);
-  const runs = [warmup, throughput, fixed];
+  const runs = [warmup, throughput, fixed, ...Object.values(fixedStream)];
   const messageStreams = [messages, responses].reduce((sum, pair) => sum + (pair ? pair.translated.streams + pair.native.streams : 0), 0);
   const messageErrors = [messages, responses].reduce((sum, pair) => sum + (pair ? pair.translated.errors + pair.native.errors : 0), 0);
   const served2xx = runs.reduce((sum, r) => sum + r['2xx'], 0) + stream.streams + messageStreams;
   const answered = runs.reduce((sum, r) => sum + r['2xx'] + r.non2xx, 0) + stream.streams + stream.errors + messageStreams + messageErrors;
+  const third = Math.floor(samples.length / 3);
+  const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
   return {
     name,
     reqPerSec: throughput.requests.average,
     p50: throughput.latency.p50,
     p99: throughput.latency.p99,
+    cpuUsPerCall,
     errors: throughput.errors + throughput.non2xx,
-    fixedRate: { rate: RATE, p50: fixed.latency.p50, p99: fixed.latency.p99, errors: fixed.errors + fixed.non2xx },
+    fixedRate: { rate: RATE, p50: fixed.latency.p50, p99: fixed.latency.p99, errors: fixed.errors + fixed.non2xx, cpuUsPerCall: fixedCpu },
+    fixedStreams: Object.fromEntries(Object.entries(fixedStream).map(([k, r]) => [k, { p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx }])),
     stream,
     messages,
     responses,
-    memoryMb: samples.length ? { start: samples[0], peak: Math.max(...samples), end: samples[samples.length - 1] } : null,
+    memoryMb: samples.length
+      ? { start: samples[0], peak: Math.max(...samples), end: samples[samples.length - 1], firstThird: mean(samples.slice(0, third)), lastThird: mean(samples.slice(-third)), seconds: samples.length / 2 }
+      : null,
     served2xx,
     answered,
   };
 }
 
+/** Throughput only, through a second stack with GATEWAY_WORKERS=n (how it scales on this machine). */
+async function scalingLine(upstream, workers) {
+  const target = await startTollgate(upstream, workers);
+  try {
+    await cannon(target, { duration: 2 });
+    const { result, cpuUsPerCall } = await withCpu(target, () => cannon(target, {}), answeredCalls);
+    return { workers, reqPerSec: result.requests.average, p99: result.latency.p99, cpuUsPerCall };
+  } finally {
+    target.stop();
+    await sleep(1500);
+  }
+}
+
 const only = process.env.BENCH_ONLY; // e.g. "tollgate" while profiling
+const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, loadBefore: loadavg().map((l) => l.toFixed(2)) };
+process.stderr.write(`bench: ${machine.cores} × ${machine.cpu}, Node ${machine.node}, load ${machine.loadBefore.join(' ')}; ${SECONDS} s per run, ${CONNECTIONS} connections, steady ${RATE}/s\n`);
 const upstream = await startUpstream();
 const direct =
   only && only !== 'direct'
@@ -309,11 +362,40 @@ try {
   process.stderr.write(`tollgate skipped: ${error.stack ?? error.message}\n`);
 }
 
+// GATEWAY_WORKERS scaling (throughput only): 1 worker is the run above; BENCH_SCALING=0 skips.
+const scaling = [];
+if (tollgate && process.env.BENCH_SCALING !== '0') {
+  scaling.push({ workers: Number(process.env.GATEWAY_WORKERS ?? 1), reqPerSec: tollgate.reqPerSec, p99: tollgate.p99, cpuUsPerCall: tollgate.cpuUsPerCall });
+  try {
+    const two = await scalingLine(upstream, 2);
+    process.stderr.write(`   GATEWAY_WORKERS=2: ${two.reqPerSec} req/s\n`);
+    scaling.push(two);
+  } catch (error) {
+    process.stderr.write(`scaling skipped: ${error.message}\n`);
+  }
+}
+machine.loadAfter = loadavg().map((l) => l.toFixed(2));
+
 const rows = [direct, portkey, tollgate].filter(Boolean);
 const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '-');
 const table = [
-  ['target', 'req/s', 'p50 ms', 'p99 ms', `p99 @${RATE}/s`, 'streams/s', 'TTFT p50', 'TTFT p99', 'errors', 'peak RSS MB'],
-  ...rows.map((r) => [r.name, fmt(r.reqPerSec), fmt(r.p50, 1), fmt(r.p99, 1), fmt(r.fixedRate.p99, 1), fmt(r.stream.perSecond), fmt(r.stream.ttftP50, 2), fmt(r.stream.ttftP99, 2), String(r.errors + r.fixedRate.errors + r.stream.errors), r.memoryMb ? fmt(r.memoryMb.peak) : '-']),
+  ['target', 'req/s', 'p50 ms', 'p99 ms', `p99 @${RATE}/s`, 'stream', 'Messages', 'Responses', 'streams/s', 'TTFT p50', 'TTFT p99', 'errors', 'CPU µs/call', 'peak RSS MB'],
+  ...rows.map((r) => [
+    r.name,
+    fmt(r.reqPerSec),
+    fmt(r.p50, 1),
+    fmt(r.p99, 1),
+    fmt(r.fixedRate.p99, 1),
+    fmt(r.fixedStreams.chat?.p99, 1),
+    fmt(r.fixedStreams.messages?.p99, 1),
+    fmt(r.fixedStreams.responses?.p99, 1),
+    fmt(r.stream.perSecond),
+    fmt(r.stream.ttftP50, 2),
+    fmt(r.stream.ttftP99, 2),
+    String(r.errors + r.fixedRate.errors + r.stream.errors + Object.values(r.fixedStreams).reduce((sum, f) => sum + f.errors, 0)),
+    fmt(r.cpuUsPerCall),
+    r.memoryMb ? fmt(r.memoryMb.peak) : '-',
+  ]),
 ];
 const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
 const lines = table.map((row) => row.map((cell, i) => cell.padStart(widths[i])).join('  '));
@@ -322,9 +404,11 @@ const ratios = {
   tollgateP99MinusDirectAtFixedRateMs: tollgate && direct ? tollgate.fixedRate.p99 - direct.fixedRate.p99 : null,
   tollgateTtftMinusDirectMs: tollgate && direct ? tollgate.stream.ttftP50 - direct.stream.ttftP50 : null,
 };
-const report = { at: new Date().toISOString(), seconds: SECONDS, connections: CONNECTIONS, rows, ratios, metering };
+const report = { at: new Date().toISOString(), machine, seconds: SECONDS, connections: CONNECTIONS, rate: RATE, rows, ratios, metering, scaling };
 mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
 writeFileSync(join(ROOT, 'bench', 'results', 'latest.json'), JSON.stringify(report, null, 2));
+console.log(`\nMachine: ${machine.cores} × ${machine.cpu}, Node ${machine.node}; load average ${machine.loadBefore.join(' ')} before, ${machine.loadAfter.join(' ')} after`);
+console.log(`Runs: ${SECONDS} s each (throughput at ${CONNECTIONS} connections; steady ${RATE}/s: chat, then chat / Messages / Responses streams, whole-stream latency; then streams at ${STREAM_CONCURRENCY} concurrent for TTFT)`);
 console.log(`\n${lines.join('\n')}\n`);
 if (portkey && portkey.stream.streams === 0 && portkey.stream.errors > 0) {
   console.log('Portkey streaming: every stream failed (its OpenAI stream path throws "TypeError: immutable" on Node 20 headers), so no TTFT for it');
@@ -347,12 +431,18 @@ for (const row of [direct, tollgate].filter((r) => r?.responses)) {
       (translated.errors + native.errors ? ` (${translated.errors + native.errors} errors)` : ''),
   );
 }
-if (tollgate?.memoryMb) console.log(`Tollgate gateway RSS: start ${fmt(tollgate.memoryMb.start)} MB, peak ${fmt(tollgate.memoryMb.peak)} MB, end ${fmt(tollgate.memoryMb.end)} MB`);
+if (tollgate?.memoryMb) {
+  const m = tollgate.memoryMb;
+  console.log(`Tollgate gateway RSS over ${fmt(m.seconds)} s: start ${fmt(m.start)} MB, peak ${fmt(m.peak)} MB, end ${fmt(m.end)} MB; mean of first third ${fmt(m.firstThird)} MB, last third ${fmt(m.lastThird)} MB`);
+}
+if (tollgate) console.log(`Tollgate gateway CPU per call (user + system, all threads): ${fmt(tollgate.cpuUsPerCall)} µs at full throughput, ${fmt(tollgate.fixedRate.cpuUsPerCall)} µs at ${RATE} req/s, ${fmt(tollgate.stream.cpuUsPerCall)} µs per stream`);
+if (scaling.length > 1) console.log(`GATEWAY_WORKERS scaling on this machine: ${scaling.map((s) => `${s.workers} → ${fmt(s.reqPerSec)} req/s (p99 ${fmt(s.p99, 1)} ms)`).join(', ')}`);
 if (metering) {
   // autocannon stops each run with up to CONNECTIONS calls in flight: the gateway finishes (and
   // meters) some of them after the client stopped reading, so they are metered but not "seen".
   const unseen = metering.metered2xx - metering.served2xx;
-  const verdict = unseen === 0 ? 'exact' : unseen > 0 && unseen <= 3 * CONNECTIONS ? `every served call metered; ${unseen} more completed after the load generator stopped reading` : 'MISMATCH';
+  // up to CONNECTIONS per autocannon run (warm-up, throughput, steady chat, 3 steady streams)
+  const verdict = unseen === 0 ? 'exact' : unseen > 0 && unseen <= 6 * CONNECTIONS ? `every served call metered; ${unseen} more completed after the load generator stopped reading` : 'MISMATCH';
   console.log(`Metered vs served: ${metering.metered2xx} successful usage events for ${metering.served2xx} 2xx responses seen by clients — ${verdict}; ${metering.meteredAll - metering.metered2xx} abandoned calls metered as 499`);
   metering.verdict = verdict;
 }

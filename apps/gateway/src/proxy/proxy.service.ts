@@ -20,7 +20,7 @@ import { KeyCacheService } from '../key-auth/key-cache.service';
 import { GatewayMetrics } from '../metrics/gateway-metrics.service';
 import { GatewayError } from './gateway-error';
 import { MeteredCall } from './metered-call';
-import { parseJsonObject, readRawBody } from './request-body';
+import { decodeJsonObject, readRawBody } from './request-body';
 import { relayedHeaders } from './relayed-headers';
 import { buildUpstreamRequest, UpstreamRequest } from './upstream-request';
 import type { UpstreamResponse } from '../upstream/buffered-response';
@@ -83,13 +83,13 @@ export class ProxyService {
     let admission: Admission | undefined;
     let finalBody: Buffer | string | undefined;
     try {
-      const request = await this.readRequest(dialect, req);
+      const { request, text } = await this.readRequest(dialect, req);
       call.model = request.model;
       call.stream = request.stream;
       call.estimatedPromptTokens = request.promptTokens;
       const route = this.routeFor(call, request.model);
       const build = (forceTranslation = false) => {
-        const built = this.asBadRequest(() => buildUpstreamRequest(dialect, request, route, req.headers, queryOf(req.url), forceTranslation));
+        const built = this.asBadRequest(() => buildUpstreamRequest(dialect, request, route, req.headers, queryOf(req.url), forceTranslation, text));
         if (built.ignored.length > 0) res.setHeader('x-tollgate-ignored', built.ignored.join(', '));
         return built;
       };
@@ -113,9 +113,9 @@ export class ProxyService {
     }
   }
 
-  private async readRequest(dialect: ApiDialect, req: IncomingMessage): Promise<ParsedRequest> {
-    const body = parseJsonObject(await readRawBody(req, this.config.maxBodyBytes));
-    return this.asBadRequest(() => dialect.parse(body, countTextTokens));
+  private async readRequest(dialect: ApiDialect, req: IncomingMessage): Promise<{ request: ParsedRequest; text: string }> {
+    const { body, text } = decodeJsonObject(await readRawBody(req, this.config.maxBodyBytes));
+    return { request: this.asBadRequest(() => dialect.parse(body, countTextTokens)), text };
   }
 
   /** Runs a dialect step, turning its field-named refusals into 400s. */

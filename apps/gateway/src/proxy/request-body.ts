@@ -36,6 +36,11 @@ export function readRawBody(req: IncomingMessage, maxBytes: number): Promise<Buf
  * dialect checks the rest, naming the field that is wrong.
  */
 export function parseJsonObject(raw: Buffer): Record<string, unknown> {
+  return decodeJsonObject(raw).body;
+}
+
+/** {@link parseJsonObject}, keeping the decoded text (sent on as it is when nothing needs changing). */
+export function decodeJsonObject(raw: Buffer): { body: Record<string, unknown>; text: string } {
   if (raw.length === 0) throw invalidRequest('The request body is empty; send a JSON object.');
   let text: string;
   try {
@@ -54,7 +59,7 @@ export function parseJsonObject(raw: Buffer): Record<string, unknown> {
   const record = body as Record<string, unknown>;
   const model = checkModelName(record.model);
   if (!model.ok) throw invalidRequest(model.problem, 'model');
-  return record;
+  return { body: record, text };
 }
 
 /** Serialises the (possibly rewritten) body once; absurd nesting becomes a 400, not a crash. */

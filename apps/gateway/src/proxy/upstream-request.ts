@@ -38,12 +38,13 @@ export function buildUpstreamRequest(
   clientHeaders: IncomingHttpHeaders,
   query: string,
   forceTranslation = false,
+  clientText?: string,
 ): UpstreamRequest {
   const translate =
     dialect.translation !== undefined &&
     (dialect.name === 'messages' || dialect.name === 'responses') &&
     (forceTranslation || apiModeFor(route.adapter, route.baseUrl, dialect.name, route.providerOptions, route.modelOptions) === 'translated');
-  const forRoute = (other: ModelRoute) => buildUpstreamRequest(dialect, request, other, clientHeaders, query, forceTranslation);
+  const forRoute = (other: ModelRoute) => buildUpstreamRequest(dialect, request, other, clientHeaders, query, forceTranslation, clientText);
   if (translate) {
     const translated = dialect.translation!.toChat(request);
     const body = { ...translated.body, model: route.upstreamModel };
@@ -58,7 +59,8 @@ export function buildUpstreamRequest(
       forRoute,
     };
   }
-  const body = { ...dialect.nativeBody(request), model: route.upstreamModel };
+  const native = dialect.nativeBody(request);
+  const payload = reusedPayload(clientText, request.body, native, route.upstreamModel) ?? serialiseBody({ ...native, model: route.upstreamModel });
   const headers = headersFor(route, dialect.name, request.stream);
   for (const name of dialect.forwardedHeaders) {
     const value = clientHeaders[name];
@@ -69,7 +71,7 @@ export function buildUpstreamRequest(
     operation: dialect.name,
     target: query && dialect.name === 'messages' ? { ...target, path: `${target.path}${query}` } : target,
     headers,
-    payload: serialiseBody(body),
+    payload,
     stream: request.stream,
     translation: null,
     ignored: [],
@@ -89,4 +91,23 @@ function headersFor(_route: ModelRoute, _operation: ProviderOperation, stream: b
     'content-type': 'application/json',
     accept: stream ? 'text/event-stream' : 'application/json',
   };
+}
+
+/**
+ * The client's own text, when the provider body is the client's body with the same model name and
+ * at most some top-level fields added (e.g. `stream_options` for usage): no re-serialisation of
+ * what can be a large prompt. A body that names `"model"` more than once is re-serialised, so the
+ * provider sees exactly the model that was routed and priced (parsers differ on duplicate keys).
+ */
+export function reusedPayload(text: string | undefined, client: Record<string, unknown>, native: Record<string, unknown>, upstreamModel: string): string | undefined {
+  if (text === undefined || client.model !== upstreamModel) return undefined;
+  if (text.indexOf('"model"') !== text.lastIndexOf('"model"')) return undefined;
+  if (native === client) return text;
+  let added = '';
+  for (const key of Object.keys(client)) if (native[key] !== client[key]) return undefined;
+  for (const key of Object.keys(native)) {
+    if (!Object.hasOwn(client, key)) added += `,${JSON.stringify(key)}:${JSON.stringify(native[key])}`;
+  }
+  const end = text.lastIndexOf('}');
+  return end < 0 ? undefined : text.slice(0, end) + added + text.slice(end);
 }

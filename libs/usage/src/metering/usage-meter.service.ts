@@ -7,16 +7,19 @@ import { QuotaLedger } from '../quota/quota-ledger.service';
 import type { UsageRecord } from './usage-record';
 import { UsageSpool } from './usage-spool';
 import { UsageWriter, UsageWriterObserver } from './usage-writer';
+import { ThreadedUsageWriter, usageWriterThreadScript } from './threaded-usage-writer';
 
 /**
  * The gateway's metering entry point: `record()` makes a usage record durable (spool) and
  * queues it for the batch writer, which commits events, rollups and quota usage together.
  * Spool files are named after the quota ledger's replica id, so leases and spool agree.
  * Metrics and health learn what the writer does through `observe()` and the read-only getters.
+ * In the gateway process the writer's database half runs in a worker thread (off the request
+ * loop); where no thread is enabled (the app built in-process by tests) it runs in this thread.
  */
 @Injectable()
 export class UsageMeter implements OnModuleInit, OnApplicationShutdown {
-  private readonly writer: UsageWriter;
+  private readonly writer: Pick<UsageWriter, 'start' | 'record' | 'observe' | 'queued' | 'oldestPendingMs' | 'stop'>;
 
   constructor(
     @InjectDataSource() dataSource: DataSource,
@@ -25,7 +28,10 @@ export class UsageMeter implements OnModuleInit, OnApplicationShutdown {
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     const spool = new UsageSpool(config.spoolDir, ledger.replicaId);
-    this.writer = new UsageWriter(dataSource, spool, ledger, logger.child({ context: 'UsageWriter' }));
+    const script = usageWriterThreadScript();
+    const url = (dataSource.options as { url?: string }).url;
+    const writerLogger = logger.child({ context: 'UsageWriter' });
+    this.writer = script && url ? new ThreadedUsageWriter(script, url, spool, ledger, writerLogger) : new UsageWriter(dataSource, spool, ledger, writerLogger);
   }
 
   onModuleInit(): void {

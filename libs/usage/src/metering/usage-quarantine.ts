@@ -1,5 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import { QueryFailedError } from 'typeorm';
+import type { SqlRunner } from './sql-runner';
 import { cleanText } from './safe-text';
 
 /** One refused usage record, as kept in `usage_quarantine`. */
@@ -44,10 +43,20 @@ export function isRecordError(error: unknown): boolean {
   return state !== null && (state.startsWith('22') || state.startsWith('23') || state === '54000');
 }
 
-/** Rethrows database errors as they are and turns anything else thrown while building rows into a RecordDataError. */
+/**
+ * Rethrows database errors as they are (TypeORM's QueryFailedError, or the writer thread's own
+ * wrapper: both carry the driver's error) and turns anything else thrown while building rows into
+ * a RecordDataError.
+ */
 export function asRecordError(error: unknown): unknown {
-  if (error instanceof QueryFailedError || error instanceof RecordDataError) return error;
+  if (error instanceof RecordDataError || isDriverError(error)) return error;
   return new RecordDataError((error as Error)?.message ?? String(error));
+}
+
+/** An error a query raised (it carries the driver's error), as opposed to one our code threw. */
+function isDriverError(error: unknown): boolean {
+  const driverError = (error as { driverError?: unknown } | null)?.driverError;
+  return typeof driverError === 'object' && driverError !== null;
 }
 
 /** The message stored with a quarantined record: storable whatever the database said. */
@@ -56,7 +65,7 @@ export function quarantineMessage(error: unknown): string {
 }
 
 /** Idempotent on the event id: a replay of the same poison keeps one row. */
-export async function addToQuarantine(manager: EntityManager, entry: QuarantineEntry): Promise<void> {
+export async function addToQuarantine(manager: SqlRunner, entry: QuarantineEntry): Promise<void> {
   await manager.query(
     `INSERT INTO usage_quarantine (event_id, raw, error, sqlstate, cleaned_copy_committed)
      VALUES ($1, $2, $3, $4, $5)

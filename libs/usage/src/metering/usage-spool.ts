@@ -87,11 +87,16 @@ export class UsageSpool {
    * same event-loop turn); returns the segment that holds them all.
    */
   appendMany(records: UsageRecord[]): number {
-    const segment = this.active ?? this.rotate();
     let text = '';
     for (const record of records) text += JSON.stringify(record) + '\n';
+    return this.appendLines(text, records.length);
+  }
+
+  /** {@link appendMany} for records already serialised: `count` NDJSON lines, one write syscall. */
+  appendLines(text: string, count: number): number {
+    const segment = this.active ?? this.rotate();
     writeSync(segment.fd!, text);
-    segment.written += records.length;
+    segment.written += count;
     this.dirty = true;
     if (segment.written >= SEGMENT_MAX_RECORDS) this.rotate();
     return segment.seq;

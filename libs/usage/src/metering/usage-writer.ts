@@ -1,39 +1,17 @@
-import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { UsageRecord } from './usage-record';
 import { ClaimedSegment, UsageSpool } from './usage-spool';
-import { eventColumns, INSERT_EVENTS_SQL } from './usage-event-rows';
-import { repairUsageRecord, sanitiseUsageRecord } from './usage-record-cleaning';
-import {
-  addToQuarantine,
-  asRecordError,
-  isRecordError,
-  QuarantineEntry,
-  QuarantineNotice,
-  quarantineMessage,
-  sqlStateOf,
-} from './usage-quarantine';
-import { addRollups, RollupAccumulator } from '../rollups/rollup-accumulator';
+import { sanitiseUsageRecord } from './usage-record-cleaning';
+import type { QuarantineNotice } from './usage-quarantine';
+import { CommittedUsageSink, UsageBatchCommitter } from './usage-batch-committer';
+
+export type { CommittedCharge, CommittedUsageSink } from './usage-batch-committer';
 
 const BATCH_SIZE = 1000;
 const FLUSH_INTERVAL_MS = 100;
 const ORPHAN_SCAN_MS = 5_000;
 const MAX_BACKOFF_MS = 5_000;
-
-export interface CommittedCharge {
-  charges: UsageRecord['quotaCharges'];
-  replicaId: string;
-  tokens: number;
-  cost: string;
-}
-
-/** Commits quota usage for newly inserted events inside the writer's transaction. */
-export interface CommittedUsageSink {
-  applyCommitted(manager: EntityManager, committed: CommittedCharge[]): Promise<void>;
-  /** Called once the transaction that applied `committed` has committed. */
-  afterCommit?(committed: CommittedCharge[]): void;
-}
 
 /** What the writer tells the rest of the process (metrics, health): never a record's content. */
 export interface UsageWriterObserver {
@@ -88,13 +66,24 @@ export class UsageWriter {
   private stopped = false;
   private readonly observers: UsageWriterObserver[] = [];
   readonly stats: UsageWriterStats = { queued: 0, spooled: 0, written: 0, lastBatchMs: 0, failures: 0, quarantined: 0 };
+  private readonly committer: UsageBatchCommitter;
 
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly spool: UsageSpool,
-    private readonly quotaSink: CommittedUsageSink,
+    quotaSink: CommittedUsageSink,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.committer = new UsageBatchCommitter(dataSource, quotaSink, {
+      afterCommit: (committed) => quotaSink.afterCommit?.(committed),
+      quarantined: (notice, log) => {
+        this.stats.quarantined++;
+        this.logger.error({ eventId: notice.eventId, sqlstate: notice.sqlstate, err: log.err, cleanedCopyCommitted: notice.cleanedCopyCommitted }, log.message);
+        for (const observer of this.observers) observer.onQuarantine?.(notice);
+      },
+      keepRejected: (line) => this.spool.keepRejected(line),
+    });
+  }
 
   start(): void {
     this.spool.open();
@@ -194,11 +183,11 @@ export class UsageWriter {
     const started = Date.now();
     try {
       while (this.malformed.length > 0) {
-        await this.quarantineLine(this.malformed[0].line);
+        await this.committer.quarantineLine(this.malformed[0].line);
         const { claimedFile } = this.malformed.shift()!;
         this.releaseReplayedFile(claimedFile);
       }
-      await this.commitIsolating(batch);
+      await this.committer.commitIsolating(batch.map((p) => p.record));
     } catch (error) {
       this.stats.failures++;
       this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs ? this.backoffMs * 2 : 100);
@@ -215,102 +204,6 @@ export class UsageWriter {
     this.spool.markCommitted(batch.filter((p) => p.segment !== undefined).map((p) => p.segment!));
     this.releaseReplayedFiles(batch);
     if (this.queue.length === 0) this.spool.rotateIfIdle();
-  }
-
-  /**
-   * Commits the records in one transaction; if the database refuses them for their data, in
-   * halves, down to the one record refused, which is quarantined. Parts already committed stay
-   * committed if a later part fails for another reason: the retry finds them by id and skips them.
-   */
-  private async commitIsolating(batch: Pending[]): Promise<void> {
-    if (batch.length === 0) return;
-    try {
-      await this.commit(batch.map((p) => p.record));
-    } catch (error) {
-      if (!isRecordError(error)) throw error;
-      if (batch.length === 1) return this.quarantine(batch[0].record, error);
-      const half = Math.ceil(batch.length / 2);
-      await this.commitIsolating(batch.slice(0, half));
-      await this.commitIsolating(batch.slice(half));
-    }
-  }
-
-  private async commit(records: UsageRecord[], inTransaction?: (manager: EntityManager) => Promise<void>): Promise<void> {
-    const charged = await this.dataSource.transaction(async (manager) => {
-      const result = await this.persist(manager, records);
-      await inTransaction?.(manager);
-      return result;
-    });
-    if (charged.length > 0) this.quotaSink.afterCommit?.(charged);
-  }
-
-  /** Returns the quota usage it committed (for newly inserted events only). */
-  private async persist(manager: EntityManager, records: UsageRecord[]): Promise<CommittedCharge[]> {
-    try {
-      const inserted: Array<{ id: string }> = await manager.query(INSERT_EVENTS_SQL, eventColumns(records));
-      if (inserted.length === 0) return [];
-      const fresh = new Set(inserted.map((row) => row.id));
-      const newRecords = records.filter((r) => fresh.has(r.id));
-      const rollups = new RollupAccumulator();
-      for (const record of newRecords) rollups.add(record);
-      await addRollups(manager, rollups);
-      const charged = newRecords
-        .filter((r) => r.quotaCharges.length > 0)
-        .map((r) => ({ charges: r.quotaCharges, replicaId: r.replicaId, tokens: r.totalTokens, cost: r.cost }));
-      if (charged.length > 0) await this.quotaSink.applyCommitted(manager, charged);
-      return charged;
-    } catch (error) {
-      throw asRecordError(error);
-    }
-  }
-
-  /**
-   * The raw record goes to `usage_quarantine` with the database's message, in the same transaction
-   * as a cleaned copy of it (same id, same amounts, same quota charges), so the call keeps exactly
-   * one event. If even the copy is refused, the quarantine row alone is committed (and if the
-   * quarantine cannot take it either, it is kept in a file beside the spool).
-   */
-  private async quarantine(raw: UsageRecord, error: unknown): Promise<void> {
-    const copy = repairUsageRecord(raw);
-    const entry: QuarantineEntry = {
-      eventId: copy.id,
-      raw: JSON.stringify(raw),
-      error: quarantineMessage(error),
-      sqlstate: sqlStateOf(error),
-      cleanedCopyCommitted: true,
-    };
-    try {
-      await this.commit([copy], (manager) => addToQuarantine(manager, entry));
-    } catch (second) {
-      if (!isRecordError(second)) throw second;
-      entry.cleanedCopyCommitted = false;
-      entry.error = quarantineMessage(`${entry.error}; the cleaned copy was refused too: ${quarantineMessage(second)}`);
-      await this.storeQuarantineOnly(entry);
-    }
-    this.stats.quarantined++;
-    this.logger.error(
-      { eventId: entry.eventId, sqlstate: entry.sqlstate, err: entry.error, cleanedCopyCommitted: entry.cleanedCopyCommitted },
-      'usage record refused by the database: quarantined',
-    );
-    for (const observer of this.observers) observer.onQuarantine?.({ eventId: entry.eventId, sqlstate: entry.sqlstate, cleanedCopyCommitted: entry.cleanedCopyCommitted });
-  }
-
-  private async quarantineLine(line: string): Promise<void> {
-    const eventId = `line:${createHash('sha256').update(line).digest('hex').slice(0, 32)}`;
-    const entry: QuarantineEntry = { eventId, raw: line, error: 'spooled line is not a usage record', sqlstate: null, cleanedCopyCommitted: false };
-    await this.storeQuarantineOnly(entry);
-    this.stats.quarantined++;
-    this.logger.error({ eventId }, 'spooled line is not a usage record: quarantined');
-    for (const observer of this.observers) observer.onQuarantine?.({ eventId, sqlstate: null, cleanedCopyCommitted: false });
-  }
-
-  private async storeQuarantineOnly(entry: QuarantineEntry): Promise<void> {
-    try {
-      await this.dataSource.transaction((manager) => addToQuarantine(manager, entry));
-    } catch (error) {
-      if (!isRecordError(error)) throw error;
-      this.spool.keepRejected(JSON.stringify({ ...entry, quarantineError: quarantineMessage(error) }));
-    }
   }
 
   /** Records from other replicas' orphaned spool files go through the same idempotent path. */

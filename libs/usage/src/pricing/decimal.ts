@@ -36,6 +36,34 @@ export function costOf(tokens: number, pricePerMillion: Fixed): Fixed {
   return (BigInt(tokens) * pricePerMillion) / 1_000_000n;
 }
 
+/**
+ * The hot path's fast unit: one pico (1e-12), an integer in a JS number. CONTRACT "Money" allows
+ * integer arithmetic whose unit is at most 1e-12; a price per 1M tokens with at most 6 decimals is
+ * an exact whole number of picos per token, and tokens × that stays exact below 2^53.
+ */
+/** Fixed units (1e-18) per pico per token: a price per 1M tokens in picos per token is price × 1e6. */
+const FIXED_PER_PICO_PER_TOKEN = 10n ** BigInt(SCALE_DIGITS - 6);
+const PICOS_PER_UNIT = 1e12;
+
+/** A price per 1M tokens as whole picos per token, or null when it is not exactly one (or too large). */
+export function picosPerToken(pricePerMillion: Fixed): number | null {
+  if (pricePerMillion < 0n || pricePerMillion % FIXED_PER_PICO_PER_TOKEN !== 0n) return null;
+  const picos = pricePerMillion / FIXED_PER_PICO_PER_TOKEN;
+  return picos <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(picos) : null;
+}
+
+/** A non-negative whole number of picos as a decimal string (the same text formatDecimal gives). */
+export function formatPicos(picos: number): string {
+  const whole = Math.floor(picos / PICOS_PER_UNIT);
+  const fraction = picos - whole * PICOS_PER_UNIT;
+  if (fraction === 0) return String(whole);
+  let digits = String(fraction).padStart(12, '0');
+  let end = digits.length;
+  while (digits.charCodeAt(end - 1) === 48) end--;
+  digits = digits.slice(0, end);
+  return `${whole}.${digits}`;
+}
+
 export function addDecimals(values: Array<string | number>): string {
   return formatDecimal(values.reduce<Fixed>((sum, value) => sum + parseDecimal(value), 0n));
 }

@@ -1,4 +1,4 @@
-import { addDecimals, formatDecimal, parseDecimal } from './decimal';
+import { addDecimals, formatDecimal, formatPicos, parseDecimal, picosPerToken } from './decimal';
 import { PriceCalculator } from './price';
 
 describe('decimal', () => {
@@ -48,5 +48,45 @@ describe('PriceCalculator', () => {
       inputPrice: '2.4',
       cost: '10.08',
     });
+  });
+});
+
+describe('PriceCalculator integer picos (fast path) agrees with the BigInt path', () => {
+  const calc = new PriceCalculator();
+  const bigIntCost = (model: { inputPrice: string; outputPrice: string; cachedInputPrice: string | null }, p: number, c: number, k: number) => {
+    const cached = Math.min(k, p);
+    const input = parseDecimal(model.inputPrice);
+    const cachedPrice = model.cachedInputPrice === null ? input : parseDecimal(model.cachedInputPrice);
+    const fixed = ((BigInt(p - cached) * input) / 1_000_000n) + ((BigInt(cached) * cachedPrice) / 1_000_000n) + ((BigInt(c) * parseDecimal(model.outputPrice)) / 1_000_000n);
+    return formatDecimal(fixed);
+  };
+
+  it('gives the same text for many prices and counts', () => {
+    const prices = ['0.8', '2', '0.000001', '123.456789', '0', '1000', '0.16', '7.5'];
+    let seed = 7;
+    const next = (max: number) => (seed = (seed * 48271) % 2147483647) % max;
+    for (let i = 0; i < 2000; i++) {
+      const model = { inputPrice: prices[next(prices.length)], outputPrice: prices[next(prices.length)], cachedInputPrice: i % 3 ? prices[next(prices.length)] : null, currency: 'CNY' };
+      const p = next(2_000_000);
+      const c = next(200_000);
+      const k = next(p + 1);
+      expect(calc.price(model, { promptTokens: p, completionTokens: c, cachedTokens: k }).cost).toBe(bigIntCost(model, p, c, k));
+    }
+  });
+
+  it('falls back to BigInt for prices finer than a pico per token and for sums beyond 2^53 picos', () => {
+    const fine = { inputPrice: '0.0000001', outputPrice: '2', cachedInputPrice: null, currency: 'CNY' };
+    expect(calc.price(fine, { promptTokens: 3, completionTokens: 0, cachedTokens: 0 }).cost).toBe('0.0000000000003');
+    const huge = { inputPrice: '9000000', outputPrice: '9000000', cachedInputPrice: null, currency: 'CNY' };
+    expect(calc.price(huge, { promptTokens: 2_000_000, completionTokens: 0, cachedTokens: 0 }).cost).toBe('18000000');
+  });
+
+  it('formats picos as formatDecimal does', () => {
+    expect(formatPicos(0)).toBe('0');
+    expect(formatPicos(1)).toBe('0.000000000001');
+    expect(formatPicos(1_544_000_000)).toBe('0.001544');
+    expect(formatPicos(12_000_000_000_000)).toBe('12');
+    expect(picosPerToken(parseDecimal('0.8'))).toBe(800_000);
+    expect(picosPerToken(parseDecimal('0.0000001'))).toBeNull();
   });
 });

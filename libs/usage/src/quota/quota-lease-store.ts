@@ -1,4 +1,5 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import type { SqlRunner } from '../metering/sql-runner';
 import { formatDecimal, parseDecimal } from '../pricing/decimal';
 import { Amounts, toAmounts } from './quota-amounts';
 import type { LeaseMove, UsageRow } from './quota-admission';
@@ -114,41 +115,8 @@ export class QuotaLeaseStore {
    * Inside the metering writer's transaction: committed usage is added to `quota_usage` (for
    * quotas that still exist) and leaves the leases that covered it. Rows arrive sorted by key.
    */
-  async commitUsage(manager: EntityManager, usage: UsageRow[], moves: LeaseMove[]): Promise<void> {
-    if (usage.length === 0) return;
-    await manager.query(
-      `INSERT INTO quota_usage (quota_id, period_start, used_tokens, used_requests, used_cost)
-       SELECT d.quota_id, d.period_start, d.tokens, d.requests, d.cost
-       FROM unnest($1::uuid[], $2::timestamptz[], $3::int8[], $4::int8[], $5::numeric[]) AS d(quota_id, period_start, tokens, requests, cost)
-       WHERE EXISTS (SELECT 1 FROM quotas q WHERE q.id = d.quota_id)
-       ON CONFLICT (quota_id, period_start) DO UPDATE SET
-         used_tokens = quota_usage.used_tokens + EXCLUDED.used_tokens,
-         used_requests = quota_usage.used_requests + EXCLUDED.used_requests,
-         used_cost = quota_usage.used_cost + EXCLUDED.used_cost`,
-      [
-        usage.map((r) => r.quotaId),
-        usage.map((r) => r.periodStart),
-        usage.map((r) => r.amounts.tokens.toString()),
-        usage.map((r) => r.amounts.requests.toString()),
-        usage.map((r) => formatDecimal(r.amounts.cost)),
-      ],
-    );
-    await manager.query(
-      `UPDATE quota_leases l SET
-         tokens = greatest(0, l.tokens - d.tokens),
-         requests = greatest(0, l.requests - d.requests),
-         cost = greatest(0, l.cost - d.cost)
-       FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::int8[], $5::int8[], $6::numeric[]) AS d(quota_id, period_start, replica_id, tokens, requests, cost)
-       WHERE l.quota_id = d.quota_id AND l.period_start = d.period_start AND l.replica_id = d.replica_id`,
-      [
-        moves.map((m) => m.quotaId),
-        moves.map((m) => m.periodStart),
-        moves.map((m) => m.replicaId),
-        moves.map((m) => m.amounts.tokens.toString()),
-        moves.map((m) => m.amounts.requests.toString()),
-        moves.map((m) => formatDecimal(m.amounts.cost)),
-      ],
-    );
+  async commitUsage(manager: SqlRunner, usage: UsageRow[], moves: LeaseMove[]): Promise<void> {
+    await commitUsageRows(manager, usage, moves);
   }
 
   /** Extends every lease of the replica. */
@@ -165,4 +133,42 @@ export class QuotaLeaseStore {
   async releaseAll(replicaId: string): Promise<void> {
     await this.dataSource.query(`DELETE FROM quota_leases WHERE replica_id = $1`, [replicaId]);
   }
+}
+
+/** Committed usage into `quota_usage` and out of the leases that held it (inside the writer's transaction). */
+export async function commitUsageRows(manager: SqlRunner, usage: UsageRow[], moves: LeaseMove[]): Promise<void> {
+  if (usage.length === 0) return;
+  await manager.query(
+    `INSERT INTO quota_usage (quota_id, period_start, used_tokens, used_requests, used_cost)
+     SELECT d.quota_id, d.period_start, d.tokens, d.requests, d.cost
+     FROM unnest($1::uuid[], $2::timestamptz[], $3::int8[], $4::int8[], $5::numeric[]) AS d(quota_id, period_start, tokens, requests, cost)
+     WHERE EXISTS (SELECT 1 FROM quotas q WHERE q.id = d.quota_id)
+     ON CONFLICT (quota_id, period_start) DO UPDATE SET
+       used_tokens = quota_usage.used_tokens + EXCLUDED.used_tokens,
+       used_requests = quota_usage.used_requests + EXCLUDED.used_requests,
+       used_cost = quota_usage.used_cost + EXCLUDED.used_cost`,
+    [
+      usage.map((r) => r.quotaId),
+      usage.map((r) => r.periodStart),
+      usage.map((r) => r.amounts.tokens.toString()),
+      usage.map((r) => r.amounts.requests.toString()),
+      usage.map((r) => formatDecimal(r.amounts.cost)),
+    ],
+  );
+  await manager.query(
+    `UPDATE quota_leases l SET
+       tokens = greatest(0, l.tokens - d.tokens),
+       requests = greatest(0, l.requests - d.requests),
+       cost = greatest(0, l.cost - d.cost)
+     FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::int8[], $5::int8[], $6::numeric[]) AS d(quota_id, period_start, replica_id, tokens, requests, cost)
+     WHERE l.quota_id = d.quota_id AND l.period_start = d.period_start AND l.replica_id = d.replica_id`,
+    [
+      moves.map((m) => m.quotaId),
+      moves.map((m) => m.periodStart),
+      moves.map((m) => m.replicaId),
+      moves.map((m) => m.amounts.tokens.toString()),
+      moves.map((m) => m.amounts.requests.toString()),
+      moves.map((m) => formatDecimal(m.amounts.cost)),
+    ],
+  );
 }

@@ -3,7 +3,9 @@ import { hostname } from 'node:os';
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import type { SqlRunner } from '../metering/sql-runner';
+import { applyCommittedUsage } from './quota-usage-commit';
 import { AppConfig, ChangeFeed, errorMessage, ROOT_LOGGER } from '@app/core';
 import { add, sub } from './quota-amounts';
 import {
@@ -24,7 +26,6 @@ import {
   QuotaAmount,
   QuotaSubject,
   roomLeft,
-  summariseCommitted,
   usedOf,
 } from './quota-admission';
 import { QuotaDefinition, QuotaDefinitions } from './quota-definitions';
@@ -100,9 +101,8 @@ export class QuotaLedger implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Inside the metering writer's transaction: committed usage moves from leases to `quota_usage`. */
-  async applyCommitted(manager: EntityManager, committed: CommittedUsage[]): Promise<void> {
-    const { usage, moves } = summariseCommitted(committed);
-    await this.store.commitUsage(manager, usage, moves);
+  async applyCommitted(sql: SqlRunner, committed: CommittedUsage[]): Promise<void> {
+    await applyCommittedUsage(sql, committed);
   }
 
   /** After the writer's transaction committed: this replica's mirror follows the database. */

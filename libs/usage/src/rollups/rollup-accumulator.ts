@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { SqlRunner } from '../metering/sql-runner';
 import type { UsageRecord } from '../metering/usage-record';
 import { formatDecimal, parseDecimal, Fixed } from '../pricing/decimal';
 
@@ -98,7 +98,7 @@ const UPSERT_ROLLUPS_SQL = `
     cost = usage_rollups.cost + EXCLUDED.cost,
     cache_write_tokens = usage_rollups.cache_write_tokens + EXCLUDED.cache_write_tokens`;
 
-export async function addRollups(manager: EntityManager, rollups: RollupAccumulator): Promise<void> {
+export async function addRollups(manager: SqlRunner, rollups: RollupAccumulator): Promise<void> {
   if (rollups.size === 0) return;
   const rows = rollups.sorted();
   await manager.query(UPSERT_ROLLUPS_SQL, [

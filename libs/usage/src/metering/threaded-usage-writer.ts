@@ -1,0 +1,273 @@
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import type { UsageRecord } from './usage-record';
+import { sanitiseUsageRecord } from './usage-record-cleaning';
+import type { ClaimedSegment, UsageSpool } from './usage-spool';
+import type { CommittedUsageSink } from './usage-batch-committer';
+import type { UsageWriterObserver, UsageWriterStats } from './usage-writer';
+import { FromWriterThread, ToWriterThread, writerThreadData } from './usage-writer-thread';
+
+const ORPHAN_SCAN_MS = 5_000;
+/** Spooled lines go to the thread at most this often: a message costs far more than its bytes. */
+const HAND_OVER_MS = 20;
+
+/** Records handed to the writer thread in one message, in order: where they are durable. */
+interface Handed {
+  count: number;
+  /** Spool segment of this replica (undefined when the spool write failed, or for replayed records). */
+  segment: number | undefined;
+  /** Set for replayed records: the claimed file they came from. */
+  claimedFile?: string;
+  queuedAt: number;
+}
+
+let threadScript: string | undefined;
+
+/**
+ * Turns the writer thread on for this process: `script` is the gateway's own entry file, which
+ * runs the writer thread when started as its worker (see the gateway's main.ts). Without it (tests
+ * that build the app in-process), the writer runs in the gateway's thread as before.
+ */
+export function enableUsageWriterThread(script: string): void {
+  threadScript = script;
+}
+
+export function usageWriterThreadScript(): string | undefined {
+  return threadScript;
+}
+
+/**
+ * The usage writer with its database half in a worker thread (see usage-writer-thread.ts). The
+ * gateway's thread keeps what must happen before a response ends — clean, serialise, append to
+ * the spool with one write per event-loop turn — and hands the spooled text to the thread; it
+ * keeps only counts per segment, deletes a segment once the thread has committed all of it,
+ * follows committed quota usage in the ledger's lease mirror, and reports to metrics and health.
+ * If the thread dies, the process shuts down: everything not committed is in the spool and is
+ * replayed at the next start.
+ */
+export class ThreadedUsageWriter {
+  private readonly handed: Handed[] = [];
+  private handedRecords = 0;
+  private group: Array<{ record: UsageRecord; queuedAt: number }> = [];
+  private groupWritten: Promise<void> | undefined;
+  private resolveGroup: (() => void) | undefined;
+  /** Outstanding records and malformed lines per claimed (replayed) file. */
+  private readonly claimed = new Map<string, number>();
+  private readonly drains = new Map<number, (ok: boolean) => void>();
+  /** Spooled lines not yet handed to the thread (sent together every HAND_OVER_MS). */
+  private outgoing = '';
+  private handOverTimer: NodeJS.Timeout | undefined;
+  private nextDrainId = 0;
+  private worker: Worker | undefined;
+  private exited: Promise<void> = Promise.resolve();
+  private orphanTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly observers: UsageWriterObserver[] = [];
+  readonly stats: UsageWriterStats = { queued: 0, spooled: 0, written: 0, lastBatchMs: 0, failures: 0, quarantined: 0 };
+
+  constructor(
+    private readonly script: string,
+    private readonly databaseUrl: string,
+    private readonly spool: UsageSpool,
+    private readonly quotaSink: CommittedUsageSink,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    this.spool.open();
+    const worker = new Worker(this.script, { workerData: writerThreadData(this.databaseUrl) });
+    this.worker = worker;
+    this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
+    worker.on('message', (message: FromWriterThread) => this.onMessage(message));
+    worker.on('error', (error) => this.logger.fatal({ err: error.message }, 'usage writer thread failed'));
+    worker.once('exit', (code) => {
+      this.worker = undefined;
+      for (const resolve of this.drains.values()) resolve(false);
+      this.drains.clear();
+      if (this.stopped) return;
+      // Nothing is lost (it is all in the spool), but nothing would reach PostgreSQL either.
+      this.logger.fatal({ code, pending: this.handedRecords }, 'usage writer thread exited; shutting down so the spool is replayed at restart');
+      process.kill(process.pid, 'SIGTERM');
+    });
+    this.adoptOrphans();
+    this.orphanTimer = setInterval(() => this.adoptOrphans(), ORPHAN_SCAN_MS);
+    this.orphanTimer.unref();
+  }
+
+  observe(observer: UsageWriterObserver): void {
+    this.observers.push(observer);
+  }
+
+  /** As UsageWriter.record(): resolves once the record is in the spool file (group commit). */
+  record(raw: UsageRecord): Promise<void> {
+    this.group.push({ record: sanitiseUsageRecord(raw), queuedAt: Date.now() });
+    if (!this.groupWritten) {
+      this.groupWritten = new Promise((resolve) => (this.resolveGroup = resolve));
+      setImmediate(() => this.writeGroup());
+    }
+    return this.groupWritten;
+  }
+
+  get queued(): number {
+    return this.handedRecords + this.group.length;
+  }
+
+  oldestPendingMs(now = Date.now()): number {
+    const oldest = this.handed.length > 0 ? this.handed[0].queuedAt : this.group.length > 0 ? this.group[0].queuedAt : now;
+    return Math.max(0, now - oldest);
+  }
+
+  /** Asks the thread to write everything it holds; false when the deadline passed first. */
+  drain(deadlineMs = 10_000): Promise<boolean> {
+    this.writeGroup();
+    this.handOver();
+    const worker = this.worker;
+    if (!worker) return Promise.resolve(this.handedRecords === 0);
+    const id = this.nextDrainId++;
+    return new Promise((resolve) => {
+      this.drains.set(id, resolve);
+      this.send({ type: 'drain', id, deadlineMs });
+    });
+  }
+
+  async stop(deadlineMs = 10_000): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.orphanTimer);
+    const drained = await this.drain(deadlineMs);
+    if (!drained) this.logger.warn({ pending: this.handedRecords }, 'usage writer stopped with events still spooled; they are replayed at next start');
+    if (this.worker) {
+      this.send({ type: 'close' });
+      const timeout = setTimeout(() => void this.worker?.terminate(), 5_000);
+      await this.exited;
+      clearTimeout(timeout);
+    }
+    this.spool.close();
+  }
+
+  private send(message: ToWriterThread): void {
+    this.worker?.postMessage(message);
+  }
+
+  /** One write for every record recorded since the last one; then the same text goes to the thread. */
+  private writeGroup(): void {
+    const group = this.group;
+    const resolve = this.resolveGroup;
+    this.group = [];
+    this.groupWritten = undefined;
+    this.resolveGroup = undefined;
+    if (group.length > 0) {
+      let text = '';
+      for (const g of group) text += JSON.stringify(g.record) + '\n';
+      let segment: number | undefined;
+      try {
+        segment = this.spool.appendLines(text, group.length);
+        this.stats.spooled += group.length;
+      } catch (error) {
+        this.stats.failures++;
+        this.logger.error({ err: (error as Error).message, records: group.length }, 'usage spool write failed; records kept in memory only');
+      }
+      this.handed.push({ count: group.length, segment, queuedAt: group[0].queuedAt });
+      this.handedRecords += group.length;
+      this.outgoing += text;
+      this.handOverTimer ??= setTimeout(() => this.handOver(), HAND_OVER_MS);
+    }
+    resolve?.();
+  }
+
+  private handOver(): void {
+    clearTimeout(this.handOverTimer);
+    this.handOverTimer = undefined;
+    if (this.outgoing.length === 0) return;
+    this.send({ type: 'lines', text: this.outgoing });
+    this.outgoing = '';
+  }
+
+  private onMessage(message: FromWriterThread): void {
+    switch (message.type) {
+      case 'committed':
+        this.committed(message.count, message.ms);
+        break;
+      case 'charged':
+        this.quotaSink.afterCommit?.(message.committed);
+        break;
+      case 'quarantined':
+        this.stats.quarantined++;
+        this.logger.error({ ...message.notice, err: message.err }, message.message);
+        for (const observer of this.observers) observer.onQuarantine?.(message.notice);
+        break;
+      case 'malformed-done':
+        this.releaseClaimed(message.claimedFile, 1);
+        break;
+      case 'keep-rejected':
+        this.spool.keepRejected(message.line);
+        break;
+      case 'failed':
+        this.stats.failures++;
+        this.logger.warn({ err: message.err, pending: message.pending, retryInMs: message.retryInMs }, 'usage batch not written; will retry');
+        break;
+      case 'drained':
+        this.drains.get(message.id)?.(message.ok);
+        this.drains.delete(message.id);
+        break;
+    }
+  }
+
+  /** The oldest `count` records handed over are committed: their segments and claimed files follow. */
+  private committed(count: number, ms: number): void {
+    const segments: number[] = [];
+    let left = count;
+    while (left > 0 && this.handed.length > 0) {
+      const head = this.handed[0];
+      const taken = Math.min(left, head.count);
+      if (head.segment !== undefined) for (let i = 0; i < taken; i++) segments.push(head.segment);
+      if (head.claimedFile) this.releaseClaimed(head.claimedFile, taken);
+      head.count -= taken;
+      left -= taken;
+      if (head.count === 0) this.handed.shift();
+    }
+    this.handedRecords -= count;
+    this.stats.written += count;
+    this.stats.lastBatchMs = ms;
+    for (const observer of this.observers) observer.onBatch?.(count, ms);
+    this.spool.markCommitted(segments);
+    if (this.handedRecords === 0) this.spool.rotateIfIdle();
+  }
+
+  private releaseClaimed(file: string, done: number): void {
+    const left = (this.claimed.get(file) ?? 0) - done;
+    if (left > 0) {
+      this.claimed.set(file, left);
+      return;
+    }
+    this.claimed.delete(file);
+    this.spool.removeClaimed(file);
+  }
+
+  /** Records from other replicas' orphaned spool files go through the thread's idempotent path. */
+  private adoptOrphans(): void {
+    if (this.stopped) return;
+    let orphans: ClaimedSegment[];
+    try {
+      orphans = this.spool.claimOrphans();
+    } catch (error) {
+      this.logger.warn({ err: (error as Error).message }, 'could not scan spool for orphaned files');
+      return;
+    }
+    const now = Date.now();
+    for (const orphan of orphans) {
+      if (orphan.records.length === 0 && orphan.malformed.length === 0) {
+        this.spool.removeClaimed(orphan.path);
+        continue;
+      }
+      this.logger.info({ file: orphan.path, records: orphan.records.length }, 'replaying spooled usage of a previous process');
+      this.claimed.set(orphan.path, orphan.records.length + orphan.malformed.length);
+      if (orphan.records.length > 0) {
+        this.handed.push({ count: orphan.records.length, segment: undefined, claimedFile: orphan.path, queuedAt: now });
+        this.handedRecords += orphan.records.length;
+      }
+      this.handOver(); // keeps the thread's order equal to `handed`
+      this.send({ type: 'replay', records: orphan.records, malformed: orphan.malformed.map((line) => ({ line, claimedFile: orphan.path })) });
+    }
+  }
+}
