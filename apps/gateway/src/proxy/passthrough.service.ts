@@ -94,7 +94,7 @@ export class PassthroughService {
     let admission: Admission | undefined;
     try {
       const body = await readRawBody(req, this.config.maxBodyBytes);
-      const checked = checkModelName(modelOf(body, String(req.headers['content-type'] ?? '')));
+      const checked = checkModelName(modelOf(body, req.headers['content-type'] ?? ''));
       if (!checked.ok) throw invalidRequest(checked.problem, 'model');
       const model = checked.model;
       call.model = model;
@@ -146,7 +146,7 @@ export class PassthroughService {
     const relayId = proxyRes.headers['x-request-id'] ?? proxyRes.headers['request-id'];
     delete proxyRes.headers['x-request-id'];
     if (typeof relayId === 'string') proxyRes.headers['x-upstream-request-id'] = relayId;
-    if (!String(proxyRes.headers['content-type'] ?? '').includes('json')) return;
+    if (!(proxyRes.headers['content-type'] ?? '').includes('json')) return;
     const chunks: Buffer[] = [];
     let size = 0;
     proxyRes.on('data', (chunk: Buffer) => {

@@ -77,7 +77,8 @@ export class ProxyService {
       // Not authenticated: nobody to charge, so no usage event (CONTRACT: authenticated calls).
       const failure = this.toGatewayError(error);
       this.metrics.refused(failure.code);
-      return this.sendError(res, dialect, failure);
+      this.sendError(res, dialect, failure);
+      return;
     }
     this.inflight++;
     let admission: Admission | undefined;
