@@ -2,7 +2,7 @@ import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import { createProxyMiddleware, RequestHandler } from 'http-proxy-middleware';
 import type { Logger } from 'pino';
-import { AppConfig, ROOT_LOGGER } from '@app/core';
+import { AppConfig, ROOT_LOGGER, errorMessage } from '@app/core';
 import { dialectFor, readUsage, safeJson, UpstreamTarget } from '@app/providers';
 import { Admission, checkModelName, PriceCalculator, QuotaLedger, UsageMeter } from '@app/usage';
 import { ModelCatalogService, ModelRoute } from '../catalog/model-catalog.service';
@@ -121,7 +121,7 @@ export class PassthroughService {
       const record = call.toRecord(this.prices, this.ledger.replicaId);
       admission?.settle({ tokens: 0, cost: record.cost });
       // Durable before the client sees the answer, as on the hot path.
-      await this.meter.record(record).catch((err: Error) => this.logger.error({ err: err.message }, 'usage record not spooled'));
+      await this.meter.record(record).catch((err: unknown) => { this.logger.error({ err: errorMessage(err) }, 'usage record not spooled'); });
       this.metrics.observe(record);
       if (!res.headersSent) res.writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers });
       res.end(openAi.errorBody(failure));
@@ -186,7 +186,7 @@ export class PassthroughService {
     const record = passing.call.toRecord(this.prices, this.ledger.replicaId);
     passing.admission.settle({ tokens: record.totalTokens, cost: record.cost });
     // The proxied answer has already ended (http-proxy ends it): the record follows at once.
-    this.meter.record(record).catch((err: Error) => this.logger.error({ err: err.message }, 'usage record not spooled'));
+    this.meter.record(record).catch((err: unknown) => { this.logger.error({ err: errorMessage(err) }, 'usage record not spooled'); });
     this.metrics.observe(record);
   }
 }
