@@ -55,7 +55,7 @@ export function passthroughEndpoint(path: string): string | undefined {
 @Injectable()
 export class PassthroughService {
   private readonly prices = new PriceCalculator();
-  private readonly proxy: RequestHandler<PassingRequest, ServerResponse>;
+  private readonly proxy: RequestHandler<PassingRequest>;
 
   constructor(
     @Inject(KeyCacheService) private readonly keys: KeyCacheService,
@@ -67,7 +67,7 @@ export class PassthroughService {
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
     @Inject(UpstreamDispatcher) private readonly upstream: UpstreamDispatcher,
   ) {
-    this.proxy = createProxyMiddleware<PassingRequest, ServerResponse>({
+    this.proxy = createProxyMiddleware<PassingRequest>({
       router: (req) => req.tollgate!.target.origin,
       pathRewrite: (_path, req) => req.tollgate!.target.path,
       changeOrigin: true,
