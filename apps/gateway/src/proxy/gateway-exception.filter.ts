@@ -32,7 +32,7 @@ export class GatewayExceptionFilter implements ExceptionFilter {
       return new GatewayError(status, code, message);
     }
     const errorId = Math.random().toString(36).slice(2, 10);
-    this.logger.error({ errorId, err: (exception as Error)?.message, stack: (exception as Error)?.stack }, 'unexpected gateway error');
+    this.logger.error({ errorId, err: (exception as Error | null | undefined)?.message, stack: (exception as Error | null | undefined)?.stack }, 'unexpected gateway error');
     return new GatewayError(500, 'internal_error', `Internal error (id ${errorId}).`);
   }
 }

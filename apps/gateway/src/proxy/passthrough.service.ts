@@ -2,7 +2,7 @@ import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import { createProxyMiddleware, RequestHandler } from 'http-proxy-middleware';
 import type { Logger } from 'pino';
-import { AppConfig, ROOT_LOGGER } from '@app/core';
+import { AppConfig, ROOT_LOGGER, errorMessage } from '@app/core';
 import { dialectFor, readUsage, safeJson, UpstreamTarget } from '@app/providers';
 import { Admission, checkModelName, PriceCalculator, QuotaLedger, UsageMeter } from '@app/usage';
 import { ModelCatalogService, ModelRoute } from '../catalog/model-catalog.service';
@@ -55,7 +55,7 @@ export function passthroughEndpoint(path: string): string | undefined {
 @Injectable()
 export class PassthroughService {
   private readonly prices = new PriceCalculator();
-  private readonly proxy: RequestHandler<PassingRequest, ServerResponse>;
+  private readonly proxy: RequestHandler<PassingRequest>;
 
   constructor(
     @Inject(KeyCacheService) private readonly keys: KeyCacheService,
@@ -67,7 +67,7 @@ export class PassthroughService {
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
     @Inject(UpstreamDispatcher) private readonly upstream: UpstreamDispatcher,
   ) {
-    this.proxy = createProxyMiddleware<PassingRequest, ServerResponse>({
+    this.proxy = createProxyMiddleware<PassingRequest>({
       router: (req) => req.tollgate!.target.origin,
       pathRewrite: (_path, req) => req.tollgate!.target.path,
       changeOrigin: true,
@@ -94,7 +94,7 @@ export class PassthroughService {
     let admission: Admission | undefined;
     try {
       const body = await readRawBody(req, this.config.maxBodyBytes);
-      const checked = checkModelName(modelOf(body, String(req.headers['content-type'] ?? '')));
+      const checked = checkModelName(modelOf(body, req.headers['content-type'] ?? ''));
       if (!checked.ok) throw invalidRequest(checked.problem, 'model');
       const model = checked.model;
       call.model = model;
@@ -121,7 +121,7 @@ export class PassthroughService {
       const record = call.toRecord(this.prices, this.ledger.replicaId);
       admission?.settle({ tokens: 0, cost: record.cost });
       // Durable before the client sees the answer, as on the hot path.
-      await this.meter.record(record).catch((err: Error) => this.logger.error({ err: err.message }, 'usage record not spooled'));
+      await this.meter.record(record).catch((err: unknown) => { this.logger.error({ err: errorMessage(err) }, 'usage record not spooled'); });
       this.metrics.observe(record);
       if (!res.headersSent) res.writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers });
       res.end(openAi.errorBody(failure));
@@ -146,7 +146,7 @@ export class PassthroughService {
     const relayId = proxyRes.headers['x-request-id'] ?? proxyRes.headers['request-id'];
     delete proxyRes.headers['x-request-id'];
     if (typeof relayId === 'string') proxyRes.headers['x-upstream-request-id'] = relayId;
-    if (!String(proxyRes.headers['content-type'] ?? '').includes('json')) return;
+    if (!(proxyRes.headers['content-type'] ?? '').includes('json')) return;
     const chunks: Buffer[] = [];
     let size = 0;
     proxyRes.on('data', (chunk: Buffer) => {
@@ -186,7 +186,7 @@ export class PassthroughService {
     const record = passing.call.toRecord(this.prices, this.ledger.replicaId);
     passing.admission.settle({ tokens: record.totalTokens, cost: record.cost });
     // The proxied answer has already ended (http-proxy ends it): the record follows at once.
-    this.meter.record(record).catch((err: Error) => this.logger.error({ err: err.message }, 'usage record not spooled'));
+    this.meter.record(record).catch((err: unknown) => { this.logger.error({ err: errorMessage(err) }, 'usage record not spooled'); });
     this.metrics.observe(record);
   }
 }

@@ -77,7 +77,8 @@ export class ProxyService {
       // Not authenticated: nobody to charge, so no usage event (CONTRACT: authenticated calls).
       const failure = this.toGatewayError(error);
       this.metrics.refused(failure.code);
-      return this.sendError(res, dialect, failure);
+      this.sendError(res, dialect, failure);
+      return;
     }
     this.inflight++;
     let admission: Admission | undefined;
@@ -313,7 +314,7 @@ export class ProxyService {
       return new GatewayError(503, 'service_unavailable', 'Quotas cannot be checked right now; try again shortly.', null, { 'retry-after': '5' });
     }
     const errorId = Math.random().toString(36).slice(2, 10);
-    this.logger.error({ errorId, err: (error as Error)?.message, stack: (error as Error)?.stack }, 'unexpected gateway error');
+    this.logger.error({ errorId, err: (error as Error | null | undefined)?.message, stack: (error as Error | null | undefined)?.stack }, 'unexpected gateway error');
     return new GatewayError(500, 'internal_error', `Internal error (id ${errorId}).`);
   }
 
@@ -338,6 +339,7 @@ function header(value: string | string[] | undefined): string | undefined {
 }
 
 function queryOf(url: string | undefined): string {
-  const at = url?.indexOf('?') ?? -1;
-  return at >= 0 ? url!.slice(at) : '';
+  if (url === undefined) return '';
+  const at = url.indexOf('?');
+  return at >= 0 ? url.slice(at) : '';
 }

@@ -46,7 +46,7 @@ export function buildUpstreamRequest(
     (forceTranslation || apiModeFor(route.adapter, route.baseUrl, dialect.name, route.providerOptions, route.modelOptions) === 'translated');
   const forRoute = (other: ModelRoute) => buildUpstreamRequest(dialect, request, other, clientHeaders, query, forceTranslation, clientText);
   if (translate) {
-    const translated = dialect.translation!.toChat(request);
+    const translated = dialect.translation.toChat(request);
     const body = { ...translated.body, model: route.upstreamModel };
     return {
       operation: 'chat.completions',
@@ -54,7 +54,7 @@ export function buildUpstreamRequest(
       headers: headersFor(route, 'chat.completions', request.stream),
       payload: serialiseBody(request.stream ? withUsageChunk(body) : body),
       stream: request.stream,
-      translation: dialect.translation!,
+      translation: dialect.translation,
       ignored: translated.ignored,
       forRoute,
     };

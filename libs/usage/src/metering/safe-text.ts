@@ -11,7 +11,9 @@ export const MAX_MODEL_NAME_LENGTH = 256;
 /** Longest error code stored; providers' own codes are short identifiers. */
 export const MAX_ERROR_CODE_LENGTH = 128;
 
+// eslint-disable-next-line no-control-regex -- matching NUL and control characters is the point: they are what gets cleaned
 const NEEDS_CLEANING = /[\u0000\ud800-\udfff]/;
+// eslint-disable-next-line no-control-regex -- matching NUL and control characters is the point: they are what gets cleaned
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /**

@@ -50,7 +50,7 @@ export function isRecordError(error: unknown): boolean {
  */
 export function asRecordError(error: unknown): unknown {
   if (error instanceof RecordDataError || isDriverError(error)) return error;
-  return new RecordDataError((error as Error)?.message ?? String(error));
+  return new RecordDataError((error as Partial<Error> | null | undefined)?.message ?? String(error));
 }
 
 /** An error a query raised (it carries the driver's error), as opposed to one our code threw. */
@@ -61,7 +61,7 @@ function isDriverError(error: unknown): boolean {
 
 /** The message stored with a quarantined record: storable whatever the database said. */
 export function quarantineMessage(error: unknown): string {
-  return cleanText(String((error as Error)?.message ?? error), MAX_ERROR_TEXT);
+  return cleanText(String((error as Partial<Error> | null | undefined)?.message ?? error), MAX_ERROR_TEXT);
 }
 
 /** Idempotent on the event id: a replay of the same poison keeps one row. */

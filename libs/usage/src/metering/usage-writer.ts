@@ -201,7 +201,7 @@ export class UsageWriter {
     this.stats.written += batch.length;
     this.stats.lastBatchMs = ms;
     for (const observer of this.observers) observer.onBatch?.(batch.length, ms);
-    this.spool.markCommitted(batch.filter((p) => p.segment !== undefined).map((p) => p.segment!));
+    this.spool.markCommitted(batch.flatMap((p) => (p.segment === undefined ? [] : [p.segment])));
     this.releaseReplayedFiles(batch);
     if (this.queue.length === 0) this.spool.rotateIfIdle();
   }
@@ -229,7 +229,7 @@ export class UsageWriter {
   }
 
   private releaseReplayedFiles(batch: Pending[]): void {
-    const files = new Set(batch.filter((p) => p.claimedFile).map((p) => p.claimedFile!));
+    const files = new Set(batch.flatMap((p) => (p.claimedFile ? [p.claimedFile] : [])));
     for (const file of files) this.releaseReplayedFile(file);
   }
 

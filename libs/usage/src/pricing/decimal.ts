@@ -11,7 +11,7 @@ export type Fixed = bigint;
 export function parseDecimal(value: string | number): Fixed {
   const text = typeof value === 'number' ? numberToPlain(value) : value.trim();
   const match = /^(-)?(\d*)(?:\.(\d*))?$/.exec(text);
-  if (!match || (match[2] === '' && (match[3] ?? '') === '')) throw new Error(`not a decimal: ${JSON.stringify(value)}`);
+  if (!match || (match[2] === '' && ((match[3] as string | undefined) ?? '') === '')) throw new Error(`not a decimal: ${JSON.stringify(value)}`);
   const [, sign, whole, fraction = ''] = match;
   const digits = (fraction + '0'.repeat(SCALE_DIGITS)).slice(0, SCALE_DIGITS);
   const magnitude = BigInt(whole || '0') * SCALE + BigInt(digits);
