@@ -10,7 +10,14 @@ export class CreateDepartmentDto {
   @ApiProperty({ example: '研发部' }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name: string;
 
   @ApiPropertyOptional({ type: [String], nullable: true, description: 'model names this department may use; null (the default): every model' })
-  @IsOptional() @ValidateIf((_, value) => value !== null) @IsArray() @ArrayMaxSize(1000) @ArrayUnique() @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(200, { each: true })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(200, { each: true })
   allowedModels?: string[] | null;
 }
 
@@ -18,7 +25,14 @@ export class UpdateDepartmentDto {
   @ApiPropertyOptional({ example: '研发部' }) @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name?: string;
 
   @ApiPropertyOptional({ type: [String], nullable: true, description: 'null: every model' })
-  @IsOptional() @ValidateIf((_, value) => value !== null) @IsArray() @ArrayMaxSize(1000) @ArrayUnique() @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(200, { each: true })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(200, { each: true })
   allowedModels?: string[] | null;
 }
 

@@ -15,14 +15,30 @@ export class CreateUserDto {
   @ApiProperty({ example: 'dev@example.com' }) @Transform(lowerTrim) @IsEmail() @MaxLength(320) email: string;
   @ApiProperty({ example: 'Li Lei' }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name: string;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'required for developers and team leads' })
-  @IsOptional() @ValidateIf((_, value) => value !== null) @IsUUID()
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsUUID()
   departmentId?: string | null;
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role: Role;
-  @ApiPropertyOptional({ minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH, format: 'password', description: 'omit for a user who only uses API keys; at least 12 characters and hard to guess (zxcvbn score ≥ 3)' })
-  @IsOptional() @IsString() @IsStrongPassword()
+  @ApiPropertyOptional({
+    minLength: MIN_PASSWORD_LENGTH,
+    maxLength: MAX_PASSWORD_LENGTH,
+    format: 'password',
+    description: 'omit for a user who only uses API keys; at least 12 characters and hard to guess (zxcvbn score ≥ 3)',
+  })
+  @IsOptional()
+  @IsString()
+  @IsStrongPassword()
   password?: string;
   @ApiPropertyOptional({ type: [String], nullable: true, description: ALLOWED_MODELS_DOC })
-  @IsOptional() @ValidateIf((_, value) => value !== null) @IsArray() @ArrayMaxSize(1000) @ArrayUnique() @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(200, { each: true })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(200, { each: true })
   allowedModels?: string[] | null;
 }
 
@@ -37,10 +53,19 @@ export class UpdateUserDto {
     format: 'password',
     description: 'sets another user’s password (the user’s sessions end); one’s own changes only through POST /api/auth/password',
   })
-  @IsOptional() @IsString() @IsStrongPassword()
+  @IsOptional()
+  @IsString()
+  @IsStrongPassword()
   password?: string;
   @ApiPropertyOptional({ type: [String], nullable: true, description: ALLOWED_MODELS_DOC })
-  @IsOptional() @ValidateIf((_, value) => value !== null) @IsArray() @ArrayMaxSize(1000) @ArrayUnique() @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(200, { each: true })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(200, { each: true })
   allowedModels?: string[] | null;
   @ApiPropertyOptional({ description: 'false deactivates (as DELETE does), true reactivates' }) @IsOptional() @IsBoolean() active?: boolean;
 }
@@ -49,7 +74,9 @@ export class ListUsersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() departmentId?: string;
   @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES) role?: Role;
   @ApiPropertyOptional({ description: 'true: active only; false: deactivated only; omitted: both' })
-  @IsOptional() @Transform(queryBoolean) @IsBoolean()
+  @IsOptional()
+  @Transform(queryBoolean)
+  @IsBoolean()
   active?: boolean;
 }
 

@@ -16,7 +16,13 @@ export class CompletionsDialect implements ApiDialect {
     if (!ok) throw badField('prompt', '`prompt` must be a string or a non-empty array.');
     const stream = checkStream(body);
     checkObject(body, 'stream_options');
-    return { body, model: body.model as string, stream, promptTokens: countInput(prompt, countTokens), maxOutputTokens: positiveInteger(body, 'max_tokens') ?? 16 };
+    return {
+      body,
+      model: body.model as string,
+      stream,
+      promptTokens: countInput(prompt, countTokens),
+      maxOutputTokens: positiveInteger(body, 'max_tokens') ?? 16,
+    };
   }
 
   nativeBody(request: ParsedRequest): Record<string, unknown> {
