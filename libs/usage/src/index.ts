@@ -10,6 +10,7 @@ export * from './pricing/decimal';
 export * from './pricing/price';
 export * from './rollups/rollup-accumulator';
 export * from './tokens/token-counter';
+export * from './tokens/token-estimate';
 export * from './quota';
 export * from './usage.module';
 export * from './partitions/usage-partition.service';

@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AppConfig, ROOT_LOGGER } from '@app/core';
 import { anthropicErrorBody, apiModeFor, dialectFor, DialectRequestError } from '@app/providers';
-import { countTextTokens } from '@app/usage';
+import { loadTokenCounter } from '@app/usage';
 import { ModelCatalogService } from '../catalog/model-catalog.service';
 import { KeyCacheService } from '../key-auth/key-cache.service';
 import { GatewayError } from './gateway-error';
@@ -38,6 +38,7 @@ export class CountTokensService {
     try {
       const principal = await this.keys.authenticate(req.headers);
       const body = parseJsonObject(await readRawBody(req, this.config.maxBodyBytes));
+      const countTextTokens = await loadTokenCounter();
       let estimate: number;
       try {
         // count_tokens takes no max_tokens; the dialect's check is for /v1/messages.

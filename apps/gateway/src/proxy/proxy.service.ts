@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { errors as undiciErrors } from 'undici';
 import { AppConfig, ROOT_LOGGER } from '@app/core';
 import { ApiDialect, ChatCompletionLike, DialectRequestError, ParsedRequest, readUsage, safeJson, StreamRelay, TranslationContext } from '@app/providers';
-import { Admission, countTextTokens, PriceCalculator, QuotaLedger, UsageMeter } from '@app/usage';
+import { Admission, estimateTextTokens, PriceCalculator, QuotaLedger, UsageMeter } from '@app/usage';
 import { ModelCatalogService, ModelRoute } from '../catalog/model-catalog.service';
 import { KeyCacheService } from '../key-auth/key-cache.service';
 import { GatewayMetrics } from '../metrics/gateway-metrics.service';
@@ -20,6 +20,8 @@ import type { UpstreamResponse } from '../upstream/buffered-response';
 import { UpstreamCallError, UpstreamDispatcher } from '../upstream/upstream-dispatcher';
 
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/** A stream's response head waits this long for the first event to share its write. */
+const HEAD_ALONE_AFTER_MS = 50;
 
 type Headers = Record<string, string | string[]>;
 
@@ -116,7 +118,7 @@ export class ProxyService {
 
   private async readRequest(dialect: ApiDialect, req: IncomingMessage): Promise<{ request: ParsedRequest; text: string }> {
     const { body, text } = decodeJsonObject(await readRawBody(req, this.config.maxBodyBytes));
-    return { request: this.asBadRequest(() => dialect.parse(body, countTextTokens)), text };
+    return { request: this.asBadRequest(() => dialect.parse(body, estimateTextTokens)), text };
   }
 
   /** Runs a dialect step, turning its field-named refusals into 400s. */
@@ -244,7 +246,7 @@ export class ProxyService {
 
   private estimateFrom(call: MeteredCall, text: string): void {
     call.markFirstByte();
-    call.estimateCompletion = () => countTextTokens(text);
+    call.estimateCompletion = () => estimateTextTokens(text);
   }
 
   private async relayStream(call: MeteredCall, plan: CallPlan, res: ServerResponse): Promise<Buffer | string> {
@@ -263,17 +265,21 @@ export class ProxyService {
       'cache-control': 'no-cache',
       'x-accel-buffering': 'no',
     });
-    res.flushHeaders();
+    // The head goes out with the first event (one write, not two), or on its own if the provider
+    // is slow to send one, so the client knows the stream started.
+    const flushHead = setTimeout(() => res.flushHeaders(), HEAD_ALONE_AFTER_MS);
     call.status = 200;
-    call.estimateCompletion = () => countTextTokens(relay.deliveredText());
+    call.estimateCompletion = () => estimateTextTokens(relay.deliveredText());
     try {
       for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
         const out = relay.push(chunk);
         if (out.length === 0) continue;
+        clearTimeout(flushHead);
         call.markFirstByte();
         if (!res.write(out)) await drained(res);
       }
     } catch (error) {
+      clearTimeout(flushHead);
       if (abort.signal.aborted || res.destroyed) {
         call.status = 499;
         call.errorCode = 'client_closed_request';
@@ -287,6 +293,7 @@ export class ProxyService {
       call.usage = null; // estimated from what was delivered
       return relay.errorEvent(failure);
     }
+    clearTimeout(flushHead);
     const rest = relay.end();
     call.usage = relay.usage;
     if (relay.streamError) call.errorCode = relay.streamError;

@@ -1,15 +1,23 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { UsageRecord } from './usage-record';
-import { sanitiseUsageRecord } from './usage-record-cleaning';
 import type { ClaimedSegment, UsageSpool } from './usage-spool';
+import { Grouped, SpooledFront } from './spooled-front';
 import type { CommittedUsageSink } from './usage-batch-committer';
 import type { UsageWriterObserver, UsageWriterStats } from './usage-writer';
 import { FromWriterThread, ToWriterThread, writerThreadData } from './usage-writer-thread';
 
-const ORPHAN_SCAN_MS = 5_000;
 /** Spooled lines go to the thread at most this often: a message costs far more than its bytes. */
 const HAND_OVER_MS = 20;
+
+/**
+ * The thread's young generation is kept small: a batch (≤ 1,000 records, ~2 MB parsed) still fits,
+ * and V8's default (tens of MB of semi-spaces, grown under load) would add that much resident
+ * memory for garbage that dies at every batch. Only the scavenger runs more often. The old
+ * generation is not capped: while PostgreSQL is away the thread holds the backlog of spooled lines
+ * until it can write them, and running out of heap there would stop the gateway.
+ */
+const WRITER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 8 };
 
 /** Records handed to the writer thread in one message, in order: where they are durable. */
 interface Handed {
@@ -48,9 +56,6 @@ export function usageWriterThreadScript(): string | undefined {
 export class ThreadedUsageWriter {
   private readonly handed: Handed[] = [];
   private handedRecords = 0;
-  private group: Array<{ record: UsageRecord; queuedAt: number }> = [];
-  private groupWritten: Promise<void> | undefined;
-  private resolveGroup: (() => void) | undefined;
   /** Outstanding records and malformed lines per claimed (replayed) file. */
   private readonly claimed = new Map<string, number>();
   private readonly drains = new Map<number, (ok: boolean) => void>();
@@ -60,10 +65,10 @@ export class ThreadedUsageWriter {
   private nextDrainId = 0;
   private worker: Worker | undefined;
   private exited: Promise<void> = Promise.resolve();
-  private orphanTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly observers: UsageWriterObserver[] = [];
   readonly stats: UsageWriterStats = { queued: 0, spooled: 0, written: 0, lastBatchMs: 0, failures: 0, quarantined: 0 };
+  private readonly front: SpooledFront;
 
   constructor(
     private readonly script: string,
@@ -71,11 +76,18 @@ export class ThreadedUsageWriter {
     private readonly spool: UsageSpool,
     private readonly quotaSink: CommittedUsageSink,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.front = new SpooledFront(
+      spool,
+      { spooled: (group, segment, text) => this.handOverSpooled(group, segment, text), adopt: (orphan, now) => this.adopt(orphan, now) },
+      this.stats,
+      logger,
+    );
+  }
 
   start(): void {
-    this.spool.open();
-    const worker = new Worker(this.script, { workerData: writerThreadData(this.databaseUrl) });
+    this.front.start();
+    const worker = new Worker(this.script, { workerData: writerThreadData(this.databaseUrl), resourceLimits: WRITER_HEAP_LIMITS });
     this.worker = worker;
     this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
     worker.on('message', (message: FromWriterThread) => this.onMessage(message));
@@ -89,9 +101,7 @@ export class ThreadedUsageWriter {
       this.logger.fatal({ code, pending: this.handedRecords }, 'usage writer thread exited; shutting down so the spool is replayed at restart');
       process.kill(process.pid, 'SIGTERM');
     });
-    this.adoptOrphans();
-    this.orphanTimer = setInterval(() => this.adoptOrphans(), ORPHAN_SCAN_MS);
-    this.orphanTimer.unref();
+    this.front.adoptOrphansPeriodically();
   }
 
   observe(observer: UsageWriterObserver): void {
@@ -100,26 +110,21 @@ export class ThreadedUsageWriter {
 
   /** As UsageWriter.record(): resolves once the record is in the spool file (group commit). */
   record(raw: UsageRecord): Promise<void> {
-    this.group.push({ record: sanitiseUsageRecord(raw), queuedAt: Date.now() });
-    if (!this.groupWritten) {
-      this.groupWritten = new Promise((resolve) => (this.resolveGroup = resolve));
-      setImmediate(() => this.writeGroup());
-    }
-    return this.groupWritten;
+    return this.front.record(raw);
   }
 
   get queued(): number {
-    return this.handedRecords + this.group.length;
+    return this.handedRecords + this.front.waiting;
   }
 
   oldestPendingMs(now = Date.now()): number {
-    const oldest = this.handed.length > 0 ? this.handed[0].queuedAt : this.group.length > 0 ? this.group[0].queuedAt : now;
+    const oldest = this.handed.at(0)?.queuedAt ?? this.front.oldestWaitingAt ?? now;
     return Math.max(0, now - oldest);
   }
 
   /** Asks the thread to write everything it holds; false when the deadline passed first. */
   drain(deadlineMs = 10_000): Promise<boolean> {
-    this.writeGroup();
+    this.front.writeGroup();
     this.handOver();
     const worker = this.worker;
     if (!worker) return Promise.resolve(this.handedRecords === 0);
@@ -133,7 +138,7 @@ export class ThreadedUsageWriter {
   async stop(deadlineMs = 10_000): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    clearInterval(this.orphanTimer);
+    this.front.stop();
     const drained = await this.drain(deadlineMs);
     if (!drained) this.logger.warn({ pending: this.handedRecords }, 'usage writer stopped with events still spooled; they are replayed at next start');
     if (this.worker) {
@@ -149,30 +154,12 @@ export class ThreadedUsageWriter {
     this.worker?.postMessage(message);
   }
 
-  /** One write for every record recorded since the last one; then the same text goes to the thread. */
-  private writeGroup(): void {
-    const group = this.group;
-    const resolve = this.resolveGroup;
-    this.group = [];
-    this.groupWritten = undefined;
-    this.resolveGroup = undefined;
-    if (group.length > 0) {
-      let text = '';
-      for (const g of group) text += JSON.stringify(g.record) + '\n';
-      let segment: number | undefined;
-      try {
-        segment = this.spool.appendLines(text, group.length);
-        this.stats.spooled += group.length;
-      } catch (error) {
-        this.stats.failures++;
-        this.logger.error({ err: (error as Error).message, records: group.length }, 'usage spool write failed; records kept in memory only');
-      }
-      this.handed.push({ count: group.length, segment, queuedAt: group[0].queuedAt });
-      this.handedRecords += group.length;
-      this.outgoing += text;
-      this.handOverTimer ??= setTimeout(() => this.handOver(), HAND_OVER_MS);
-    }
-    resolve?.();
+  /** One turn's records are in the spool: the same text goes to the thread (every HAND_OVER_MS). */
+  private handOverSpooled(group: Grouped[], segment: number | undefined, text: string): void {
+    this.handed.push({ count: group.length, segment, queuedAt: group[0].queuedAt });
+    this.handedRecords += group.length;
+    this.outgoing += text;
+    this.handOverTimer ??= setTimeout(() => this.handOver(), HAND_OVER_MS);
   }
 
   private handOver(): void {
@@ -245,29 +232,13 @@ export class ThreadedUsageWriter {
   }
 
   /** Records from other replicas' orphaned spool files go through the thread's idempotent path. */
-  private adoptOrphans(): void {
-    if (this.stopped) return;
-    let orphans: ClaimedSegment[];
-    try {
-      orphans = this.spool.claimOrphans();
-    } catch (error) {
-      this.logger.warn({ err: (error as Error).message }, 'could not scan spool for orphaned files');
-      return;
+  private adopt(orphan: ClaimedSegment, now: number): void {
+    this.claimed.set(orphan.path, orphan.records.length + orphan.malformed.length);
+    if (orphan.records.length > 0) {
+      this.handed.push({ count: orphan.records.length, segment: undefined, claimedFile: orphan.path, queuedAt: now });
+      this.handedRecords += orphan.records.length;
     }
-    const now = Date.now();
-    for (const orphan of orphans) {
-      if (orphan.records.length === 0 && orphan.malformed.length === 0) {
-        this.spool.removeClaimed(orphan.path);
-        continue;
-      }
-      this.logger.info({ file: orphan.path, records: orphan.records.length }, 'replaying spooled usage of a previous process');
-      this.claimed.set(orphan.path, orphan.records.length + orphan.malformed.length);
-      if (orphan.records.length > 0) {
-        this.handed.push({ count: orphan.records.length, segment: undefined, claimedFile: orphan.path, queuedAt: now });
-        this.handedRecords += orphan.records.length;
-      }
-      this.handOver(); // keeps the thread's order equal to `handed`
-      this.send({ type: 'replay', records: orphan.records, malformed: orphan.malformed.map((line) => ({ line, claimedFile: orphan.path })) });
-    }
+    this.handOver(); // keeps the thread's order equal to `handed`
+    this.send({ type: 'replay', records: orphan.records, malformed: orphan.malformed.map((line) => ({ line, claimedFile: orphan.path })) });
   }
 }

@@ -1,16 +1,15 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { UsageRecord } from './usage-record';
-import { ClaimedSegment, UsageSpool } from './usage-spool';
-import { sanitiseUsageRecord } from './usage-record-cleaning';
+import type { ClaimedSegment, UsageSpool } from './usage-spool';
 import type { QuarantineNotice } from './usage-quarantine';
 import { CommittedUsageSink, UsageBatchCommitter } from './usage-batch-committer';
+import { Grouped, SpooledFront } from './spooled-front';
 
 export type { CommittedCharge, CommittedUsageSink } from './usage-batch-committer';
 
 const BATCH_SIZE = 1000;
 const FLUSH_INTERVAL_MS = 100;
-const ORPHAN_SCAN_MS = 5_000;
 const MAX_BACKOFF_MS = 5_000;
 
 /** What the writer tells the rest of the process (metrics, health): never a record's content. */
@@ -52,21 +51,17 @@ interface Pending {
  */
 export class UsageWriter {
   private queue: Pending[] = [];
-  /** Recorded in this event-loop turn, not yet in the spool file (written together, see record()). */
-  private group: Array<{ record: UsageRecord; queuedAt: number }> = [];
-  private groupWritten: Promise<void> | undefined;
-  private resolveGroup: (() => void) | undefined;
   /** Replayed lines that are JSON but no usage record: quarantined as they are, never retried as events. */
   private malformed: Array<{ line: string; claimedFile: string }> = [];
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private orphanTimer: NodeJS.Timeout | undefined;
   private backoffMs = 0;
   private retryAt = 0;
   private stopped = false;
   private readonly observers: UsageWriterObserver[] = [];
   readonly stats: UsageWriterStats = { queued: 0, spooled: 0, written: 0, lastBatchMs: 0, failures: 0, quarantined: 0 };
   private readonly committer: UsageBatchCommitter;
+  private readonly front: SpooledFront;
 
   constructor(
     dataSource: DataSource,
@@ -74,6 +69,12 @@ export class UsageWriter {
     quotaSink: CommittedUsageSink,
     private readonly logger: Logger,
   ) {
+    this.front = new SpooledFront(
+      spool,
+      { spooled: (group, segment) => this.queueSpooled(group, segment), adopt: (orphan, now) => this.adopt(orphan, now) },
+      this.stats,
+      logger,
+    );
     this.committer = new UsageBatchCommitter(dataSource, quotaSink, {
       afterCommit: (committed) => quotaSink.afterCommit?.(committed),
       quarantined: (notice, log) => {
@@ -86,70 +87,40 @@ export class UsageWriter {
   }
 
   start(): void {
-    this.spool.open();
-    this.adoptOrphans();
+    this.front.start();
+    this.front.adoptOrphansPeriodically();
     this.timer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
     this.timer.unref();
-    this.orphanTimer = setInterval(() => this.adoptOrphans(), ORPHAN_SCAN_MS);
-    this.orphanTimer.unref();
   }
 
   observe(observer: UsageWriterObserver): void {
     this.observers.push(observer);
   }
 
-  /**
-   * Cleans the record and makes it durable; the promise resolves once it is in the spool file
-   * (group commit: the records of every call that ended in this event-loop turn are written with
-   * one `write`, in the next check phase), so a response ended after it cannot lose its event to a
-   * crash. If the spool cannot be written (disk full, permissions), the record still goes to
-   * PostgreSQL from memory and the failure is logged loudly: losing durability is bad, losing the
-   * record is worse.
-   */
+  /** Cleans the record and makes it durable: resolves once it is in the spool file (see SpooledFront). */
   record(raw: UsageRecord): Promise<void> {
-    this.group.push({ record: sanitiseUsageRecord(raw), queuedAt: Date.now() });
-    if (!this.groupWritten) {
-      this.groupWritten = new Promise((resolve) => (this.resolveGroup = resolve));
-      setImmediate(() => this.writeGroup());
-    }
-    return this.groupWritten;
+    return this.front.record(raw);
   }
 
-  /** One write for every record recorded since the last one; then they are queued for PostgreSQL. */
-  private writeGroup(): void {
-    const group = this.group;
-    const resolve = this.resolveGroup;
-    this.group = [];
-    this.groupWritten = undefined;
-    this.resolveGroup = undefined;
-    if (group.length > 0) {
-      let segment: number | undefined;
-      try {
-        segment = this.spool.appendMany(group.map((g) => g.record));
-        this.stats.spooled += group.length;
-      } catch (error) {
-        this.stats.failures++;
-        this.logger.error({ err: (error as Error).message, records: group.length }, 'usage spool write failed; records kept in memory only');
-      }
-      for (const g of group) this.queue.push({ record: g.record, segment, queuedAt: g.queuedAt });
-      if (this.queue.length >= BATCH_SIZE) void this.flush();
-    }
-    resolve?.();
+  /** One turn's records are in the spool: queued for PostgreSQL. */
+  private queueSpooled(group: Grouped[], segment: number | undefined): void {
+    for (const g of group) this.queue.push({ record: g.record, segment, queuedAt: g.queuedAt });
+    if (this.queue.length >= BATCH_SIZE) void this.flush();
   }
 
   get queued(): number {
-    return this.queue.length + this.group.length;
+    return this.queue.length + this.front.waiting;
   }
 
   /** Age of the oldest event not yet in PostgreSQL (0 when all are). */
   oldestPendingMs(now = Date.now()): number {
-    const oldest = this.queue.at(0) ?? this.group.at(0);
-    return oldest ? Math.max(0, now - oldest.queuedAt) : 0;
+    const oldest = this.queue.at(0)?.queuedAt ?? this.front.oldestWaitingAt;
+    return oldest === undefined ? 0 : Math.max(0, now - oldest);
   }
 
   /** Writes everything queued; resolves when the queue is empty or the deadline passes. */
   async drain(deadlineMs = 10_000): Promise<boolean> {
-    this.writeGroup();
+    this.front.writeGroup();
     const until = Date.now() + deadlineMs;
     while ((this.queue.length > 0 || this.malformed.length > 0) && Date.now() < until) {
       this.retryAt = 0;
@@ -163,8 +134,8 @@ export class UsageWriter {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.timer);
-    clearInterval(this.orphanTimer);
-    this.writeGroup();
+    this.front.stop();
+    this.front.writeGroup();
     await this.flushing;
     const drained = await this.drain(deadlineMs);
     if (!drained) this.logger.warn({ pending: this.queue.length }, 'usage writer stopped with events still spooled; they are replayed at next start');
@@ -207,25 +178,9 @@ export class UsageWriter {
   }
 
   /** Records from other replicas' orphaned spool files go through the same idempotent path. */
-  private adoptOrphans(): void {
-    if (this.stopped) return;
-    let orphans: ClaimedSegment[];
-    try {
-      orphans = this.spool.claimOrphans();
-    } catch (error) {
-      this.logger.warn({ err: (error as Error).message }, 'could not scan spool for orphaned files');
-      return;
-    }
-    const now = Date.now();
-    for (const orphan of orphans) {
-      if (orphan.records.length === 0 && orphan.malformed.length === 0) {
-        this.spool.removeClaimed(orphan.path);
-        continue;
-      }
-      this.logger.info({ file: orphan.path, records: orphan.records.length }, 'replaying spooled usage of a previous process');
-      for (const record of orphan.records) this.queue.push({ record, segment: undefined, claimedFile: orphan.path, queuedAt: now });
-      for (const line of orphan.malformed) this.malformed.push({ line, claimedFile: orphan.path });
-    }
+  private adopt(orphan: ClaimedSegment, now: number): void {
+    for (const record of orphan.records) this.queue.push({ record, segment: undefined, claimedFile: orphan.path, queuedAt: now });
+    for (const line of orphan.malformed) this.malformed.push({ line, claimedFile: orphan.path });
   }
 
   private releaseReplayedFiles(batch: Pending[]): void {

@@ -9,6 +9,10 @@ const SCALE = 10n ** BigInt(SCALE_DIGITS);
 export type Fixed = bigint;
 
 export function parseDecimal(value: string | number): Fixed {
+  if (typeof value === 'string') {
+    const picos = plainPicos(value);
+    if (picos !== undefined) return BigInt(picos) * FIXED_PER_PICO;
+  }
   const text = typeof value === 'number' ? numberToPlain(value) : value.trim();
   const match = /^(-)?(\d*)(?:\.(\d*))?$/.exec(text);
   if (!match || (match[2] === '' && ((match[3] as string | undefined) ?? '') === '')) throw new Error(`not a decimal: ${JSON.stringify(value)}`);
@@ -16,6 +20,39 @@ export function parseDecimal(value: string | number): Fixed {
   const digits = (fraction + '0'.repeat(SCALE_DIGITS)).slice(0, SCALE_DIGITS);
   const magnitude = BigInt(whole || '0') * SCALE + BigInt(digits);
   return sign ? -magnitude : magnitude;
+}
+
+const FIXED_PER_PICO = 10n ** BigInt(SCALE_DIGITS - 12);
+
+/**
+ * The hot path's parse (a call's cost, estimated at admission and actual at settlement, as
+ * `formatPicos` printed it): a plain non-negative decimal with at most 12 fraction digits whose
+ * value in picos (1e-12) is below 2^53 (under 9,007 units), read as one exact integer in a JS
+ * number, without a regular expression, string padding or BigInt parsing. Undefined otherwise
+ * (the general parse then runs).
+ */
+function plainPicos(text: string): number | undefined {
+  const length = text.length;
+  let whole = 0;
+  let i = 0;
+  for (; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) break;
+    if (c < 48 || c > 57 || i >= 4) return undefined;
+    whole = whole * 10 + (c - 48);
+  }
+  if (i === 0) return undefined;
+  if (i === length) return whole * 1e12; // at most 4 digits: below 2^53
+  const digits = length - i - 1;
+  if (digits === 0 || digits > 12) return undefined;
+  let fraction = 0;
+  for (let j = i + 1; j < length; j++) {
+    const c = text.charCodeAt(j);
+    if (c < 48 || c > 57) return undefined;
+    fraction = fraction * 10 + (c - 48);
+  }
+  const picos = whole * 1e12 + fraction * 10 ** (12 - digits);
+  return picos <= Number.MAX_SAFE_INTEGER ? picos : undefined;
 }
 
 export function formatDecimal(value: Fixed, maxFractionDigits = SCALE_DIGITS): string {

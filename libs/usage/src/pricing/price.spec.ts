@@ -12,6 +12,33 @@ describe('decimal', () => {
     expect(() => parseDecimal('')).toThrow();
   });
 
+  it('parses plain costs (the hot path: picos in a JS number) exactly as the general parse', () => {
+    const reference = (text: string) => {
+      const [whole, fraction = ''] = text.split('.');
+      return BigInt(whole || '0') * 10n ** 18n + BigInt((fraction + '0'.repeat(18)).slice(0, 18));
+    };
+    const samples = [
+      '0',
+      '7',
+      '0.5',
+      '5.',
+      '.5',
+      '00012.5',
+      '0.000000000001',
+      '1.1234567890123',
+      '9006.999999999999',
+      '9007.199254740991',
+      '9007.199254740992',
+      '9999.999999999999',
+      '12345.6',
+    ];
+    for (let i = 0; i < 2_000; i++) samples.push(formatPicos(Math.floor(Math.random() * 2 ** 53)), formatPicos(Math.floor(Math.random() * 1e9)));
+    for (const text of samples) expect([text, parseDecimal(text)]).toEqual([text, reference(text)]);
+    expect(parseDecimal('-0.25')).toBe(-reference('0.25'));
+    expect(() => parseDecimal('1.2.3')).toThrow();
+    expect(() => parseDecimal('12a')).toThrow();
+  });
+
   it('sums a million small costs without drift', () => {
     const costs = Array.from({ length: 1_000_000 }, () => '0.0000001');
     expect(addDecimals(costs)).toBe('0.1');
