@@ -79,4 +79,28 @@ describe('quotas exact across two gateway replicas', () => {
     expect(usage.requests).toBe(result.ok);
     expect(usage.tokens).toBeLessThanOrEqual(300); // estimates hold (max_tokens given): never over
   });
+
+  it('stops a cost quota (maxCost) exactly, in exact decimals, across both replicas', async () => {
+    const dev = await seed.developer();
+    // one call costs (prompt + 10 completion tokens) × 1 USD per 1M tokens ≈ 0.000015–0.00002 USD
+    await seed.dataSource.query(`INSERT INTO quotas (scope, subject_id, period, max_cost) VALUES ('user', $1, 'month', '0.0003')`, [dev.userId]);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const result = await fire([dev.key], 60);
+    expect(result.other).toEqual([]);
+    expect(result.ok).toBeGreaterThan(5);
+    expect(result.refused).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const [usage] = await seed.dataSource.query(
+      `SELECT u.used_cost::text AS cost, u.used_requests::int AS requests FROM quota_usage u JOIN quotas q ON q.id = u.quota_id WHERE q.subject_id = $1`,
+      [dev.userId],
+    );
+    const [metered] = await seed.dataSource.query(
+      `SELECT sum(cost)::text AS cost, count(*)::int AS requests FROM usage_events WHERE user_id = $1 AND status = 200`,
+      [dev.userId],
+    );
+    expect(usage.requests).toBe(result.ok);
+    expect(metered.requests).toBe(result.ok);
+    expect(Number(usage.cost)).toBeLessThanOrEqual(0.0003); // never over the limit
+    expect(usage.cost).toBe(metered.cost); // the quota's cost is the metered cost, to the last decimal
+  });
 });
