@@ -30,9 +30,9 @@ describe('toGatewayError: one mapping from a failure to what the client sees', (
 
   it('answers a quota refusal with 429 and retry headers (no retry when the reset is far away)', () => {
     const { logger } = capturingLogger();
-    const soon = toGatewayError(new QuotaExceededError('user', 'daily', 'requests', '10', '10', 30), 'r', logger);
+    const soon = toGatewayError(new QuotaExceededError('user', 'day', 'requests', '10', '10', 30), 'r', logger);
     expect(soon).toMatchObject({ status: 429, code: 'quota_exceeded', headers: { 'retry-after': '30' } });
-    const far = toGatewayError(new QuotaExceededError('user', 'monthly', 'tokens', '10', '10', 86_400), 'r', logger);
+    const far = toGatewayError(new QuotaExceededError('user', 'month', 'tokens', '10', '10', 86_400), 'r', logger);
     expect(far.headers).toEqual({ 'retry-after': '86400', 'x-should-retry': 'false' });
   });
 

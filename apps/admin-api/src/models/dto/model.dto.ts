@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -99,55 +99,7 @@ export class CreateModelDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
 }
 
-export class UpdateModelDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsUUID() providerId?: string;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(200) upstreamModel?: string | null;
-  @ApiPropertyOptional() @IsOptional() @Transform(toDecimalString) @Matches(DECIMAL, { message: DECIMAL_MESSAGE }) inputPrice?: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(toDecimalString) @Matches(DECIMAL, { message: DECIMAL_MESSAGE }) outputPrice?: string;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @Transform(toDecimalString) @Matches(DECIMAL, { message: DECIMAL_MESSAGE }) cachedInputPrice?:
-    string | null;
-  @ApiPropertyOptional({ example: '3', nullable: true, description: 'per 1M prompt tokens written to the cache; unset: priced as input' })
-  @IsOptional()
-  @Transform(toDecimalString)
-  @Matches(DECIMAL, { message: DECIMAL_MESSAGE })
-  cacheWriteInputPrice?: string | null;
-  @ApiPropertyOptional({
-    type: [String],
-    example: ['claude-sonnet-4-5', 'claude-haiku-4-5'],
-    description: 'other names clients may send; metered under this model',
-  })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @MinLength(1, { each: true })
-  @MaxLength(200, { each: true })
-  aliases?: string[];
-  @ApiPropertyOptional({ type: ModelOptionsDto }) @IsOptional() @ValidateNested() @Type(() => ModelOptionsDto) options?: ModelOptionsDto;
-  @ApiPropertyOptional({ enum: CURRENCIES }) @IsOptional() @IsIn(CURRENCIES) currency?: Currency;
-  @ApiPropertyOptional({ type: [PriceTierDto], nullable: true })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
-  @Type(() => PriceTierDto)
-  priceTiers?: PriceTierDto[] | null;
-  @ApiPropertyOptional({
-    type: [String],
-    nullable: true,
-    description:
-      'models (by name, same or another provider) tried in order before the first byte when every account of this model’s provider is limited or down',
-  })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(5)
-  @IsString({ each: true })
-  @MinLength(1, { each: true })
-  @MaxLength(200, { each: true })
-  fallbacks?: string[] | null;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
-}
+export class UpdateModelDto extends PartialType(CreateModelDto) {}
 
 export class ListModelsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() providerId?: string;
