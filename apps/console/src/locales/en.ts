@@ -51,7 +51,12 @@ export const en = {
     chartCaption: 'Bars: tokens per {{unit}}; line: requests.',
     unit: { hour: 'hour', day: 'day' },
     myQuotas: 'My quotas',
-    other: 'Other',
+    otherGroups: 'Other ({{count}})',
+    none: 'None',
+    series: 'Chart series',
+    seriesTokens: '{{tokens}} tokens',
+    chartBy: 'Chart',
+    split: { total: 'Total', department: 'By department', user: 'By user', model: 'By model', provider: 'By provider' },
     top: 'Top by {{dimension}}',
   },
   quotas: {

@@ -53,7 +53,12 @@ export const zh: Resources = {
     chartCaption: '柱：每{{unit}} Token 数；线：请求数。',
     unit: { hour: '小时', day: '天' },
     myQuotas: '我的配额',
-    other: '其他',
+    otherGroups: '其他（{{count}} 项）',
+    none: '无',
+    series: '图表序列',
+    seriesTokens: '{{tokens}} 个 Token',
+    chartBy: '图表',
+    split: { total: '合计', department: '按部门', user: '按用户', model: '按模型', provider: '按服务商' },
     top: '按{{dimension}}排行',
   },
   quotas: {
