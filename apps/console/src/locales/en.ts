@@ -140,6 +140,10 @@ export const en = {
     quotasOf: 'Quotas of {{name}}',
     ofDepartment: 'People of {{name}}',
     departmentBudget: 'Department budget (set by an administrator)',
+    models: 'Allowed models',
+    departmentModels: 'Every model the department allows',
+    departmentModelsShort: 'As the department',
+    modelsHint: 'Calls to any other model are refused.',
   },
   reports: {
     title: 'Reports',

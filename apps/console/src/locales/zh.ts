@@ -142,6 +142,10 @@ export const zh: Resources = {
     quotasOf: '{{name}} 的配额',
     ofDepartment: '{{name}} 的成员',
     departmentBudget: '部门预算（由管理员设置）',
+    models: '允许的模型',
+    departmentModels: '部门允许的全部模型',
+    departmentModelsShort: '同部门',
+    modelsHint: '调用其他模型将被拒绝。',
   },
   reports: {
     title: '报表',
