@@ -87,7 +87,7 @@ export function UsageChart({ series }: { series: Timeseries }) {
         {t('usage.chartCaption', { unit: t(`usage.unit.${unit}`) })}
         <ul className="legend" aria-label={t('usage.series')}>
           {series.series.map((s, i) => (
-            <li key={`${s.other ? 'other' : (s.key ?? 'none')}`}>
+            <li key={s.other ? 'other' : (s.key ?? 'none')}>
               <span className={`swatch ${s.other ? 'other' : `s${i % PALETTE.length}`}`} aria-hidden="true" />
               {groups[i]?.label}: {t('usage.seriesTokens', { tokens: format.number(s.totalTokens) })}
             </li>
