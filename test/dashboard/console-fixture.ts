@@ -122,9 +122,9 @@ export class ConsoleFixture {
   }
 }
 
-/** The accessible names of the radios in a group (their inputs are visually hidden, the label carries the text). */
-export function radioNames(group: Locator): Promise<string[]> {
-  return group.getByRole('radio').evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).labels?.[0]?.textContent?.trim() ?? ''));
+/** The names of the radios (or checkboxes) in a group: their inputs are visually hidden, the label carries the text. */
+export function radioNames(group: Locator, role: 'radio' | 'checkbox' = 'radio'): Promise<string[]> {
+  return group.getByRole(role).evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).labels?.[0]?.textContent?.trim() ?? ''));
 }
 
 /** Jest hooks: one fixture for the file, and no page complaint left over after each test. */
