@@ -87,7 +87,7 @@ describe('console in a browser: admin', () => {
     await page.goto(`${f.admin.url}/#/usage?range=24h`);
     const chart = page.getByRole('radiogroup', { name: 'Chart' });
     expect(await radioNames(chart)).toEqual(['Total', 'By department', 'By user', 'By model', 'By provider']);
-    await chart.getByRole('radio', { name: 'By department' }).focus();
+    await chart.getByRole('radio', { name: 'Total' }).focus();
     await page.keyboard.press('ArrowRight'); // by keyboard, as the range group
     await page.waitForURL(/chart=department/);
     const legend = page.getByRole('list', { name: 'Chart series' });

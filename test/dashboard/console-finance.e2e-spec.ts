@@ -96,12 +96,15 @@ describe('console in a browser: finance', () => {
         ).status,
       ).toBe(201);
     }
-    const inAnHour = Math.floor(Date.now() / 1000) + 3600;
-    codex.seats.set('at-a', {
-      status: 200,
-      body: whamUsage({ plan: 'team', primary: { used_percent: 12, limit_window_seconds: 18000, reset_after_seconds: 3600, reset_at: inAnHour } }),
+    // wham/usage windows as the real one has them: percent used, length, when they reset
+    const window = (usedPercent: number, seconds: number, resetAfter: number) => ({
+      used_percent: usedPercent,
+      limit_window_seconds: seconds,
+      reset_after_seconds: resetAfter,
+      reset_at: Math.floor(Date.now() / 1000) + resetAfter,
     });
-    codex.seats.set('at-b', { status: 200, body: whamUsage({ plan: 'plus' }) });
+    codex.seats.set('at-a', { status: 200, body: whamUsage({ plan: 'team', primary: window(12, 18000, 3600), secondary: window(76, 604800, 3 * 86400) }) });
+    codex.seats.set('at-b', { status: 200, body: whamUsage({ plan: 'plus', primary: window(0, 18000, 18000), secondary: window(76, 604800, 3 * 86400) }) });
     const token = await f.admin.login('finance@x.test', password);
     expect((await f.admin.call('POST', `/api/providers/${provider.body.id}/poll`, token)).status).toBe(200);
 
@@ -114,15 +117,12 @@ describe('console in a browser: finance', () => {
     const cells = async (row: typeof seatA) => (await row.getByRole('cell').allInnerTexts()).map((cell) => cell.trim());
     const header = await seats.getByRole('columnheader').allInnerTexts();
     expect(header).toEqual(['Account', 'Status', '5-hour window', '7-day window', 'Plan']);
-    expect(await cells(seatA)).toEqual(['OK', expect.stringMatching(/^12% · resets in (an hour|60 minutes|1 hour)$/), expect.stringMatching(/^76%/), 'team']);
-    expect(await cells(seats.getByRole('row', { name: /seat-b/ }))).toEqual(['OK', expect.stringMatching(/^0%/), expect.stringMatching(/^76%/), 'plus']);
+    expect(await cells(seatA)).toEqual(['OK', expect.stringMatching(/^12% · resets in (an hour|60 minutes|1 hour)$/), '76% · resets in 3 days', 'team']);
+    expect(await cells(seats.getByRole('row', { name: /seat-b/ }))).toEqual(['OK', '0% · resets in 5 hours', '76% · resets in 3 days', 'plus']);
     await f.expectAccessible(page);
 
     // the seat is nearly spent: polling from the page shows it, highlighted
-    codex.seats.set('at-b', {
-      status: 200,
-      body: whamUsage({ plan: 'plus', secondary: { used_percent: 93, limit_window_seconds: 604800, reset_after_seconds: 7200, reset_at: inAnHour + 3600 } }),
-    });
+    codex.seats.set('at-b', { status: 200, body: whamUsage({ plan: 'plus', primary: window(0, 18000, 18000), secondary: window(93, 604800, 7200) }) });
     await page.getByRole('button', { name: 'Poll codex-seats now' }).click();
     const seatB = seats.getByRole('row', { name: /seat-b/ });
     await seatB.getByRole('cell', { name: /^93%/ }).waitFor();

@@ -184,6 +184,7 @@ export const en = {
     window5h: '5-hour window',
     window7d: '7-day window',
     resets: 'resets {{when}}',
+    resetSincePoll: 'reset since the last poll',
     plan: 'Plan',
     weight: 'Weight',
     lastError: 'Last error',

@@ -186,6 +186,7 @@ export const zh: Resources = {
     window5h: '5 小时窗口',
     window7d: '7 天窗口',
     resets: '{{when}}重置',
+    resetSincePoll: '上次轮询后已重置',
     plan: '套餐',
     weight: '权重',
     lastError: '最近错误',
