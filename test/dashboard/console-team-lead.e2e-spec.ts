@@ -162,7 +162,7 @@ describe('console in a browser: team lead', () => {
     await page.waitForURL(/chart=user/);
     await page
       .getByRole('list', { name: '图表序列' })
-      .getByText(/^dev <dev@x\.test>：|^dev <dev@x\.test>: /)
+      .getByText(/^dev <dev@x\.test>：\d+ 个 Token$/)
       .waitFor();
     await f.expectAccessible(page);
     // the API's complaint about a field, in Chinese beside it

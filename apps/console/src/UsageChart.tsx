@@ -89,12 +89,12 @@ export function UsageChart({ series }: { series: Timeseries }) {
           {series.series.map((s, i) => (
             <li key={s.other ? 'other' : (s.key ?? 'none')}>
               <span className={`swatch ${s.other ? 'other' : `s${i % PALETTE.length}`}`} aria-hidden="true" />
-              {groups[i]?.label}: {t('usage.seriesTokens', { tokens: format.number(s.totalTokens) })}
+              {t('usage.seriesLine', { name: groups[i]?.label, tokens: format.number(s.totalTokens) })}
             </li>
           ))}
           <li>
             <span className="swatch line" aria-hidden="true" />
-            {t('usage.requests')}: {format.number(totalRequests)}
+            {t('usage.requestsLine', { requests: format.number(totalRequests) })}
           </li>
         </ul>
       </figcaption>
