@@ -35,7 +35,7 @@ export function chartSeries(series: Timeseries, words: SeriesWords): ChartSeries
   return series.series.map((s) => ({ label: seriesLabel(s, series.groupBy, words), tokens: series.buckets.map((_, i) => s.points[i]?.totalTokens ?? 0) }));
 }
 
-export function seriesLabel(series: TimeseriesSeries, dimension: string | null, words: SeriesWords): string {
+function seriesLabel(series: TimeseriesSeries, dimension: string | null, words: SeriesWords): string {
   if (series.other) return words.other(series.groups);
   if (!dimension) return words.total;
   if (series.key === null) return words.none;
