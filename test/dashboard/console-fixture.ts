@@ -124,7 +124,11 @@ export class ConsoleFixture {
 
 /** The names of the radios (or checkboxes) in a group: their inputs are visually hidden, the label carries the text. */
 export function radioNames(group: Locator, role: 'radio' | 'checkbox' = 'radio'): Promise<string[]> {
-  return group.getByRole(role).evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).labels?.[0]?.textContent?.trim() ?? ''));
+  return group
+    .getByRole(role)
+    .evaluateAll((inputs) =>
+      inputs.map((input) => (input as unknown as { labels: ArrayLike<{ textContent: string | null }> | null }).labels?.[0]?.textContent?.trim() ?? ''),
+    );
 }
 
 /** Jest hooks: one fixture for the file, and no page complaint left over after each test. */

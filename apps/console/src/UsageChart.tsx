@@ -45,7 +45,15 @@ export function UsageChart({ series }: { series: Timeseries }) {
             barPercentage: 1,
             categoryPercentage: 0.9,
           })),
-          { type: 'line', label: t('usage.requests'), data: requests.map((y, i) => ({ x: x(i), y })), yAxisID: 'requests', borderColor: REQUESTS, backgroundColor: REQUESTS, pointRadius: 2 },
+          {
+            type: 'line',
+            label: t('usage.requests'),
+            data: requests.map((y, i) => ({ x: x(i), y })),
+            yAxisID: 'requests',
+            borderColor: REQUESTS,
+            backgroundColor: REQUESTS,
+            pointRadius: 2,
+          },
         ],
       },
       options: {
@@ -67,8 +75,22 @@ export function UsageChart({ series }: { series: Timeseries }) {
             },
             grid: { display: false },
           },
-          tokens: { type: 'linear', position: 'left', beginAtZero: true, stacked: true, ticks: { callback: (value) => format.number(Number(value)) }, title: { display: true, text: t('usage.tokens') } },
-          requests: { type: 'linear', position: 'right', beginAtZero: true, grid: { display: false }, ticks: { precision: 0 }, title: { display: true, text: t('usage.requests') } },
+          tokens: {
+            type: 'linear',
+            position: 'left',
+            beginAtZero: true,
+            stacked: true,
+            ticks: { callback: (value) => format.number(Number(value)) },
+            title: { display: true, text: t('usage.tokens') },
+          },
+          requests: {
+            type: 'linear',
+            position: 'right',
+            beginAtZero: true,
+            grid: { display: false },
+            ticks: { precision: 0 },
+            title: { display: true, text: t('usage.requests') },
+          },
         },
         plugins: {
           tooltip: { callbacks: { title: (items) => format.dateTime(new Date((items[0]?.parsed.x ?? 0) - step / 2).toISOString()) } },
@@ -81,7 +103,11 @@ export function UsageChart({ series }: { series: Timeseries }) {
   return (
     <figure className="chart">
       <div className="chart-box">
-        <canvas ref={canvas} role="img" aria-label={t('usage.chartLabel', { unit: t(`usage.unit.${unit}`), tokens: format.number(totalTokens), requests: format.number(totalRequests) })} />
+        <canvas
+          ref={canvas}
+          role="img"
+          aria-label={t('usage.chartLabel', { unit: t(`usage.unit.${unit}`), tokens: format.number(totalTokens), requests: format.number(totalRequests) })}
+        />
       </div>
       <figcaption>
         {t('usage.chartCaption', { unit: t(`usage.unit.${unit}`) })}

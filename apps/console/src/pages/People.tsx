@@ -22,7 +22,15 @@ export function PeoplePage({ route }: { route: Route }) {
   const departments = useLoad(() => get<Page<Department>>('/api/departments?limit=500'), []);
   const users = useLoad(() => get<Page<User>>(`/api/users${query({ departmentId, limit: 500 })}`), [departmentId]);
   const models = useLoad(() => (canWrite ? get<Page<Model>>('/api/models?limit=500') : Promise.resolve({ items: [], nextCursor: null })), [canWrite]);
-  const dialog = (user?: User) => <UserDialog session={session} departments={departments.data?.items ?? []} models={(models.data?.items ?? []).map((m) => m.name)} user={user} onSaved={users.reload} />;
+  const dialog = (user?: User) => (
+    <UserDialog
+      session={session}
+      departments={departments.data?.items ?? []}
+      models={(models.data?.items ?? []).map((m) => m.name)}
+      user={user}
+      onSaved={users.reload}
+    />
+  );
   const departmentName = (id: string | null) => departments.data?.items.find((d) => d.id === id)?.name ?? '—';
 
   return (
@@ -42,13 +50,18 @@ export function PeoplePage({ route }: { route: Route }) {
         </div>
       ) : null}
       <ErrorMessages messages={users.error ? [(users.error as Error).message] : []} />
-      <Section
-        title={lead ? t('people.ofDepartment', { name: session.me.departmentName }) : t('people.title')}
-        actions={canWrite ? dialog() : null}
-      >
+      <Section title={lead ? t('people.ofDepartment', { name: session.me.departmentName }) : t('people.title')} actions={canWrite ? dialog() : null}>
         <DataTable
           caption={t('people.title')}
-          columns={[{ label: t('people.name') }, { label: t('people.email') }, { label: t('people.role') }, { label: t('people.department') }, { label: t('people.models') }, { label: t('people.status') }, ...(canWrite ? [{ label: t('common.actions') }] : [])]}
+          columns={[
+            { label: t('people.name') },
+            { label: t('people.email') },
+            { label: t('people.role') },
+            { label: t('people.department') },
+            { label: t('people.models') },
+            { label: t('people.status') },
+            ...(canWrite ? [{ label: t('common.actions') }] : []),
+          ]}
           rows={users.data?.items ?? []}
           rowKey={(user) => user.id}
           rowClass={(user) => (user.active ? undefined : 'muted')}
@@ -86,7 +99,9 @@ export function PeoplePage({ route }: { route: Route }) {
           ]}
         />
       </Section>
-      {lead && session.me.departmentId ? <QuotaManager scope="department" subjectId={session.me.departmentId} title={t('people.departmentBudget')} editable={false} /> : null}
+      {lead && session.me.departmentId ? (
+        <QuotaManager scope="department" subjectId={session.me.departmentId} title={t('people.departmentBudget')} editable={false} />
+      ) : null}
     </>
   );
 }
@@ -95,7 +110,19 @@ export function PeoplePage({ route }: { route: Route }) {
  * Add a person, or edit one (`user` given). A team lead may only make developers of their own
  * department. The models a person may call narrow their department's list (none: the department's).
  */
-function UserDialog({ session, departments, models, user, onSaved }: { session: Session; departments: Department[]; models: string[]; user?: User; onSaved: () => void }) {
+function UserDialog({
+  session,
+  departments,
+  models,
+  user,
+  onSaved,
+}: {
+  session: Session;
+  departments: Department[];
+  models: string[];
+  user?: User;
+  onSaved: () => void;
+}) {
   const { t } = useTranslation();
   const admin = session.me.role === 'admin';
   const roles: Role[] = admin ? ROLES : ['developer'];
@@ -133,7 +160,13 @@ function UserDialog({ session, departments, models, user, onSaved }: { session: 
           <TextInput name="email" type="email" label={t('people.email')} defaultValue={user?.email} isRequired />
           {admin ? (
             <>
-              <SelectInput name="role" label={t('people.role')} defaultValue={user?.role ?? 'developer'} error={errors.role} options={roles.map((role) => ({ value: role, label: t(`roles.${role}`) }))} />
+              <SelectInput
+                name="role"
+                label={t('people.role')}
+                defaultValue={user?.role ?? 'developer'}
+                error={errors.role}
+                options={roles.map((role) => ({ value: role, label: t(`roles.${role}`) }))}
+              />
               <SelectInput
                 name="departmentId"
                 label={t('people.department')}
@@ -144,7 +177,13 @@ function UserDialog({ session, departments, models, user, onSaved }: { session: 
               />
             </>
           ) : null}
-          <TextInput name="password" type="password" label={user ? t('people.newPassword') : t('people.password')} autoComplete="new-password" description={t('people.passwordHint')} />
+          <TextInput
+            name="password"
+            type="password"
+            label={user ? t('people.newPassword') : t('people.password')}
+            autoComplete="new-password"
+            description={t('people.passwordHint')}
+          />
           <AllowedModelsField
             unrestricted={sameAsDepartment}
             onUnrestrictedChange={setSameAsDepartment}
