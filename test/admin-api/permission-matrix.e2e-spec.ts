@@ -3,7 +3,7 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import { IS_PUBLIC } from '../../apps/admin-api/src/auth';
 import { AdminApp, call, createAdminApp, seedDepartment, SeededUser, seedUser } from '../support/admin-app';
-import { createTestDatabase } from '../support/test-database';
+import { createTestDatabase } from '@app/core/testing';
 
 /**
  * THE PERMISSION MATRIX: every admin API route × every role × own/other department, as the
@@ -54,9 +54,11 @@ describe('admin API permission matrix: every route × role × own/other departme
   const freshKey = async (userId: string) => (await api<{ id: string }>('POST', `/api/users/${userId}/api-keys`, { name: 'fixture' })).id;
   const freshProvider = async () =>
     (await api<{ id: string }>('POST', '/api/providers', { name: `p-${unique()}`, kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-fixture' })).id;
-  const freshAccount = async () => (await api<{ id: string }>('POST', `/api/providers/${ids.provider}/accounts`, { name: `a-${unique()}`, apiKey: 'sk-fixture' })).id;
+  const freshAccount = async () =>
+    (await api<{ id: string }>('POST', `/api/providers/${ids.provider}/accounts`, { name: `a-${unique()}`, apiKey: 'sk-fixture' })).id;
   const freshModel = async () =>
-    (await api<{ id: string }>('POST', '/api/models', { name: `m-${unique()}`, providerId: ids.provider, inputPrice: '1', outputPrice: '2', currency: 'USD' })).id;
+    (await api<{ id: string }>('POST', '/api/models', { name: `m-${unique()}`, providerId: ids.provider, inputPrice: '1', outputPrice: '2', currency: 'USD' }))
+      .id;
   const freshQuota = async (scope: 'user' | 'department', subjectId: string) => {
     // a period per call keeps the (scope, subject, period) upserts apart
     const periods = ['minute', 'day', 'week', 'month'] as const;
@@ -97,104 +99,418 @@ describe('admin API permission matrix: every route × role × own/other departme
       what: 'change own password',
       path: () => '/api/auth/password',
       body: () => ({ currentPassword: 'First-lantern-harbour-1', newPassword: 'Second-violet-meadow-2' }),
-      as: async (actor) => (await seedUser(admin.app, { role: ROLE[actor], departmentId: ROLE[actor] === 'admin' || ROLE[actor] === 'finance' ? null : ids.deptA, password: 'First-lantern-harbour-1' })).token,
+      as: async (actor) =>
+        (
+          await seedUser(admin.app, {
+            role: ROLE[actor],
+            departmentId: ROLE[actor] === 'admin' || ROLE[actor] === 'finance' ? null : ids.deptA,
+            password: 'First-lantern-harbour-1',
+          })
+        ).token,
       grid: EVERYONE,
     },
-    { route: 'POST /auth/logout', what: 'sign out (this session)', path: () => '/api/auth/logout', as: async (actor) => (await seedUser(admin.app, { role: ROLE[actor], departmentId: ROLE[actor] === 'admin' || ROLE[actor] === 'finance' ? null : ids.deptA })).token, grid: EVERYONE },
+    {
+      route: 'POST /auth/logout',
+      what: 'sign out (this session)',
+      path: () => '/api/auth/logout',
+      as: async (actor) =>
+        (await seedUser(admin.app, { role: ROLE[actor], departmentId: ROLE[actor] === 'admin' || ROLE[actor] === 'finance' ? null : ids.deptA })).token,
+      grid: EVERYONE,
+    },
     // ── departments ─────────────────────────────────────────────────────────────────────────
     { route: 'GET /departments', what: 'list', path: () => '/api/departments', grid: READERS },
     { route: 'POST /departments', what: 'create', path: () => '/api/departments', body: () => ({ name: `d-${unique()}` }), grid: ADMIN_ONLY },
     { route: 'GET /departments/:id', what: 'own department', path: () => `/api/departments/${ids.deptA}`, grid: READERS },
     { route: 'GET /departments/:id', what: 'other department', path: () => `/api/departments/${ids.deptB}`, grid: ORG_READERS },
-    { route: 'PATCH /departments/:id', what: 'own department', path: () => `/api/departments/${ids.deptA}`, body: () => ({ allowedModels: null }), grid: ADMIN_ONLY },
-    { route: 'PATCH /departments/:id', what: 'other department', path: () => `/api/departments/${ids.deptB}`, body: () => ({ allowedModels: null }), grid: ADMIN_ONLY },
-    { route: 'DELETE /departments/:id', what: 'an empty department', path: async () => `/api/departments/${await seedDepartment(admin.app)}`, grid: ADMIN_ONLY },
+    {
+      route: 'PATCH /departments/:id',
+      what: 'own department',
+      path: () => `/api/departments/${ids.deptA}`,
+      body: () => ({ allowedModels: null }),
+      grid: ADMIN_ONLY,
+    },
+    {
+      route: 'PATCH /departments/:id',
+      what: 'other department',
+      path: () => `/api/departments/${ids.deptB}`,
+      body: () => ({ allowedModels: null }),
+      grid: ADMIN_ONLY,
+    },
+    {
+      route: 'DELETE /departments/:id',
+      what: 'an empty department',
+      path: async () => `/api/departments/${await seedDepartment(admin.app)}`,
+      grid: ADMIN_ONLY,
+    },
     // ── users ───────────────────────────────────────────────────────────────────────────────
     { route: 'GET /users', what: 'list (team lead: own department)', path: () => '/api/users', grid: READERS },
     { route: 'GET /users', what: 'list of own department', path: () => `/api/users?departmentId=${ids.deptA}`, grid: READERS },
     { route: 'GET /users', what: 'list of other department', path: () => `/api/users?departmentId=${ids.deptB}`, grid: ORG_READERS },
-    { route: 'POST /users', what: 'developer in own department', path: () => '/api/users', body: () => ({ email: `u-${unique()}@x.test`, name: 'u', departmentId: ids.deptA, role: 'developer' }), grid: MANAGERS },
-    { route: 'POST /users', what: 'team lead in own department', path: () => '/api/users', body: () => ({ email: `u-${unique()}@x.test`, name: 'u', departmentId: ids.deptA, role: 'team_lead' }), grid: ADMIN_ONLY },
-    { route: 'POST /users', what: 'developer in other department', path: () => '/api/users', body: () => ({ email: `u-${unique()}@x.test`, name: 'u', departmentId: ids.deptB, role: 'developer' }), grid: ADMIN_ONLY },
-    { route: 'POST /users', what: 'an admin (in own department)', path: () => '/api/users', body: () => ({ email: `u-${unique()}@x.test`, name: 'u', departmentId: ids.deptA, role: 'admin' }), grid: ADMIN_ONLY },
-    { route: 'POST /users', what: 'a finance user', path: () => '/api/users', body: () => ({ email: `u-${unique()}@x.test`, name: 'u', departmentId: ids.deptA, role: 'finance' }), grid: ADMIN_ONLY },
+    {
+      route: 'POST /users',
+      what: 'developer in own department',
+      path: () => '/api/users',
+      body: () => ({ email: `u-${unique()}@x.test`, name: 'u', departmentId: ids.deptA, role: 'developer' }),
+      grid: MANAGERS,
+    },
+    {
+      route: 'POST /users',
+      what: 'team lead in own department',
+      path: () => '/api/users',
+      body: () => ({ email: `u-${unique()}@x.test`, name: 'u', departmentId: ids.deptA, role: 'team_lead' }),
+      grid: ADMIN_ONLY,
+    },
+    {
+      route: 'POST /users',
+      what: 'developer in other department',
+      path: () => '/api/users',
+      body: () => ({ email: `u-${unique()}@x.test`, name: 'u', departmentId: ids.deptB, role: 'developer' }),
+      grid: ADMIN_ONLY,
+    },
+    {
+      route: 'POST /users',
+      what: 'an admin (in own department)',
+      path: () => '/api/users',
+      body: () => ({ email: `u-${unique()}@x.test`, name: 'u', departmentId: ids.deptA, role: 'admin' }),
+      grid: ADMIN_ONLY,
+    },
+    {
+      route: 'POST /users',
+      what: 'a finance user',
+      path: () => '/api/users',
+      body: () => ({ email: `u-${unique()}@x.test`, name: 'u', departmentId: ids.deptA, role: 'finance' }),
+      grid: ADMIN_ONLY,
+    },
     { route: 'GET /users/:id', what: 'self', path: (actor) => `/api/users/${self(actor)}`, grid: EVERYONE },
     { route: 'GET /users/:id', what: 'developer of own department', path: () => `/api/users/${ids.devA2}`, grid: READERS },
     { route: 'GET /users/:id', what: 'developer of other department', path: () => `/api/users/${ids.devB}`, grid: ORG_READERS },
     { route: 'GET /users/:id', what: 'an admin outside any department', path: () => `/api/users/${who.admin.user.id}`, grid: ORG_READERS },
-    { route: 'PATCH /users/:id', what: 'rename developer of own department', path: () => `/api/users/${ids.devA2}`, body: () => ({ name: `n-${unique()}` }), grid: MANAGERS },
-    { route: 'PATCH /users/:id', what: 'promote own developer to team lead', path: async () => `/api/users/${await freshUser(ids.deptA)}`, body: () => ({ role: 'team_lead' }), grid: ADMIN_ONLY },
-    { route: 'PATCH /users/:id', what: 'set password of own developer', path: async () => `/api/users/${await freshUser(ids.deptA)}`, body: () => ({ password: 'Reset-by-manager-7731' }), grid: MANAGERS },
-    { route: 'PATCH /users/:id', what: 'set password of another team lead of own department', path: async () => `/api/users/${await freshUser(ids.deptA, 'team_lead')}`, body: () => ({ password: 'Taken-over-account-7731' }), grid: ADMIN_ONLY },
-    { route: 'PATCH /users/:id', what: 'change email of another team lead of own department', path: async () => `/api/users/${await freshUser(ids.deptA, 'team_lead')}`, body: () => ({ email: `t-${unique()}@x.test` }), grid: ADMIN_ONLY },
-    { route: 'PATCH /users/:id', what: 'own password (only POST /auth/password)', path: (actor) => `/api/users/${self(actor)}`, body: () => ({ password: 'Self-service-bypass-7731' }), grid: allow() },
-    { route: 'PATCH /users/:id', what: 'promote own developer to admin', path: async () => `/api/users/${await freshUser(ids.deptA)}`, body: () => ({ role: 'admin' }), grid: ADMIN_ONLY },
-    { route: 'PATCH /users/:id', what: 'promote own developer to finance', path: async () => `/api/users/${await freshUser(ids.deptA)}`, body: () => ({ role: 'finance' }), grid: ADMIN_ONLY },
-    { route: 'PATCH /users/:id', what: 'move own developer to other department', path: async () => `/api/users/${await freshUser(ids.deptA)}`, body: () => ({ departmentId: ids.deptB }), grid: ADMIN_ONLY },
-    { route: 'PATCH /users/:id', what: 'rename developer of other department', path: () => `/api/users/${ids.devB}`, body: () => ({ name: `n-${unique()}` }), grid: ADMIN_ONLY },
-    { route: 'PATCH /users/:id', what: 'rename an admin of own department', path: () => `/api/users/${ids.adminA}`, body: () => ({ name: `n-${unique()}` }), grid: ADMIN_ONLY },
-    { route: 'PATCH /users/:id', what: 'own role', path: (actor) => `/api/users/${self(actor)}`, body: (actor) => ({ role: actor === 'admin' ? 'developer' : 'admin' }), grid: allow() },
-    { route: 'PATCH /users/:id', what: 'reactivate own developer an admin deactivated', path: async () => { const id = await freshUser(ids.deptA); await api('DELETE', `/api/users/${id}`); return `/api/users/${id}`; }, body: () => ({ active: true }), grid: ADMIN_ONLY },
-    { route: 'PATCH /users/:id', what: 'reactivate own developer a team lead deactivated', path: async () => { const id = await freshUser(ids.deptA); await call(admin.url, 'DELETE', `/api/users/${id}`, who.lead.token); return `/api/users/${id}`; }, body: () => ({ active: true }), grid: MANAGERS },
-    { route: 'DELETE /users/:id', what: 'deactivate developer of own department', path: async () => `/api/users/${await freshUser(ids.deptA)}`, grid: MANAGERS },
-    { route: 'DELETE /users/:id', what: 'deactivate team lead of own department', path: async () => `/api/users/${await freshUser(ids.deptA, 'team_lead')}`, grid: ADMIN_ONLY },
-    { route: 'DELETE /users/:id', what: 'deactivate developer of other department', path: async () => `/api/users/${await freshUser(ids.deptB)}`, grid: ADMIN_ONLY },
+    {
+      route: 'PATCH /users/:id',
+      what: 'rename developer of own department',
+      path: () => `/api/users/${ids.devA2}`,
+      body: () => ({ name: `n-${unique()}` }),
+      grid: MANAGERS,
+    },
+    {
+      route: 'PATCH /users/:id',
+      what: 'promote own developer to team lead',
+      path: async () => `/api/users/${await freshUser(ids.deptA)}`,
+      body: () => ({ role: 'team_lead' }),
+      grid: ADMIN_ONLY,
+    },
+    {
+      route: 'PATCH /users/:id',
+      what: 'set password of own developer',
+      path: async () => `/api/users/${await freshUser(ids.deptA)}`,
+      body: () => ({ password: 'Reset-by-manager-7731' }),
+      grid: MANAGERS,
+    },
+    {
+      route: 'PATCH /users/:id',
+      what: 'set password of another team lead of own department',
+      path: async () => `/api/users/${await freshUser(ids.deptA, 'team_lead')}`,
+      body: () => ({ password: 'Taken-over-account-7731' }),
+      grid: ADMIN_ONLY,
+    },
+    {
+      route: 'PATCH /users/:id',
+      what: 'change email of another team lead of own department',
+      path: async () => `/api/users/${await freshUser(ids.deptA, 'team_lead')}`,
+      body: () => ({ email: `t-${unique()}@x.test` }),
+      grid: ADMIN_ONLY,
+    },
+    {
+      route: 'PATCH /users/:id',
+      what: 'own password (only POST /auth/password)',
+      path: (actor) => `/api/users/${self(actor)}`,
+      body: () => ({ password: 'Self-service-bypass-7731' }),
+      grid: allow(),
+    },
+    {
+      route: 'PATCH /users/:id',
+      what: 'promote own developer to admin',
+      path: async () => `/api/users/${await freshUser(ids.deptA)}`,
+      body: () => ({ role: 'admin' }),
+      grid: ADMIN_ONLY,
+    },
+    {
+      route: 'PATCH /users/:id',
+      what: 'promote own developer to finance',
+      path: async () => `/api/users/${await freshUser(ids.deptA)}`,
+      body: () => ({ role: 'finance' }),
+      grid: ADMIN_ONLY,
+    },
+    {
+      route: 'PATCH /users/:id',
+      what: 'move own developer to other department',
+      path: async () => `/api/users/${await freshUser(ids.deptA)}`,
+      body: () => ({ departmentId: ids.deptB }),
+      grid: ADMIN_ONLY,
+    },
+    {
+      route: 'PATCH /users/:id',
+      what: 'rename developer of other department',
+      path: () => `/api/users/${ids.devB}`,
+      body: () => ({ name: `n-${unique()}` }),
+      grid: ADMIN_ONLY,
+    },
+    {
+      route: 'PATCH /users/:id',
+      what: 'rename an admin of own department',
+      path: () => `/api/users/${ids.adminA}`,
+      body: () => ({ name: `n-${unique()}` }),
+      grid: ADMIN_ONLY,
+    },
+    {
+      route: 'PATCH /users/:id',
+      what: 'own role',
+      path: (actor) => `/api/users/${self(actor)}`,
+      body: (actor) => ({ role: actor === 'admin' ? 'developer' : 'admin' }),
+      grid: allow(),
+    },
+    {
+      route: 'PATCH /users/:id',
+      what: 'reactivate own developer an admin deactivated',
+      path: async () => {
+        const id = await freshUser(ids.deptA);
+        await api('DELETE', `/api/users/${id}`);
+        return `/api/users/${id}`;
+      },
+      body: () => ({ active: true }),
+      grid: ADMIN_ONLY,
+    },
+    {
+      route: 'PATCH /users/:id',
+      what: 'reactivate own developer a team lead deactivated',
+      path: async () => {
+        const id = await freshUser(ids.deptA);
+        await call(admin.url, 'DELETE', `/api/users/${id}`, who.lead.token);
+        return `/api/users/${id}`;
+      },
+      body: () => ({ active: true }),
+      grid: MANAGERS,
+    },
+    {
+      route: 'DELETE /users/:id',
+      what: 'deactivate developer of own department',
+      path: async () => `/api/users/${await freshUser(ids.deptA)}`,
+      grid: MANAGERS,
+    },
+    {
+      route: 'DELETE /users/:id',
+      what: 'deactivate team lead of own department',
+      path: async () => `/api/users/${await freshUser(ids.deptA, 'team_lead')}`,
+      grid: ADMIN_ONLY,
+    },
+    {
+      route: 'DELETE /users/:id',
+      what: 'deactivate developer of other department',
+      path: async () => `/api/users/${await freshUser(ids.deptB)}`,
+      grid: ADMIN_ONLY,
+    },
     { route: 'DELETE /users/:id', what: 'deactivate self', path: (actor) => `/api/users/${self(actor)}`, grid: allow() },
     // ── API keys ────────────────────────────────────────────────────────────────────────────
     { route: 'GET /users/:id/api-keys', what: 'own keys', path: (actor) => `/api/users/${self(actor)}/api-keys`, grid: EVERYONE },
     { route: 'GET /users/:id/api-keys', what: 'keys of own department’s developer', path: () => `/api/users/${ids.devA2}/api-keys`, grid: MANAGERS },
     { route: 'GET /users/:id/api-keys', what: 'keys of other department’s developer', path: () => `/api/users/${ids.devB}/api-keys`, grid: ADMIN_ONLY },
     { route: 'GET /users/:id/api-keys', what: 'keys of an admin in own department', path: () => `/api/users/${ids.adminA}/api-keys`, grid: ADMIN_ONLY },
-    { route: 'POST /users/:id/api-keys', what: 'key for self', path: (actor) => `/api/users/${self(actor)}/api-keys`, body: () => ({ name: 'mine' }), grid: EVERYONE },
-    { route: 'POST /users/:id/api-keys', what: 'key for own department’s developer', path: () => `/api/users/${ids.devA2}/api-keys`, body: () => ({}), grid: MANAGERS },
-    { route: 'POST /users/:id/api-keys', what: 'key for own department’s team lead', path: () => `/api/users/${ids.leadA2}/api-keys`, body: () => ({}), grid: ADMIN_ONLY },
-    { route: 'POST /users/:id/api-keys', what: 'key for other department’s developer', path: () => `/api/users/${ids.devB}/api-keys`, body: () => ({}), grid: ADMIN_ONLY },
+    {
+      route: 'POST /users/:id/api-keys',
+      what: 'key for self',
+      path: (actor) => `/api/users/${self(actor)}/api-keys`,
+      body: () => ({ name: 'mine' }),
+      grid: EVERYONE,
+    },
+    {
+      route: 'POST /users/:id/api-keys',
+      what: 'key for own department’s developer',
+      path: () => `/api/users/${ids.devA2}/api-keys`,
+      body: () => ({}),
+      grid: MANAGERS,
+    },
+    {
+      route: 'POST /users/:id/api-keys',
+      what: 'key for own department’s team lead',
+      path: () => `/api/users/${ids.leadA2}/api-keys`,
+      body: () => ({}),
+      grid: ADMIN_ONLY,
+    },
+    {
+      route: 'POST /users/:id/api-keys',
+      what: 'key for other department’s developer',
+      path: () => `/api/users/${ids.devB}/api-keys`,
+      body: () => ({}),
+      grid: ADMIN_ONLY,
+    },
     { route: 'DELETE /api-keys/:id', what: 'revoke own key', path: async (actor) => `/api/api-keys/${await freshKey(self(actor))}`, grid: EVERYONE },
-    { route: 'DELETE /api-keys/:id', what: 'revoke key of own department’s developer', path: async () => `/api/api-keys/${await freshKey(ids.devA2)}`, grid: MANAGERS },
-    { route: 'DELETE /api-keys/:id', what: 'revoke key of other department’s developer', path: async () => `/api/api-keys/${await freshKey(ids.devB)}`, grid: ADMIN_ONLY },
+    {
+      route: 'DELETE /api-keys/:id',
+      what: 'revoke key of own department’s developer',
+      path: async () => `/api/api-keys/${await freshKey(ids.devA2)}`,
+      grid: MANAGERS,
+    },
+    {
+      route: 'DELETE /api-keys/:id',
+      what: 'revoke key of other department’s developer',
+      path: async () => `/api/api-keys/${await freshKey(ids.devB)}`,
+      grid: ADMIN_ONLY,
+    },
     // ── providers, models ───────────────────────────────────────────────────────────────────
     { route: 'GET /providers', what: 'list', path: () => '/api/providers', grid: ORG_READERS },
     { route: 'GET /providers/:id', what: 'one', path: () => `/api/providers/${ids.provider}`, grid: ORG_READERS },
-    { route: 'POST /providers', what: 'create', path: () => '/api/providers', body: () => ({ name: `p-${unique()}`, kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk' }), grid: ADMIN_ONLY },
+    {
+      route: 'POST /providers',
+      what: 'create',
+      path: () => '/api/providers',
+      body: () => ({ name: `p-${unique()}`, kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk' }),
+      grid: ADMIN_ONLY,
+    },
     { route: 'PATCH /providers/:id', what: 'change', path: () => `/api/providers/${ids.provider}`, body: () => ({ enabled: true }), grid: ADMIN_ONLY },
     { route: 'DELETE /providers/:id', what: 'delete an unused one', path: async () => `/api/providers/${await freshProvider()}`, grid: ADMIN_ONLY },
     { route: 'GET /providers/:id/accounts', what: 'list accounts', path: () => `/api/providers/${ids.provider}/accounts`, grid: ORG_READERS },
-    { route: 'POST /providers/:id/accounts', what: 'add an account', path: () => `/api/providers/${ids.provider}/accounts`, body: () => ({ name: `a-${unique()}`, apiKey: 'sk-account' }), grid: ADMIN_ONLY },
-    { route: 'GET /providers/:id/accounts/:accountId', what: 'one account', path: () => `/api/providers/${ids.provider}/accounts/${ids.account}`, grid: ORG_READERS },
-    { route: 'PATCH /providers/:id/accounts/:accountId', what: 'change weight', path: () => `/api/providers/${ids.provider}/accounts/${ids.account}`, body: () => ({ weight: 2 }), grid: ADMIN_ONLY },
-    { route: 'DELETE /providers/:id/accounts/:accountId', what: 'delete an unused one', path: async () => `/api/providers/${ids.provider}/accounts/${await freshAccount()}`, grid: ADMIN_ONLY },
+    {
+      route: 'POST /providers/:id/accounts',
+      what: 'add an account',
+      path: () => `/api/providers/${ids.provider}/accounts`,
+      body: () => ({ name: `a-${unique()}`, apiKey: 'sk-account' }),
+      grid: ADMIN_ONLY,
+    },
+    {
+      route: 'GET /providers/:id/accounts/:accountId',
+      what: 'one account',
+      path: () => `/api/providers/${ids.provider}/accounts/${ids.account}`,
+      grid: ORG_READERS,
+    },
+    {
+      route: 'PATCH /providers/:id/accounts/:accountId',
+      what: 'change weight',
+      path: () => `/api/providers/${ids.provider}/accounts/${ids.account}`,
+      body: () => ({ weight: 2 }),
+      grid: ADMIN_ONLY,
+    },
+    {
+      route: 'DELETE /providers/:id/accounts/:accountId',
+      what: 'delete an unused one',
+      path: async () => `/api/providers/${ids.provider}/accounts/${await freshAccount()}`,
+      grid: ADMIN_ONLY,
+    },
     { route: 'GET /models', what: 'list', path: () => '/api/models', grid: EVERYONE },
     { route: 'GET /models/:id', what: 'one', path: () => `/api/models/${ids.model}`, grid: EVERYONE },
-    { route: 'POST /models', what: 'create', path: () => '/api/models', body: () => ({ name: `m-${unique()}`, providerId: ids.provider, inputPrice: '1', outputPrice: 2, currency: 'CNY' }), grid: ADMIN_ONLY },
+    {
+      route: 'POST /models',
+      what: 'create',
+      path: () => '/api/models',
+      body: () => ({ name: `m-${unique()}`, providerId: ids.provider, inputPrice: '1', outputPrice: 2, currency: 'CNY' }),
+      grid: ADMIN_ONLY,
+    },
     { route: 'PATCH /models/:id', what: 'change a price', path: () => `/api/models/${ids.model}`, body: () => ({ inputPrice: '1.5' }), grid: ADMIN_ONLY },
     { route: 'DELETE /models/:id', what: 'delete', path: async () => `/api/models/${await freshModel()}`, grid: ADMIN_ONLY },
     // ── provider balances and polling ───────────────────────────────────────────────────────
     { route: 'GET /providers/quota', what: 'latest snapshots', path: () => '/api/providers/quota', grid: READERS },
     { route: 'POST /providers/:id/poll', what: 'poll now', path: () => `/api/providers/${ids.provider}/poll`, grid: ORG_READERS },
-    { route: 'GET /providers/:id/reconciliation', what: 'reconciliation', path: () => `/api/providers/${ids.provider}/reconciliation?from=2026-01-01&to=2026-01-02`, grid: ORG_READERS },
+    {
+      route: 'GET /providers/:id/reconciliation',
+      what: 'reconciliation',
+      path: () => `/api/providers/${ids.provider}/reconciliation?from=2026-01-01&to=2026-01-02`,
+      grid: ORG_READERS,
+    },
     // ── quotas ──────────────────────────────────────────────────────────────────────────────
     { route: 'GET /quotas', what: 'list', path: () => '/api/quotas', grid: READERS },
-    { route: 'PUT /quotas', what: 'own department’s developer', path: () => '/api/quotas', body: () => ({ scope: 'user', subjectId: ids.devA2, period: 'day', maxTokens: 1000 }), grid: MANAGERS },
-    { route: 'PUT /quotas', what: 'own department (its budget)', path: () => '/api/quotas', body: () => ({ scope: 'department', subjectId: ids.deptA, period: 'month', maxRequests: 1000 }), grid: ADMIN_ONLY },
-    { route: 'PUT /quotas', what: 'self', path: () => '/api/quotas', body: (actor) => ({ scope: 'user', subjectId: self(actor), period: 'week', maxRequests: 1000 }), grid: ADMIN_ONLY },
-    { route: 'PUT /quotas', what: 'another team lead of own department', path: () => '/api/quotas', body: () => ({ scope: 'user', subjectId: ids.leadA2, period: 'day', maxRequests: 1000 }), grid: ADMIN_ONLY },
-    { route: 'PUT /quotas', what: 'an admin of own department', path: () => '/api/quotas', body: () => ({ scope: 'user', subjectId: ids.adminA, period: 'day', maxRequests: 1000 }), grid: ADMIN_ONLY },
-    { route: 'PUT /quotas', what: 'a finance user of own department', path: () => '/api/quotas', body: () => ({ scope: 'user', subjectId: ids.financeA, period: 'day', maxRequests: 1000 }), grid: ADMIN_ONLY },
-    { route: 'PUT /quotas', what: 'other department', path: () => '/api/quotas', body: () => ({ scope: 'department', subjectId: ids.deptB, period: 'day', maxRequests: 5 }), grid: ADMIN_ONLY },
-    { route: 'PUT /quotas', what: 'other department’s developer', path: () => '/api/quotas', body: () => ({ scope: 'user', subjectId: ids.devB, period: 'day', maxRequests: 5 }), grid: ADMIN_ONLY },
+    {
+      route: 'PUT /quotas',
+      what: 'own department’s developer',
+      path: () => '/api/quotas',
+      body: () => ({ scope: 'user', subjectId: ids.devA2, period: 'day', maxTokens: 1000 }),
+      grid: MANAGERS,
+    },
+    {
+      route: 'PUT /quotas',
+      what: 'own department (its budget)',
+      path: () => '/api/quotas',
+      body: () => ({ scope: 'department', subjectId: ids.deptA, period: 'month', maxRequests: 1000 }),
+      grid: ADMIN_ONLY,
+    },
+    {
+      route: 'PUT /quotas',
+      what: 'self',
+      path: () => '/api/quotas',
+      body: (actor) => ({ scope: 'user', subjectId: self(actor), period: 'week', maxRequests: 1000 }),
+      grid: ADMIN_ONLY,
+    },
+    {
+      route: 'PUT /quotas',
+      what: 'another team lead of own department',
+      path: () => '/api/quotas',
+      body: () => ({ scope: 'user', subjectId: ids.leadA2, period: 'day', maxRequests: 1000 }),
+      grid: ADMIN_ONLY,
+    },
+    {
+      route: 'PUT /quotas',
+      what: 'an admin of own department',
+      path: () => '/api/quotas',
+      body: () => ({ scope: 'user', subjectId: ids.adminA, period: 'day', maxRequests: 1000 }),
+      grid: ADMIN_ONLY,
+    },
+    {
+      route: 'PUT /quotas',
+      what: 'a finance user of own department',
+      path: () => '/api/quotas',
+      body: () => ({ scope: 'user', subjectId: ids.financeA, period: 'day', maxRequests: 1000 }),
+      grid: ADMIN_ONLY,
+    },
+    {
+      route: 'PUT /quotas',
+      what: 'other department',
+      path: () => '/api/quotas',
+      body: () => ({ scope: 'department', subjectId: ids.deptB, period: 'day', maxRequests: 5 }),
+      grid: ADMIN_ONLY,
+    },
+    {
+      route: 'PUT /quotas',
+      what: 'other department’s developer',
+      path: () => '/api/quotas',
+      body: () => ({ scope: 'user', subjectId: ids.devB, period: 'day', maxRequests: 5 }),
+      grid: ADMIN_ONLY,
+    },
     { route: 'GET /quotas/status', what: 'own department', path: () => `/api/quotas/status?scope=department&subjectId=${ids.deptA}`, grid: READERS },
     { route: 'GET /quotas/status', what: 'other department', path: () => `/api/quotas/status?scope=department&subjectId=${ids.deptB}`, grid: ORG_READERS },
-    { route: 'DELETE /quotas/:id', what: 'own department’s developer’s', path: async () => `/api/quotas/${await freshQuota('user', await freshUser(ids.deptA))}`, grid: MANAGERS },
-    { route: 'DELETE /quotas/:id', what: 'own department’s budget', path: async () => `/api/quotas/${await freshQuota('department', ids.deptA)}`, grid: ADMIN_ONLY },
-    { route: 'DELETE /quotas/:id', what: 'the team lead’s own', path: async () => `/api/quotas/${await freshQuota('user', who.lead.user.id)}`, grid: ADMIN_ONLY },
+    {
+      route: 'DELETE /quotas/:id',
+      what: 'own department’s developer’s',
+      path: async () => `/api/quotas/${await freshQuota('user', await freshUser(ids.deptA))}`,
+      grid: MANAGERS,
+    },
+    {
+      route: 'DELETE /quotas/:id',
+      what: 'own department’s budget',
+      path: async () => `/api/quotas/${await freshQuota('department', ids.deptA)}`,
+      grid: ADMIN_ONLY,
+    },
+    {
+      route: 'DELETE /quotas/:id',
+      what: 'the team lead’s own',
+      path: async () => `/api/quotas/${await freshQuota('user', who.lead.user.id)}`,
+      grid: ADMIN_ONLY,
+    },
     { route: 'DELETE /quotas/:id', what: 'other department’s', path: async () => `/api/quotas/${await freshQuota('department', ids.deptB)}`, grid: ADMIN_ONLY },
     // ── usage and reports ───────────────────────────────────────────────────────────────────
     { route: 'GET /usage/events', what: 'events (team lead: own department)', path: () => '/api/usage/events', grid: READERS },
     { route: 'GET /usage/events', what: 'events of other department', path: () => `/api/usage/events?departmentId=${ids.deptB}`, grid: ORG_READERS },
     { route: 'GET /usage/summary', what: 'top users', path: () => '/api/usage/summary?range=7d&groupBy=user', grid: READERS },
-    { route: 'GET /usage/summary', what: 'summary of other department', path: () => `/api/usage/summary?range=7d&groupBy=user&departmentId=${ids.deptB}`, grid: ORG_READERS },
+    {
+      route: 'GET /usage/summary',
+      what: 'summary of other department',
+      path: () => `/api/usage/summary?range=7d&groupBy=user&departmentId=${ids.deptB}`,
+      grid: ORG_READERS,
+    },
     { route: 'GET /usage/timeseries', what: 'over time', path: () => '/api/usage/timeseries?range=24h', grid: READERS },
-    { route: 'GET /reports/usage.csv', what: 'CSV export', path: () => '/api/reports/usage.csv?from=2026-01-01&to=2026-01-31&groupBy=department,model', grid: READERS },
+    {
+      route: 'GET /reports/usage.csv',
+      what: 'CSV export',
+      path: () => '/api/reports/usage.csv?from=2026-01-01&to=2026-01-31&groupBy=department,model',
+      grid: READERS,
+    },
     // ── audit ───────────────────────────────────────────────────────────────────────────────
     { route: 'GET /audit-log', what: 'read', path: () => '/api/audit-log', grid: ADMIN_ONLY },
   ];
@@ -224,7 +540,13 @@ describe('admin API permission matrix: every route × role × own/other departme
 
   it('answers 404 for what does not exist, before or after scope as appropriate, never 500', async () => {
     const missing = '00000000-0000-4000-8000-000000000000';
-    for (const path of [`/api/users/${missing}`, `/api/departments/${missing}`, `/api/providers/${missing}`, `/api/models/${missing}`, `/api/users/${missing}/api-keys`]) {
+    for (const path of [
+      `/api/users/${missing}`,
+      `/api/departments/${missing}`,
+      `/api/providers/${missing}`,
+      `/api/models/${missing}`,
+      `/api/users/${missing}/api-keys`,
+    ]) {
       expect([path, (await call(admin.url, 'GET', path, who.admin.token)).status]).toEqual([path, 404]);
     }
     expect((await call(admin.url, 'DELETE', `/api/api-keys/${missing}`, who.admin.token)).status).toBe(404);

@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '@app/core';
 import { AdminApp, call, createAdminApp, SeededUser, seedUser } from '../support/admin-app';
-import { createTestDatabase } from '../support/test-database';
-import { TEST_SECRET_KEY } from '../support/test-config';
+import { createTestDatabase, TEST_SECRET_KEY } from '@app/core/testing';
 
 type Body = Record<string, unknown> & { id: string; message?: string };
 
@@ -14,7 +13,10 @@ describe('secrets are write-only: provider credentials sealed, API keys shown on
   let db: DataSource;
   const box = new SecretBox(TEST_SECRET_KEY);
   const as = <T = Body>(method: string, path: string, body?: unknown, token = root.token) => call<T>(admin.url, method, path, token, body);
-  const sealed = async (id: string) => (await db.query<Array<{ c: string; options: Record<string, unknown> }>>(`SELECT encrypted_credentials AS c, options FROM providers WHERE id = $1`, [id]))[0];
+  const sealed = async (id: string) =>
+    (
+      await db.query<Array<{ c: string; options: Record<string, unknown> }>>(`SELECT encrypted_credentials AS c, options FROM providers WHERE id = $1`, [id])
+    )[0];
 
   beforeAll(async () => {
     admin = await createAdminApp(await createTestDatabase());
@@ -42,7 +44,12 @@ describe('secrets are write-only: provider credentials sealed, API keys shown on
       secretOptions: ['accessKeyId', 'accessKeySecret'],
       maskedOptions: { accessKeyId: 'LTAI…Id' },
     });
-    const reads = [created.body, (await as('GET', '/api/providers')).body, (await as('GET', `/api/providers/${created.body.id}`)).body, (await as('GET', '/api/providers', undefined, finance.token)).body];
+    const reads = [
+      created.body,
+      (await as('GET', '/api/providers')).body,
+      (await as('GET', `/api/providers/${created.body.id}`)).body,
+      (await as('GET', '/api/providers', undefined, finance.token)).body,
+    ];
     for (const body of reads) {
       const json = JSON.stringify(body);
       for (const secret of ['sk-very-secret-dashscope', 'alibaba-very-secret', 'LTAI5tVerySecretId', 'v1.']) expect(json).not.toContain(secret);
@@ -65,7 +72,11 @@ describe('secrets are write-only: provider credentials sealed, API keys shown on
     });
     const patched = await as('PATCH', `/api/providers/${created.body.id}`, { apiKey: 'hw-key-2', options: { projectId: 'p-123', secretKey: null } });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ options: { region: 'cn-southwest-2', projectId: 'p-123' }, secretOptions: ['accessKey'], maskedOptions: { accessKey: 'HWAK…12' } });
+    expect(patched.body).toMatchObject({
+      options: { region: 'cn-southwest-2', projectId: 'p-123' },
+      secretOptions: ['accessKey'],
+      maskedOptions: { accessKey: 'HWAK…12' },
+    });
     expect(box.openJson((await sealed(created.body.id)).c)).toEqual({ apiKey: 'hw-key-2', accessKey: 'HWAKEXAMPLE12' });
 
     const unknown = await as('PATCH', `/api/providers/${created.body.id}`, { options: { accessKeyId: 'x' } });
@@ -78,7 +89,12 @@ describe('secrets are write-only: provider credentials sealed, API keys shown on
     const kindChange = await as('PATCH', `/api/providers/${created.body.id}`, { kind: 'openai' });
     expect(kindChange.status).toBe(400);
     // a new URL needs the key again (stored credentials never follow a new URL)
-    const dropped = await as('PATCH', `/api/providers/${created.body.id}`, { kind: 'openai', baseUrl: 'https://maas.example/v1', apiKey: 'hw-key-3', options: { accessKey: null, region: null, projectId: null } });
+    const dropped = await as('PATCH', `/api/providers/${created.body.id}`, {
+      kind: 'openai',
+      baseUrl: 'https://maas.example/v1',
+      apiKey: 'hw-key-3',
+      options: { accessKey: null, region: null, projectId: null },
+    });
     expect(dropped.body).toMatchObject({ kind: 'openai', options: {}, secretOptions: [], hasApiKey: true });
     expect((await as('POST', '/api/providers', { name: 'MAAS', kind: 'openai', baseUrl: 'https://x.test/v1', apiKey: 'k' })).status).toBe(409);
   });
@@ -86,13 +102,19 @@ describe('secrets are write-only: provider credentials sealed, API keys shown on
   it('keeps secrets out of the audit log', async () => {
     const log = JSON.stringify((await as('GET', '/api/audit-log?entityType=provider&limit=500')).body);
     expect(log).toContain('provider.create');
-    for (const secret of ['sk-very-secret-dashscope', 'alibaba-very-secret', 'LTAI5tVerySecretId', 'hw-key-1', 'hw-key-2', 'hw-sk', 'v1.']) expect(log).not.toContain(secret);
+    for (const secret of ['sk-very-secret-dashscope', 'alibaba-very-secret', 'LTAI5tVerySecretId', 'hw-key-1', 'hw-key-2', 'hw-sk', 'v1.'])
+      expect(log).not.toContain(secret);
     expect(log).toContain('"apiKeyChanged":true');
   });
 
   it('shows an API key once, in the POST answer, and stores only its SHA-256', async () => {
     const dev = await seedUser(admin.app, { role: 'developer' });
-    const created = await as<Body & { key: string; prefix: string }>('POST', `/api/users/${dev.user.id}/api-keys`, { name: 'ci', expiresAt: new Date(Date.now() + 86_400_000).toISOString() }, dev.token);
+    const created = await as<Body & { key: string; prefix: string }>(
+      'POST',
+      `/api/users/${dev.user.id}/api-keys`,
+      { name: 'ci', expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
+      dev.token,
+    );
     expect(created.status).toBe(201);
     expect(created.body.key).toMatch(/^tg_[\w-]{40,}$/);
     expect(created.body.key.startsWith(created.body.prefix)).toBe(true);

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunningAdmin, startAdmin } from '../support/admin-harness';
 import { Seed } from '../support/seed';
-import { createTestDatabase } from '../support/test-database';
+import { createTestDatabase } from '@app/core/testing';
 
 const BUILT = join(__dirname, '..', '..', 'dist', 'console', 'index.html');
 

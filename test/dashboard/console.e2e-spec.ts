@@ -4,8 +4,8 @@ import { FakeProvider } from '../support/fake-provider';
 import { RunningGateway, startGateway } from '../support/gateway-harness';
 import { RunningAdmin, startAdmin } from '../support/admin-harness';
 import { Seed } from '../support/seed';
-import { createTestDatabase } from '../support/test-database';
-import { usageRecord, writeUsage } from '../support/usage-records';
+import { createTestDatabase } from '@app/core/testing';
+import { usageRecord, writeUsage } from '@app/usage/testing';
 import { BrowserContextFactory, launchChromium, screenshot, seriousViolations, signIn, watch } from './console-browser';
 
 /**

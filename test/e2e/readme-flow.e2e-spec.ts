@@ -2,8 +2,7 @@ import OpenAI from 'openai';
 import { FakeProvider } from '../support/fake-provider';
 import { RunningAdmin, startAdmin } from '../support/admin-harness';
 import { RunningGateway, startGateway } from '../support/gateway-harness';
-import { createTestDatabase } from '../support/test-database';
-import { waitFor } from '../support/wait-for';
+import { createTestDatabase, waitFor } from '@app/core/testing';
 
 /**
  * Issue #2's "done when", as a new user would do it: over the admin API create a provider, a
@@ -89,7 +88,15 @@ describe('the README flow, end to end (admin API + gateway + real PostgreSQL)', 
       }
       for (const want of expected) {
         const event = events.items.find((e) => e.id === want.id);
-        expect(event).toMatchObject({ ...want, model: 'qwen-plus', currency: 'CNY', userId: user.body.id, departmentId: department.body.id, estimated: false, status: 200 });
+        expect(event).toMatchObject({
+          ...want,
+          model: 'qwen-plus',
+          currency: 'CNY',
+          userId: user.body.id,
+          departmentId: department.body.id,
+          estimated: false,
+          status: 200,
+        });
       }
     };
     await check();

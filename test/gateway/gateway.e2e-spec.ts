@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { createTestDatabase } from '../support/test-database';
+import { createTestDatabase } from '@app/core/testing';
 import { FakeProvider } from '../support/fake-provider';
 import { RunningGateway, startGateway } from '../support/gateway-harness';
 import { Seed } from '../support/seed';
@@ -169,7 +169,9 @@ describe('gateway (real PostgreSQL, fake providers on loopback)', () => {
   });
 
   it('meters reasoning tokens', async () => {
-    const { response } = await client().chat.completions.create({ model: 'gpt-reasoner', messages: [{ role: 'user', content: 'think' }] }).withResponse();
+    const { response } = await client()
+      .chat.completions.create({ model: 'gpt-reasoner', messages: [{ role: 'user', content: 'think' }] })
+      .withResponse();
     const event = await eventFor(response.headers.get('x-request-id'));
     expect(event.reasoning_tokens).toBe(6);
     expect(event.completion_tokens).toBe(12);

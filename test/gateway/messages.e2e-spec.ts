@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { FAKE_CACHE_READ, FAKE_CACHE_WRITE, RATE_LIMIT_HEADERS, serveMessages } from '../fakes/anthropic-messages';
-import { createTestDatabase } from '../support/test-database';
+import { createTestDatabase } from '@app/core/testing';
 import { FakeProvider } from '../support/fake-provider';
 import { RunningGateway, startGateway } from '../support/gateway-harness';
 import { Seed } from '../support/seed';

@@ -2,7 +2,7 @@ import { request } from 'undici';
 import { FakeProvider } from '../support/fake-provider';
 import { RunningGateway, startGateway } from '../support/gateway-harness';
 import { Seed } from '../support/seed';
-import { createTestDatabase } from '../support/test-database';
+import { createTestDatabase } from '@app/core/testing';
 
 /**
  * Two gateway replicas (each its own key cache, quota ledger and leases) on one database, hit
@@ -40,7 +40,11 @@ describe('quotas exact across two gateway replicas', () => {
         return res.statusCode;
       }),
     );
-    return { ok: statuses.filter((s) => s === 200).length, refused: statuses.filter((s) => s === 429).length, other: statuses.filter((s) => s !== 200 && s !== 429) };
+    return {
+      ok: statuses.filter((s) => s === 200).length,
+      refused: statuses.filter((s) => s === 429).length,
+      other: statuses.filter((s) => s !== 200 && s !== 429),
+    };
   }
 
   it('never exceeds a user’s request quota', async () => {
@@ -50,7 +54,10 @@ describe('quotas exact across two gateway replicas', () => {
     const result = await fire([dev.key], 120);
     expect(result).toEqual({ ok: 25, refused: 95, other: [] });
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const [usage] = await seed.dataSource.query(`SELECT used_requests::int AS n FROM quota_usage u JOIN quotas q ON q.id = u.quota_id WHERE q.subject_id = $1`, [dev.userId]);
+    const [usage] = await seed.dataSource.query(
+      `SELECT used_requests::int AS n FROM quota_usage u JOIN quotas q ON q.id = u.quota_id WHERE q.subject_id = $1`,
+      [dev.userId],
+    );
     expect(usage.n).toBe(25);
   });
 
@@ -65,7 +72,10 @@ describe('quotas exact across two gateway replicas', () => {
     expect(result.other).toEqual([]);
     expect(result.ok).toBeGreaterThan(0);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const [usage] = await seed.dataSource.query(`SELECT used_tokens::int AS tokens, used_requests::int AS requests FROM quota_usage u JOIN quotas q ON q.id = u.quota_id WHERE q.subject_id = $1`, [departmentId]);
+    const [usage] = await seed.dataSource.query(
+      `SELECT used_tokens::int AS tokens, used_requests::int AS requests FROM quota_usage u JOIN quotas q ON q.id = u.quota_id WHERE q.subject_id = $1`,
+      [departmentId],
+    );
     expect(usage.requests).toBe(result.ok);
     expect(usage.tokens).toBeLessThanOrEqual(300); // estimates hold (max_tokens given): never over
   });

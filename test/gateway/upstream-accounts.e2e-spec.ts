@@ -4,7 +4,7 @@ import { AdminApp, call, createAdminApp, seedUser } from '../support/admin-app';
 import { FakeProvider, FakeMode } from '../support/fake-provider';
 import { RunningGateway, startGateway } from '../support/gateway-harness';
 import { Seed } from '../support/seed';
-import { createTestDatabase } from '../support/test-database';
+import { createTestDatabase } from '@app/core/testing';
 
 interface AccountRow {
   id: string;

@@ -2,8 +2,7 @@ import { FakeProvider } from '../support/fake-provider';
 import { RunningAdmin, startAdmin } from '../support/admin-harness';
 import { RunningGateway, startGateway } from '../support/gateway-harness';
 import { Seed } from '../support/seed';
-import { createTestDatabase } from '../support/test-database';
-import { waitFor } from '../support/wait-for';
+import { createTestDatabase, waitFor } from '@app/core/testing';
 
 describe('Prometheus metrics on both apps', () => {
   let seed: Seed;

@@ -4,8 +4,7 @@ import { AdminApp, call, createAdminApp, loginAs } from '../support/admin-app';
 import { FakeProvider } from '../support/fake-provider';
 import { RunningGateway, startGateway } from '../support/gateway-harness';
 import { Seed } from '../support/seed';
-import { createTestDatabase } from '../support/test-database';
-import { waitFor } from '../support/wait-for';
+import { createTestDatabase, waitFor } from '@app/core/testing';
 
 /** A root logger as main.ts builds it (secret fields redacted), keeping its JSON lines. */
 function capturing(level: string): { logger: ReturnType<typeof createRootLogger>; lines: Array<Record<string, unknown>>; text: () => string } {

@@ -3,8 +3,7 @@ import { SECRET_FIELD_NAMES } from '@app/providers';
 import { FakeProvider } from '../support/fake-provider';
 import { RunningGateway, startGateway } from '../support/gateway-harness';
 import { Seed } from '../support/seed';
-import { createTestDatabase } from '../support/test-database';
-import { waitFor } from '../support/wait-for';
+import { createTestDatabase, waitFor } from '@app/core/testing';
 
 /** A root logger as main.ts builds it (secret fields redacted), keeping its JSON lines. */
 function capturing(level: string): { logger: ReturnType<typeof createRootLogger>; lines: Array<Record<string, unknown>>; text: () => string } {

@@ -4,8 +4,7 @@ import { SecretBox } from '@app/core';
 import { FakeChatGptCodex, whamUsage } from '../fakes/chatgpt-codex';
 import { RunningAdmin, startAdmin } from '../support/admin-harness';
 import { Seed } from '../support/seed';
-import { TEST_SECRET_KEY } from '../support/test-config';
-import { createTestDatabase } from '../support/test-database';
+import { createTestDatabase, TEST_SECRET_KEY } from '@app/core/testing';
 
 interface AccountView {
   accountId: string;

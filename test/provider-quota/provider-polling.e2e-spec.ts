@@ -4,8 +4,7 @@ import { FakeProvider } from '../support/fake-provider';
 import { FakeProviderApis } from '../fakes/provider-apis';
 import { RunningAdmin, startAdmin } from '../support/admin-harness';
 import { Seed } from '../support/seed';
-import { createTestDatabase } from '../support/test-database';
-import { waitFor } from '../support/wait-for';
+import { createTestDatabase, waitFor } from '@app/core/testing';
 
 describe('provider quota, balance and usage polling with reconciliation (signed fakes on loopback)', () => {
   let admin: RunningAdmin;
@@ -123,7 +122,12 @@ describe('provider quota, balance and usage polling with reconciliation (signed 
   });
 
   it('polls DashScope limits with the key of its first enabled account, not a stale provider-level key', async () => {
-    const provider = await admin.call('POST', '/api/providers', adminToken, { name: 'rotated', kind: 'dashscope', baseUrl: dashscope.baseUrl, apiKey: 'sk-stale' });
+    const provider = await admin.call('POST', '/api/providers', adminToken, {
+      name: 'rotated',
+      kind: 'dashscope',
+      baseUrl: dashscope.baseUrl,
+      apiKey: 'sk-stale',
+    });
     const [first] = (await admin.call('GET', `/api/providers/${provider.body.id}/accounts`, adminToken)).body.items;
     const disabled = await admin.call('POST', `/api/providers/${provider.body.id}/accounts`, adminToken, { name: 'a-disabled', apiKey: 'sk-disabled' });
     expect((await admin.call('PATCH', `/api/providers/${provider.body.id}/accounts/${disabled.body.id}`, adminToken, { enabled: false })).status).toBe(200);

@@ -2,7 +2,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import type { AddressInfo } from 'node:net';
 import { RunningAdmin, startAdmin } from '../support/admin-harness';
 import { Seed } from '../support/seed';
-import { createTestDatabase } from '../support/test-database';
+import { createTestDatabase } from '@app/core/testing';
 
 /** A loopback HTTP server answering with `handler`, counting the requests it got. */
 async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; origin: string; hits: string[] }> {
@@ -73,7 +73,11 @@ describe('provider URLs cannot be turned inward (SSRF)', () => {
   });
 
   it('requires the credentials again when a URL changes, so stored secrets never follow it', async () => {
-    const created = await create({ name: 'moving', baseUrl: 'https://dashscope.aliyuncs.com', options: { accessKeyId: 'LTAI5tExample', accessKeySecret: 'ak-secret' } });
+    const created = await create({
+      name: 'moving',
+      baseUrl: 'https://dashscope.aliyuncs.com',
+      options: { accessKeyId: 'LTAI5tExample', accessKeySecret: 'ak-secret' },
+    });
     const id = created.body.id as string;
     const patch = (body: Record<string, unknown>) => admin.call('PATCH', `/api/providers/${id}`, token, body);
 

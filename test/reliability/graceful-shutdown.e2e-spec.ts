@@ -5,8 +5,7 @@ import { FakeProvider } from '../support/fake-provider';
 import { freePort } from '../support/free-port';
 import { GatewayProcess } from '../support/gateway-process';
 import { Seed } from '../support/seed';
-import { createTestDatabase } from '../support/test-database';
-import { waitFor } from '../support/wait-for';
+import { createTestDatabase, waitFor } from '@app/core/testing';
 
 /** SIGTERM: stop accepting, let the stream in flight finish, flush usage, exit 0. */
 describe('graceful shutdown of the real gateway process', () => {
@@ -45,7 +44,15 @@ describe('graceful shutdown of the real gateway process', () => {
     await reader.read(); // the stream is under way
     const exited = gateway.kill('SIGTERM');
     // no longer accepting (the listener closes as soon as the signal is handled)
-    const refused = await waitFor(() => fetch(`${gateway.url}/livez`).then(() => false, () => true), 'the listener to close', { timeoutMs: 5000 }).catch(() => false);
+    const refused = await waitFor(
+      () =>
+        fetch(`${gateway.url}/livez`).then(
+          () => false,
+          () => true,
+        ),
+      'the listener to close',
+      { timeoutMs: 5000 },
+    ).catch(() => false);
     expect(refused).toBe(true);
 
     let text = '';

@@ -7,8 +7,7 @@ import { freePort } from '../support/free-port';
 import { GatewayProcess } from '../support/gateway-process';
 import { Seed } from '../support/seed';
 import { TcpProxy } from '../support/tcp-proxy';
-import { createTestDatabase } from '../support/test-database';
-import { waitFor } from '../support/wait-for';
+import { createTestDatabase, waitFor } from '@app/core/testing';
 
 /**
  * The promise of issue "nothing lost": a load of concurrent calls runs through a 5-second

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { Environment, Role } from '@app/core';
 import { createAdminApp as buildAdminApp } from '../../apps/admin-api/src/admin-app';
 import { Seed } from './seed';
-import { testConfig } from './test-config';
+import { testConfig } from '@app/core/testing';
 
 /** Environment overrides, as strings, the way they arrive in `process.env`. */
 export type EnvOverrides = Partial<Record<keyof Environment, string>>;

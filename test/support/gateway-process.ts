@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { TEST_JWT_SECRET, TEST_SECRET_KEY } from './test-config';
+import { TEST_JWT_SECRET, TEST_SECRET_KEY } from '@app/core/testing';
 
 const ROOT = join(__dirname, '..', '..');
 export const GATEWAY_ENTRY = join(ROOT, 'dist', 'apps', 'gateway', 'main.js');
@@ -43,7 +43,9 @@ export class GatewayProcess {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.child.exitCode !== null) throw new Error(`gateway exited during start:\n${this.output}`);
-      const ok = await fetch(`${this.url}/livez`).then((r) => r.ok).catch(() => false);
+      const ok = await fetch(`${this.url}/livez`)
+        .then((r) => r.ok)
+        .catch(() => false);
       if (ok) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

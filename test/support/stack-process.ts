@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './free-port';
-import { TEST_JWT_SECRET, TEST_SECRET_KEY } from './test-config';
+import { TEST_JWT_SECRET, TEST_SECRET_KEY } from '@app/core/testing';
 
 const ROOT = join(__dirname, '..', '..');
 const STACK_ENTRY = join(ROOT, 'dist', 'apps', 'stack', 'main.js');
@@ -70,7 +70,12 @@ export class StackProcess {
     while (Date.now() < deadline) {
       if (this.child.exitCode !== null) throw new Error(`stack exited during start:\n${this.output}`);
       const up = await Promise.all(
-        [`${this.gatewayUrl}/livez`, `http://127.0.0.1:${this.ports.admin}/healthz`].map((url) => fetch(url).then((r) => r.status < 500, () => false)),
+        [`${this.gatewayUrl}/livez`, `http://127.0.0.1:${this.ports.admin}/healthz`].map((url) =>
+          fetch(url).then(
+            (r) => r.status < 500,
+            () => false,
+          ),
+        ),
       );
       if (up[0] && up[1]) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
