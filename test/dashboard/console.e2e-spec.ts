@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { FakeProvider } from '../support/fake-provider';
 import { RunningGateway, startGateway } from '../support/gateway-harness';
-import { RunningAdmin, startAdmin } from '../support/admin-harness';
 import { Seed } from '../support/seed';
 import { createTestDatabase } from '@app/core/testing';
 import { usageRecord, writeUsage } from '@app/usage/testing';
 import { BrowserContextFactory, launchChromium, screenshot, seriousViolations, signIn, watch } from './console-browser';
+import { AdminApp, createAdminApp } from '../support/admin-app';
 
 /**
  * The console in a real Chromium: each role's main task done in the browser and checked through
@@ -15,7 +15,7 @@ import { BrowserContextFactory, launchChromium, screenshot, seriousViolations, s
 describe('console in a browser', () => {
   const password = 'a-long-password-for-tests';
   let seed: Seed;
-  let admin: RunningAdmin;
+  let admin: AdminApp;
   let gateway: RunningGateway;
   let fake: FakeProvider;
   let browser: BrowserContextFactory;
@@ -57,7 +57,7 @@ describe('console in a browser', () => {
       ...Array.from({ length: 6 }, (_, i) => event(dev, mine, i * 7, 100 + i, i === 3 ? 502 : 200)),
       event(stranger, other, 2, 99_999),
     ]);
-    admin = await startAdmin(url, { GATEWAY_PUBLIC_URL: 'https://llm.example.test' });
+    admin = await createAdminApp(url, { GATEWAY_PUBLIC_URL: 'https://llm.example.test' });
     gateway = await startGateway(url);
     browser = await launchChromium();
   });
