@@ -169,9 +169,7 @@ describe('gateway (real PostgreSQL, fake providers on loopback)', () => {
   });
 
   it('meters reasoning tokens', async () => {
-    const { response } = await client()
-      .chat.completions.create({ model: 'gpt-reasoner', messages: [{ role: 'user', content: 'think' }] })
-      .withResponse();
+    const { response } = await client().chat.completions.create({ model: 'gpt-reasoner', messages: [{ role: 'user', content: 'think' }] }).withResponse();
     const event = await eventFor(response.headers.get('x-request-id'));
     expect(event.reasoning_tokens).toBe(6);
     expect(event.completion_tokens).toBe(12);

@@ -7,7 +7,7 @@ import { Seed } from '../support/seed';
 import { usageEventFor } from '../support/usage-events';
 
 /** What the Messages suites (native, translated) share: one gateway over four fake providers. */
-export interface MessagesScene {
+interface MessagesScene {
   seed: Seed;
   gateway: RunningGateway;
   /** DashScope serving Messages natively: `qwen-coder` (aliased `claude-sonnet-4-5`, `claude-haiku-4-5`), `qwen-chat-only`. */

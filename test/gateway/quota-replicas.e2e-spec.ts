@@ -40,11 +40,7 @@ describe('quotas exact across two gateway replicas', () => {
         return res.statusCode;
       }),
     );
-    return {
-      ok: statuses.filter((s) => s === 200).length,
-      refused: statuses.filter((s) => s === 429).length,
-      other: statuses.filter((s) => s !== 200 && s !== 429),
-    };
+    return { ok: statuses.filter((s) => s === 200).length, refused: statuses.filter((s) => s === 429).length, other: statuses.filter((s) => s !== 200 && s !== 429) };
   }
 
   it('never exceeds a user’s request quota', async () => {
@@ -54,10 +50,7 @@ describe('quotas exact across two gateway replicas', () => {
     const result = await fire([dev.key], 120);
     expect(result).toEqual({ ok: 25, refused: 95, other: [] });
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const [usage] = await seed.dataSource.query(
-      `SELECT used_requests::int AS n FROM quota_usage u JOIN quotas q ON q.id = u.quota_id WHERE q.subject_id = $1`,
-      [dev.userId],
-    );
+    const [usage] = await seed.dataSource.query(`SELECT used_requests::int AS n FROM quota_usage u JOIN quotas q ON q.id = u.quota_id WHERE q.subject_id = $1`, [dev.userId]);
     expect(usage.n).toBe(25);
   });
 
@@ -72,10 +65,7 @@ describe('quotas exact across two gateway replicas', () => {
     expect(result.other).toEqual([]);
     expect(result.ok).toBeGreaterThan(0);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const [usage] = await seed.dataSource.query(
-      `SELECT used_tokens::int AS tokens, used_requests::int AS requests FROM quota_usage u JOIN quotas q ON q.id = u.quota_id WHERE q.subject_id = $1`,
-      [departmentId],
-    );
+    const [usage] = await seed.dataSource.query(`SELECT used_tokens::int AS tokens, used_requests::int AS requests FROM quota_usage u JOIN quotas q ON q.id = u.quota_id WHERE q.subject_id = $1`, [departmentId]);
     expect(usage.requests).toBe(result.ok);
     expect(usage.tokens).toBeLessThanOrEqual(300); // estimates hold (max_tokens given): never over
   });

@@ -8,7 +8,7 @@ import { Seed } from '../support/seed';
 import { usageEventFor } from '../support/usage-events';
 
 /** What the Responses suites (native, translated) share: one gateway over four fake providers. */
-export interface ResponsesScene {
+interface ResponsesScene {
   seed: Seed;
   gateway: RunningGateway;
   /** DashScope serving Responses natively (`qwen-native`, `qwen-reasoner`, `qwen-via-chat` translated); `qwen-mt-turbo` unserved. */

@@ -29,7 +29,7 @@ const NODE_HTTP_ROUTES = [
 describe('deny by default: every gateway route is @Public() or authenticates the caller’s key', () => {
   let gateway: RunningGateway;
   let routes: NestRoute[];
-  const isPublic = (route: NestRoute) => route.metadata<boolean>(IS_PUBLIC_ROUTE) ?? false;
+  const isPublic = (route: NestRoute) => route.metadata(IS_PUBLIC_ROUTE) === true;
 
   beforeAll(async () => {
     const url = await createTestDatabase();

@@ -9,7 +9,7 @@ export interface NestRoute {
   /** The route's path as declared (`/users/:id`), without the app's global prefix. */
   path: string;
   /** Reads the handler's metadata, falling back to its controller's. */
-  metadata<T>(key: string): T | undefined;
+  metadata(key: string): unknown;
 }
 
 /** Every route the running app registered, read from Nest's own module container. */
@@ -31,7 +31,7 @@ export function routesOf(app: INestApplication): NestRoute[] {
           name: `${controller.name}.${name}`,
           method: RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod],
           path: `/${[prefix, path].filter(Boolean).join('/')}`.replace(/\/+/g, '/'),
-          metadata: <T>(key: string) => reflector.getAllAndOverride<T>(key, targets),
+          metadata: (key: string): unknown => reflector.getAllAndOverride<unknown>(key, targets),
         });
       }
     }
