@@ -22,9 +22,23 @@ const USAGE_CHUNK = `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'cha
 // Anthropic Messages (for providers with a native Messages endpoint): the documented event stream.
 const sse = (event, data) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 const MESSAGES_STREAM = [
-  sse('message_start', { type: 'message_start', message: { id: 'msg_bench', type: 'message', role: 'assistant', content: [], model: 'bench-model', stop_reason: null, stop_sequence: null, usage: { input_tokens: 9, output_tokens: 1 } } }),
+  sse('message_start', {
+    type: 'message_start',
+    message: {
+      id: 'msg_bench',
+      type: 'message',
+      role: 'assistant',
+      content: [],
+      model: 'bench-model',
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: 9, output_tokens: 1 },
+    },
+  }),
   sse('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
-  ...['Hello', ' from', ' the', ' benchmark.'].map((text) => sse('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } })),
+  ...['Hello', ' from', ' the', ' benchmark.'].map((text) =>
+    sse('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }),
+  ),
   sse('content_block_stop', { type: 'content_block_stop', index: 0 }),
   sse('message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 12 } }),
   sse('message_stop', { type: 'message_stop' }),
@@ -33,17 +47,37 @@ const MESSAGES_STREAM = [
 // OpenAI Responses (for providers with a native Responses endpoint): the documented event stream.
 const responseObject = (status, output, usage) => ({ id: 'resp_bench', object: 'response', created_at: 1, status, model: 'bench-model', output, usage });
 const RESPONSES_TEXT = 'Hello from the benchmark.';
-const RESPONSES_ITEM = { id: 'msg_bench', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: RESPONSES_TEXT, annotations: [] }] };
+const RESPONSES_ITEM = {
+  id: 'msg_bench',
+  type: 'message',
+  status: 'completed',
+  role: 'assistant',
+  content: [{ type: 'output_text', text: RESPONSES_TEXT, annotations: [] }],
+};
 const RESPONSES_STREAM = [
   ['response.created', { response: responseObject('in_progress', [], null) }],
   ['response.in_progress', { response: responseObject('in_progress', [], null) }],
   ['response.output_item.added', { output_index: 0, item: { ...RESPONSES_ITEM, status: 'in_progress', content: [] } }],
   ['response.content_part.added', { item_id: 'msg_bench', output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } }],
-  ...['Hello', ' from', ' the', ' benchmark.'].map((delta) => ['response.output_text.delta', { item_id: 'msg_bench', output_index: 0, content_index: 0, delta }]),
+  ...['Hello', ' from', ' the', ' benchmark.'].map((delta) => [
+    'response.output_text.delta',
+    { item_id: 'msg_bench', output_index: 0, content_index: 0, delta },
+  ]),
   ['response.output_text.done', { item_id: 'msg_bench', output_index: 0, content_index: 0, text: RESPONSES_TEXT }],
   ['response.content_part.done', { item_id: 'msg_bench', output_index: 0, content_index: 0, part: RESPONSES_ITEM.content[0] }],
   ['response.output_item.done', { output_index: 0, item: RESPONSES_ITEM }],
-  ['response.completed', { response: responseObject('completed', [RESPONSES_ITEM], { input_tokens: 9, input_tokens_details: { cached_tokens: 0 }, output_tokens: 12, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 21 }) }],
+  [
+    'response.completed',
+    {
+      response: responseObject('completed', [RESPONSES_ITEM], {
+        input_tokens: 9,
+        input_tokens_details: { cached_tokens: 0 },
+        output_tokens: 12,
+        output_tokens_details: { reasoning_tokens: 0 },
+        total_tokens: 21,
+      }),
+    },
+  ],
 ].map(([type, data], sequence) => sse(type, { type, sequence_number: sequence, ...data }));
 
 const server = createServer((req, res) => {
@@ -59,7 +93,11 @@ const server = createServer((req, res) => {
     // An upstream account that is always rate-limited (the failover benchmark's limited account).
     if (req.headers.authorization === 'Bearer sk-bench-limited') {
       const error = JSON.stringify({ error: { message: 'Requests rate limit exceeded', type: 'limit_requests', code: 'limit_requests' } });
-      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': process.env.BENCH_LIMITED_RETRY_AFTER ?? '0.001', 'content-length': Buffer.byteLength(error) });
+      res.writeHead(429, {
+        'content-type': 'application/json',
+        'retry-after': process.env.BENCH_LIMITED_RETRY_AFTER ?? '0.001',
+        'content-length': Buffer.byteLength(error),
+      });
       res.end(error);
       return;
     }

@@ -20,7 +20,12 @@ const RATE = Number(process.env.BENCH_RATE ?? 500);
 const STREAM_CONCURRENCY = Number(process.env.BENCH_STREAM_CONCURRENCY ?? 4);
 const UPSTREAM_KEY = 'sk-bench-upstream';
 const BODY = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Say hello to the benchmark.' }], max_tokens: 32 });
-const STREAM_BODY = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Say hello to the benchmark.' }], max_tokens: 32, stream: true });
+const STREAM_BODY = JSON.stringify({
+  model: 'bench-model',
+  messages: [{ role: 'user', content: 'Say hello to the benchmark.' }],
+  max_tokens: 32,
+  stream: true,
+});
 /** Anthropic Messages streams (Claude Code's route): translated to chat at an openai-kind provider, or native. */
 const messagesBody = (model) => JSON.stringify({ model, messages: [{ role: 'user', content: 'Say hello to the benchmark.' }], max_tokens: 32, stream: true });
 /** OpenAI Responses streams (Codex's route): translated to chat at an openai-kind provider, or native. */
@@ -34,7 +39,12 @@ async function startPortkey(upstream) {
   await waitFor(`${base}/`, 30_000).catch(() => sleep(2000));
   return {
     url: `${base}/v1/chat/completions`,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${UPSTREAM_KEY}`, 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${upstream}/v1` },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${UPSTREAM_KEY}`,
+      'x-portkey-provider': 'openai',
+      'x-portkey-custom-host': `${upstream}/v1`,
+    },
     pids: [child.pid],
   };
 }
@@ -44,9 +54,21 @@ async function startTollgate(upstream, workers = process.env.GATEWAY_WORKERS ?? 
   const { stack, gateway, call, token } = await startStack({ dataDirPrefix: 'tollgate-bench-', env: { GATEWAY_WORKERS: String(workers) }, nodeArgs });
   const provider = await call('POST', '/providers', token, { name: 'bench', kind: 'openai', baseUrl: `${upstream}/v1`, apiKey: UPSTREAM_KEY });
   await call('POST', '/models', token, { name: 'bench-model', providerId: provider.id, inputPrice: '0.8', outputPrice: '2', currency: 'CNY' });
-  const native = await call('POST', '/providers', token, { name: 'bench-messages', kind: 'openai', baseUrl: `${upstream}/v1`, apiKey: UPSTREAM_KEY, options: { messagesApi: 'native' } });
+  const native = await call('POST', '/providers', token, {
+    name: 'bench-messages',
+    kind: 'openai',
+    baseUrl: `${upstream}/v1`,
+    apiKey: UPSTREAM_KEY,
+    options: { messagesApi: 'native' },
+  });
   await call('POST', '/models', token, { name: 'bench-claude', providerId: native.id, inputPrice: '0.8', outputPrice: '2', currency: 'CNY' });
-  const nativeResponses = await call('POST', '/providers', token, { name: 'bench-responses', kind: 'openai', baseUrl: `${upstream}/v1`, apiKey: UPSTREAM_KEY, options: { responsesApi: 'native' } });
+  const nativeResponses = await call('POST', '/providers', token, {
+    name: 'bench-responses',
+    kind: 'openai',
+    baseUrl: `${upstream}/v1`,
+    apiKey: UPSTREAM_KEY,
+    options: { responsesApi: 'native' },
+  });
   await call('POST', '/models', token, { name: 'bench-codex', providerId: nativeResponses.id, inputPrice: '0.8', outputPrice: '2', currency: 'CNY' });
   const department = await call('POST', '/departments', token, { name: 'Benchmark' });
   const user = await call('POST', '/users', token, { email: 'load@example.com', name: 'Load', departmentId: department.id, role: 'developer' });
@@ -97,7 +119,11 @@ function descendants(root) {
   }
   const found = [];
   const walk = (pid) => {
-    for (const [child, parent] of parents) if (parent === pid) { found.push(child); walk(child); }
+    for (const [child, parent] of parents)
+      if (parent === pid) {
+        found.push(child);
+        walk(child);
+      }
   };
   walk(root);
   return found;
@@ -142,7 +168,10 @@ async function withCpu(target, run, calls) {
 
 function cannon(target, options) {
   return new Promise((resolve, reject) => {
-    autocannon({ url: target.url, method: 'POST', headers: target.headers, body: BODY, duration: SECONDS, connections: CONNECTIONS, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
+    autocannon(
+      { url: target.url, method: 'POST', headers: target.headers, body: BODY, duration: SECONDS, connections: CONNECTIONS, ...options },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
   });
 }
 
@@ -195,8 +224,16 @@ async function measure(name, target) {
   const fixedStream = { chat: await cannon(target, { overallRate: RATE, body: STREAM_BODY }) };
   if (target.messages) fixedStream.messages = await cannon(target.messages, { overallRate: RATE, body: messagesBody('bench-model') });
   if (target.responses) fixedStream.responses = await cannon(target.responses, { overallRate: RATE, body: responsesBody('bench-model') });
-  process.stderr.write(`   fixed ${RATE} streams/s: p99 ${Object.entries(fixedStream).map(([k, r]) => `${k} ${r.latency.p99} ms`).join(', ')}\n`);
-  const { result: stream, cpuUsPerCall: streamCpu } = await withCpu(target, () => streams(target), (r) => r.streams + r.errors);
+  process.stderr.write(
+    `   fixed ${RATE} streams/s: p99 ${Object.entries(fixedStream)
+      .map(([k, r]) => `${k} ${r.latency.p99} ms`)
+      .join(', ')}\n`,
+  );
+  const { result: stream, cpuUsPerCall: streamCpu } = await withCpu(
+    target,
+    () => streams(target),
+    (r) => r.streams + r.errors,
+  );
   stream.cpuUsPerCall = streamCpu;
   process.stderr.write(`   streaming: ${stream.perSecond.toFixed(0)} streams/s, TTFT p50 ${stream.ttftP50.toFixed(2)} ms\n`);
   let messages = null;
@@ -234,7 +271,14 @@ async function measure(name, target) {
     messages,
     responses,
     memoryMb: samples.length
-      ? { start: samples[0], peak: Math.max(...samples), end: samples[samples.length - 1], firstThird: mean(samples.slice(0, third)), lastThird: mean(samples.slice(-third)), seconds: samples.length / 2 }
+      ? {
+          start: samples[0],
+          peak: Math.max(...samples),
+          end: samples[samples.length - 1],
+          firstThird: mean(samples.slice(0, third)),
+          lastThird: mean(samples.slice(-third)),
+          seconds: samples.length / 2,
+        }
       : null,
     served2xx,
     answered,
@@ -256,7 +300,9 @@ async function scalingLine(upstream, workers) {
 
 const only = process.env.BENCH_ONLY; // e.g. "tollgate" while profiling
 const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, loadBefore: loadavg().map((l) => l.toFixed(2)) };
-process.stderr.write(`bench: ${machine.cores} × ${machine.cpu}, Node ${machine.node}, load ${machine.loadBefore.join(' ')}; ${SECONDS} s per run, ${CONNECTIONS} connections, steady ${RATE}/s\n`);
+process.stderr.write(
+  `bench: ${machine.cores} × ${machine.cpu}, Node ${machine.node}, load ${machine.loadBefore.join(' ')}; ${SECONDS} s per run, ${CONNECTIONS} connections, steady ${RATE}/s\n`,
+);
 const upstream = await startUpstream();
 const direct =
   only && only !== 'direct'
@@ -310,7 +356,22 @@ machine.loadAfter = loadavg().map((l) => l.toFixed(2));
 const rows = [direct, portkey, tollgate].filter(Boolean);
 const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '-');
 const table = [
-  ['target', 'req/s', 'p50 ms', 'p99 ms', `p99 @${RATE}/s`, 'stream', 'Messages', 'Responses', 'streams/s', 'TTFT p50', 'TTFT p99', 'errors', 'CPU µs/call', 'peak RSS MB'],
+  [
+    'target',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    `p99 @${RATE}/s`,
+    'stream',
+    'Messages',
+    'Responses',
+    'streams/s',
+    'TTFT p50',
+    'TTFT p99',
+    'errors',
+    'CPU µs/call',
+    'peak RSS MB',
+  ],
   ...rows.map((r) => [
     r.name,
     fmt(r.reqPerSec),
@@ -338,14 +399,19 @@ const ratios = {
 const report = { at: new Date().toISOString(), machine, seconds: SECONDS, connections: CONNECTIONS, rate: RATE, rows, ratios, metering, scaling };
 mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
 writeFileSync(join(ROOT, 'bench', 'results', 'latest.json'), JSON.stringify(report, null, 2));
-console.log(`\nMachine: ${machine.cores} × ${machine.cpu}, Node ${machine.node}; load average ${machine.loadBefore.join(' ')} before, ${machine.loadAfter.join(' ')} after`);
-console.log(`Runs: ${SECONDS} s each (throughput at ${CONNECTIONS} connections; steady ${RATE}/s: chat, then chat / Messages / Responses streams, whole-stream latency; then streams at ${STREAM_CONCURRENCY} concurrent for TTFT)`);
+console.log(
+  `\nMachine: ${machine.cores} × ${machine.cpu}, Node ${machine.node}; load average ${machine.loadBefore.join(' ')} before, ${machine.loadAfter.join(' ')} after`,
+);
+console.log(
+  `Runs: ${SECONDS} s each (throughput at ${CONNECTIONS} connections; steady ${RATE}/s: chat, then chat / Messages / Responses streams, whole-stream latency; then streams at ${STREAM_CONCURRENCY} concurrent for TTFT)`,
+);
 console.log(`\n${lines.join('\n')}\n`);
 if (portkey && portkey.stream.streams === 0 && portkey.stream.errors > 0) {
   console.log('Portkey streaming: every stream failed (its OpenAI stream path throws "TypeError: immutable" on Node 20 headers), so no TTFT for it');
 }
 if (ratios.tollgateVsPortkeyThroughput !== null) console.log(`Tollgate / Portkey throughput: ${ratios.tollgateVsPortkeyThroughput.toFixed(1)}x`);
-if (ratios.tollgateP99MinusDirectAtFixedRateMs !== null) console.log(`Tollgate p99 − direct p99 at ${RATE} req/s: ${ratios.tollgateP99MinusDirectAtFixedRateMs.toFixed(1)} ms`);
+if (ratios.tollgateP99MinusDirectAtFixedRateMs !== null)
+  console.log(`Tollgate p99 − direct p99 at ${RATE} req/s: ${ratios.tollgateP99MinusDirectAtFixedRateMs.toFixed(1)} ms`);
 if (ratios.tollgateTtftMinusDirectMs !== null) console.log(`Tollgate TTFT − direct TTFT (p50): ${ratios.tollgateTtftMinusDirectMs.toFixed(2)} ms`);
 for (const row of [direct, tollgate].filter((r) => r?.messages)) {
   const { translated, native } = row.messages;
@@ -364,17 +430,32 @@ for (const row of [direct, tollgate].filter((r) => r?.responses)) {
 }
 if (tollgate?.memoryMb) {
   const m = tollgate.memoryMb;
-  console.log(`Tollgate gateway RSS over ${fmt(m.seconds)} s: start ${fmt(m.start)} MB, peak ${fmt(m.peak)} MB, end ${fmt(m.end)} MB; mean of first third ${fmt(m.firstThird)} MB, last third ${fmt(m.lastThird)} MB`);
+  console.log(
+    `Tollgate gateway RSS over ${fmt(m.seconds)} s: start ${fmt(m.start)} MB, peak ${fmt(m.peak)} MB, end ${fmt(m.end)} MB; mean of first third ${fmt(m.firstThird)} MB, last third ${fmt(m.lastThird)} MB`,
+  );
 }
-if (tollgate) console.log(`Tollgate gateway CPU per call (user + system, all threads): ${fmt(tollgate.cpuUsPerCall)} µs at full throughput, ${fmt(tollgate.fixedRate.cpuUsPerCall)} µs at ${RATE} req/s, ${fmt(tollgate.stream.cpuUsPerCall)} µs per stream`);
-if (scaling.length > 1) console.log(`GATEWAY_WORKERS scaling on this machine: ${scaling.map((s) => `${s.workers} → ${fmt(s.reqPerSec)} req/s (p99 ${fmt(s.p99, 1)} ms)`).join(', ')}`);
+if (tollgate)
+  console.log(
+    `Tollgate gateway CPU per call (user + system, all threads): ${fmt(tollgate.cpuUsPerCall)} µs at full throughput, ${fmt(tollgate.fixedRate.cpuUsPerCall)} µs at ${RATE} req/s, ${fmt(tollgate.stream.cpuUsPerCall)} µs per stream`,
+  );
+if (scaling.length > 1)
+  console.log(
+    `GATEWAY_WORKERS scaling on this machine: ${scaling.map((s) => `${s.workers} → ${fmt(s.reqPerSec)} req/s (p99 ${fmt(s.p99, 1)} ms)`).join(', ')}`,
+  );
 if (metering) {
   // autocannon stops each run with up to CONNECTIONS calls in flight: the gateway finishes (and
   // meters) some of them after the client stopped reading, so they are metered but not "seen".
   const unseen = metering.metered2xx - metering.served2xx;
   // up to CONNECTIONS per autocannon run (warm-up, throughput, steady chat, 3 steady streams)
-  const verdict = unseen === 0 ? 'exact' : unseen > 0 && unseen <= 6 * CONNECTIONS ? `every served call metered; ${unseen} more completed after the load generator stopped reading` : 'MISMATCH';
-  console.log(`Metered vs served: ${metering.metered2xx} successful usage events for ${metering.served2xx} 2xx responses seen by clients — ${verdict}; ${metering.meteredAll - metering.metered2xx} abandoned calls metered as 499`);
+  const verdict =
+    unseen === 0
+      ? 'exact'
+      : unseen > 0 && unseen <= 6 * CONNECTIONS
+        ? `every served call metered; ${unseen} more completed after the load generator stopped reading`
+        : 'MISMATCH';
+  console.log(
+    `Metered vs served: ${metering.metered2xx} successful usage events for ${metering.served2xx} 2xx responses seen by clients — ${verdict}; ${metering.meteredAll - metering.metered2xx} abandoned calls metered as 499`,
+  );
   metering.verdict = verdict;
 }
 process.exit(0);

@@ -20,7 +20,10 @@ function startUpstream(retryAfter) {
 }
 
 async function startTollgate() {
-  const { gateway, call, token, stop } = await startStack({ dataDirPrefix: 'tollgate-bench-accounts-', env: { GATEWAY_WORKERS: process.env.GATEWAY_WORKERS ?? '1' } });
+  const { gateway, call, token, stop } = await startStack({
+    dataDirPrefix: 'tollgate-bench-accounts-',
+    env: { GATEWAY_WORKERS: process.env.GATEWAY_WORKERS ?? '1' },
+  });
   const department = await call('POST', '/departments', token, { name: 'Benchmark' });
   const user = await call('POST', '/users', token, { email: 'load@example.com', name: 'Load', departmentId: department.id, role: 'developer' });
   const key = (await call('POST', `/users/${user.id}/api-keys`, token, { name: 'bench' })).key;
@@ -41,7 +44,14 @@ async function scenario(tollgate, name, upstream, accounts) {
   const run = (duration) =>
     new Promise((resolve, reject) =>
       autocannon(
-        { url: `${tollgate.gateway}/v1/chat/completions`, method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tollgate.key}` }, body, duration, connections: CONNECTIONS },
+        {
+          url: `${tollgate.gateway}/v1/chat/completions`,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${tollgate.key}` },
+          body,
+          duration,
+          connections: CONNECTIONS,
+        },
         (error, result) => (error ? reject(error) : resolve(result)),
       ),
     );
@@ -57,15 +67,31 @@ try {
   const plain = await startUpstream('1');
   const fast = await startUpstream('0.001');
   scenarios.push(await scenario(tollgate, 'healthy', plain, [{ name: 'default', apiKey: 'sk-bench-upstream', weight: 1 }]));
-  scenarios.push(await scenario(tollgate, 'limited+healthy', plain, [{ name: 'default', apiKey: 'sk-bench-limited', weight: 1 }, { name: 'healthy', apiKey: 'sk-bench-upstream', weight: 1 }]));
-  scenarios.push(await scenario(tollgate, 'failover-every', fast, [{ name: 'default', apiKey: 'sk-bench-limited', weight: 1000 }, { name: 'healthy', apiKey: 'sk-bench-upstream', weight: 1 }]));
+  scenarios.push(
+    await scenario(tollgate, 'limited+healthy', plain, [
+      { name: 'default', apiKey: 'sk-bench-limited', weight: 1 },
+      { name: 'healthy', apiKey: 'sk-bench-upstream', weight: 1 },
+    ]),
+  );
+  scenarios.push(
+    await scenario(tollgate, 'failover-every', fast, [
+      { name: 'default', apiKey: 'sk-bench-limited', weight: 1000 },
+      { name: 'healthy', apiKey: 'sk-bench-upstream', weight: 1 },
+    ]),
+  );
   await sleep(1500); // the catalog follows the change feed
   for (const s of scenarios) await s.run(2); // warm-up
   // Rounds interleave the scenarios, so a neighbour's load on a shared machine hits them alike.
   for (let round = 0; round < ROUNDS; round++) {
     for (const s of scenarios) {
       const result = await s.run(SECONDS);
-      s.samples.push({ reqPerSec: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx + result.errors, requests: result.requests.total });
+      s.samples.push({
+        reqPerSec: result.requests.average,
+        p50: result.latency.p50,
+        p99: result.latency.p99,
+        non2xx: result.non2xx + result.errors,
+        requests: result.requests.total,
+      });
       process.stderr.write(`${s.name} round ${round + 1}: ${result.requests.average} req/s, p50 ${result.latency.p50} ms\n`);
     }
   }
@@ -79,7 +105,11 @@ for (const s of scenarios) {
   const total = s.samples.reduce((sum, x) => sum + x.requests, 0);
   const non2xx = s.samples.reduce((sum, x) => sum + x.non2xx, 0);
   console.log(
-    `${s.name.padEnd(17)} ${median(s.samples.map((x) => x.reqPerSec)).toFixed(0).padStart(6)}  ${String(median(s.samples.map((x) => x.p50))).padStart(6)}  ${String(median(s.samples.map((x) => x.p99))).padStart(6)}  ${String(non2xx).padStart(7)}  ${String(total).padStart(6)}  ${String(s.failed).padStart(15)}`,
+    `${s.name.padEnd(17)} ${median(s.samples.map((x) => x.reqPerSec))
+      .toFixed(0)
+      .padStart(
+        6,
+      )}  ${String(median(s.samples.map((x) => x.p50))).padStart(6)}  ${String(median(s.samples.map((x) => x.p99))).padStart(6)}  ${String(non2xx).padStart(7)}  ${String(total).padStart(6)}  ${String(s.failed).padStart(15)}`,
   );
 }
 process.exit(0);

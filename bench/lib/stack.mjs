@@ -35,7 +35,13 @@ export function freePort() {
 export async function waitFor(url, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await sleep(200);
   }
   throw new Error(`${url} did not come up`);
@@ -69,7 +75,9 @@ export async function startStack({ dataDirPrefix, adminEmail = 'bench@example.co
     ...env,
   };
   delete stackEnv.DATABASE_URL;
-  const stack = track(spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'apps', 'stack', 'main.js')], { env: stackEnv, stdio: ['ignore', 'ignore', 'inherit'] }));
+  const stack = track(
+    spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'apps', 'stack', 'main.js')], { env: stackEnv, stdio: ['ignore', 'ignore', 'inherit'] }),
+  );
   const gateway = `http://127.0.0.1:${gatewayPort}`;
   const admin = `http://127.0.0.1:${adminPort}`;
   await waitFor(`${gateway}/healthz`);
@@ -87,7 +95,10 @@ export async function startStack({ dataDirPrefix, adminEmail = 'bench@example.co
   };
   let token;
   for (let i = 0; i < 50 && !token; i++) {
-    token = await call('POST', '/auth/login', undefined, { email: adminEmail, password: 'bench-password' }).then((r) => r.accessToken, () => undefined);
+    token = await call('POST', '/auth/login', undefined, { email: adminEmail, password: 'bench-password' }).then(
+      (r) => r.accessToken,
+      () => undefined,
+    );
     if (!token) await sleep(200);
   }
   // The stack stops its database and apps on SIGTERM: wait for it, so nothing is left behind.

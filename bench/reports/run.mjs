@@ -14,7 +14,11 @@ const USERS = Number(process.env.BENCH_USERS ?? 2_000);
 const DEPARTMENTS = Number(process.env.BENCH_DEPARTMENTS ?? 40);
 const log = (message) => process.stderr.write(`${message}\n`);
 
-const { stack, admin, dataDir, pgPort } = await startStack({ dataDirPrefix: 'tollgate-bench-reports-', adminEmail: 'finance-bench@example.com', env: { APP_TIMEZONE: 'Asia/Shanghai' } });
+const { stack, admin, dataDir, pgPort } = await startStack({
+  dataDirPrefix: 'tollgate-bench-reports-',
+  adminEmail: 'finance-bench@example.com',
+  env: { APP_TIMEZONE: 'Asia/Shanghai' },
+});
 
 const credentials = JSON.parse(readFileSync(join(dataDir, 'pg-credentials.json'), 'utf8'));
 const db = new Client({ host: '127.0.0.1', port: pgPort, user: credentials.user, password: credentials.password, database: 'tollgate' });
@@ -59,18 +63,36 @@ await db.query(
    FROM usage_events GROUP BY 1, 2, 3, 4, 5, 6`,
 );
 await db.query('ANALYZE');
-const [{ events, rollups }] = (await db.query(`SELECT (SELECT count(*) FROM usage_events)::bigint AS events, (SELECT count(*) FROM usage_rollups)::bigint AS rollups`)).rows;
+const [{ events, rollups }] = (
+  await db.query(`SELECT (SELECT count(*) FROM usage_events)::bigint AS events, (SELECT count(*) FROM usage_rollups)::bigint AS rollups`)
+).rows;
 log(`seeded ${Number(events).toLocaleString()} events → ${Number(rollups).toLocaleString()} rollup rows in ${((Date.now() - t) / 1000).toFixed(0)} s`);
 
-const { accessToken } = await (await fetch(`${admin}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'finance-bench@example.com', password: 'bench-password' }) })).json();
+const { accessToken } = await (
+  await fetch(`${admin}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'finance-bench@example.com', password: 'bench-password' }),
+  })
+).json();
 const auth = { authorization: `Bearer ${accessToken}` };
 const adminPid = () => {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    try { if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('apps/admin-api/main.js')) return Number(entry); } catch { /* gone */ }
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('apps/admin-api/main.js')) return Number(entry);
+    } catch {
+      /* gone */
+    }
   }
 };
-const rss = (pid) => { try { return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024; } catch { return NaN; } };
+const rss = (pid) => {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+  } catch {
+    return NaN;
+  }
+};
 const pid = adminPid();
 
 async function timed(label, url) {
@@ -82,7 +104,16 @@ async function timed(label, url) {
   const body = Buffer.from(await res.arrayBuffer());
   const ms = performance.now() - started;
   clearInterval(sampler);
-  return { label, status: res.status, ms: Math.round(ms), bytes: body.length, lines: body.toString('utf8').split('\r\n').length - 1, rssBeforeMb: Math.round(before), rssPeakMb: Math.round(peak), body };
+  return {
+    label,
+    status: res.status,
+    ms: Math.round(ms),
+    bytes: body.length,
+    lines: body.toString('utf8').split('\r\n').length - 1,
+    rssBeforeMb: Math.round(before),
+    rssPeakMb: Math.round(peak),
+    body,
+  };
 }
 
 const ymd = (d) => d.toISOString().slice(0, 10);
@@ -99,12 +130,25 @@ for (const [label, path] of [
   log(`${label}: ${result.status} in ${result.ms} ms, ${result.lines} lines, admin RSS ${result.rssBeforeMb} → peak ${result.rssPeakMb} MB`);
 }
 // the CSV sums exactly to the events of that month
-const csv = results[0].body.toString('utf8').replace(/^\uFEFF/, '').trim().split('\r\n').slice(1);
+const csv = results[0].body
+  .toString('utf8')
+  .replace(/^\uFEFF/, '')
+  .trim()
+  .split('\r\n')
+  .slice(1);
 const csvRequests = csv.reduce((sum, line) => sum + Number(line.split(',').at(-9)), 0);
-const [{ n }] = (await db.query(`SELECT count(*)::bigint AS n FROM usage_events WHERE created_at >= $1::date::timestamp AT TIME ZONE 'Asia/Shanghai' AND created_at < $2::date::timestamp AT TIME ZONE 'Asia/Shanghai'`, [ymd(monthStart), ymd(monthEnd)])).rows;
+const [{ n }] = (
+  await db.query(
+    `SELECT count(*)::bigint AS n FROM usage_events WHERE created_at >= $1::date::timestamp AT TIME ZONE 'Asia/Shanghai' AND created_at < $2::date::timestamp AT TIME ZONE 'Asia/Shanghai'`,
+    [ymd(monthStart), ymd(monthEnd)],
+  )
+).rows;
 console.log(`\nreports over ${Number(events).toLocaleString()} events (${Number(rollups).toLocaleString()} rollup rows):`);
-for (const r of results) console.log(`  ${r.label.padEnd(44)} ${String(r.ms).padStart(6)} ms  ${String(r.lines).padStart(8)} lines  admin RSS peak ${r.rssPeakMb} MB`);
-console.log(`  month CSV requests ${csvRequests.toLocaleString()} = events in that month ${Number(n).toLocaleString()}: ${csvRequests === Number(n) ? 'exact' : 'MISMATCH'}`);
+for (const r of results)
+  console.log(`  ${r.label.padEnd(44)} ${String(r.ms).padStart(6)} ms  ${String(r.lines).padStart(8)} lines  admin RSS peak ${r.rssPeakMb} MB`);
+console.log(
+  `  month CSV requests ${csvRequests.toLocaleString()} = events in that month ${Number(n).toLocaleString()}: ${csvRequests === Number(n) ? 'exact' : 'MISMATCH'}`,
+);
 await db.end();
 stack.kill('SIGTERM');
 await sleep(1000);

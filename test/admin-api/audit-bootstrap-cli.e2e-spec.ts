@@ -28,11 +28,17 @@ describe('audit log: every change, with actor, before and after, in the changeâ€
   it('records create/update/deactivate/revoke/delete with actor and secret-free before/after; filters and pages', async () => {
     const root = await seedUser(admin.app, { role: 'admin' });
     const lead = await seedUser(admin.app, { role: 'team_lead' });
-    const as = <T = Record<string, unknown>>(method: string, path: string, body?: unknown, token = root.token) => call<T & { id: string }>(admin.url, method, path, token, body);
+    const as = <T = Record<string, unknown>>(method: string, path: string, body?: unknown, token = root.token) =>
+      call<T & { id: string }>(admin.url, method, path, token, body);
 
     const department = await as('POST', '/api/departments', { name: 'Audited' });
     await as('PATCH', `/api/departments/${department.body.id}`, { name: 'Audited 2' });
-    const user = await as('POST', '/api/users', { email: 'audited@x.test', name: 'A', role: 'developer', departmentId: lead.user.departmentId, password: 'a-long-password' }, lead.token);
+    const user = await as(
+      'POST',
+      '/api/users',
+      { email: 'audited@x.test', name: 'A', role: 'developer', departmentId: lead.user.departmentId, password: 'a-long-password' },
+      lead.token,
+    );
     await as('PATCH', `/api/users/${user.body.id}`, { name: 'B' }, lead.token);
     const key = await as('POST', `/api/users/${user.body.id}/api-keys`, { name: 'k' }, lead.token);
     await as('DELETE', `/api/api-keys/${key.body.id}`, undefined, lead.token);
@@ -47,7 +53,22 @@ describe('audit log: every change, with actor, before and after, in the changeâ€
 
     const log = await as<{ items: Entry[]; nextCursor: string | null }>('GET', '/api/audit-log?limit=500');
     const actions = log.body.items.map((e) => e.action);
-    for (const action of ['department.create', 'department.update', 'department.delete', 'user.create', 'user.update', 'user.deactivate', 'user.reactivate', 'api_key.create', 'api_key.revoke', 'provider.create', 'provider.delete', 'model.create', 'model.update', 'model.delete']) {
+    for (const action of [
+      'department.create',
+      'department.update',
+      'department.delete',
+      'user.create',
+      'user.update',
+      'user.deactivate',
+      'user.reactivate',
+      'api_key.create',
+      'api_key.revoke',
+      'provider.create',
+      'provider.delete',
+      'model.create',
+      'model.update',
+      'model.delete',
+    ]) {
       expect(actions).toContain(action);
     }
     const byLead = log.body.items.filter((e) => e.actorId === lead.user.id).map((e) => e.action);
@@ -126,7 +147,13 @@ describe('start-up bootstrap from the environment', () => {
       expect(box.openJson(rows[0].c)).toEqual({ apiKey: 'sk-dashscope-env', accessKeyId: 'LTAI5tFromEnvironment', accessKeySecret: 'alibaba-env-secret' });
       expect(box.openJson(rows[1].c)).toEqual({ apiKey: 'hw-maas-env', accessKey: 'HWAKFROMENV01', secretKey: 'hw-env-secret' });
       const audit = await db.query<Array<{ action: string; actor_id: string | null }>>(`SELECT action, actor_id FROM audit_log ORDER BY id`);
-      expect(audit.map((a) => a.action).sort()).toEqual(['provider.create', 'provider.create', 'provider_account.create', 'provider_account.create', 'user.create']);
+      expect(audit.map((a) => a.action).sort()).toEqual([
+        'provider.create',
+        'provider.create',
+        'provider_account.create',
+        'provider_account.create',
+        'user.create',
+      ]);
       expect(audit.every((a) => a.actor_id === null)).toBe(true);
     } finally {
       await one.close();

@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import { AdminApp, call, createAdminApp, loginAs, seedUser } from '../support/admin-app';
 import { createTestDatabase, TEST_JWT_SECRET } from '@app/core/testing';
 
-const login = (url: string, email: string, password: string) => call<{ accessToken: string; expiresIn: number; message?: string }>(url, 'POST', '/api/auth/login', undefined, { email, password });
+const login = (url: string, email: string, password: string) =>
+  call<{ accessToken: string; expiresIn: number; message?: string }>(url, 'POST', '/api/auth/login', undefined, { email, password });
 
 describe('admin API sign-in: JWT, no enumeration, throttling, sessions that end (real HTTP, real PostgreSQL)', () => {
   let admin: AdminApp;
@@ -21,7 +22,9 @@ describe('admin API sign-in: JWT, no enumeration, throttling, sessions that end 
     const res = await login(admin.url, 'ROOT@x.test', 'correct-horse'); // email is case-insensitive
     expect(res.status).toBe(200);
     expect(res.body.expiresIn).toBe(600);
-    const claims = new JwtService().verify<{ sub: string; sid: string; role: string; tokenVersion: number; exp: number; iat: number }>(res.body.accessToken, { secret: TEST_JWT_SECRET });
+    const claims = new JwtService().verify<{ sub: string; sid: string; role: string; tokenVersion: number; exp: number; iat: number }>(res.body.accessToken, {
+      secret: TEST_JWT_SECRET,
+    });
     expect(claims).toMatchObject({ sub: root.user.id, sid: expect.stringMatching(/^[0-9a-f-]{36}$/), role: 'admin', tokenVersion: 0 });
     expect(claims.exp - claims.iat).toBe(600);
     const me = await call<{ id: string; email: string; role: string; permissions: string[] }>(admin.url, 'GET', '/api/me', res.body.accessToken);
@@ -90,7 +93,12 @@ describe('admin API sign-in: JWT, no enumeration, throttling, sessions that end 
   it('records failed sign-ins in the audit log, without the password tried', async () => {
     await login(admin.url, 'audited@x.test', 'secret-guess-123');
     const root = await seedUser(admin.app, { role: 'admin' });
-    const log = await call<{ items: Array<{ action: string; after: Record<string, unknown> }> }>(admin.url, 'GET', '/api/audit-log?action=auth.login_failed&limit=500', root.token);
+    const log = await call<{ items: Array<{ action: string; after: Record<string, unknown> }> }>(
+      admin.url,
+      'GET',
+      '/api/audit-log?action=auth.login_failed&limit=500',
+      root.token,
+    );
     const entry = log.body.items.find((item) => item.after.email === 'audited@x.test');
     expect(entry).toBeDefined();
     expect(JSON.stringify(log.body)).not.toContain('secret-guess-123');
@@ -105,7 +113,10 @@ describe('admin API sign-in: JWT, no enumeration, throttling, sessions that end 
     expect(short.status).toBe(400);
     expect(JSON.stringify(short.body.message)).toContain('newPassword');
     expect(short.body.errors).toEqual([{ field: 'newPassword', code: 'weak_password' }]);
-    const changed = await call<{ accessToken: string }>(admin.url, 'POST', '/api/auth/password', gina.token, { currentPassword: 'first-password', newPassword: 'Second-violet-meadow-2' });
+    const changed = await call<{ accessToken: string }>(admin.url, 'POST', '/api/auth/password', gina.token, {
+      currentPassword: 'first-password',
+      newPassword: 'Second-violet-meadow-2',
+    });
     expect(changed.status).toBe(200);
     expect((await call(admin.url, 'GET', '/api/me', gina.token)).status).toBe(401);
     expect((await call(admin.url, 'GET', '/api/me', changed.body.accessToken)).status).toBe(200);
@@ -115,8 +126,13 @@ describe('admin API sign-in: JWT, no enumeration, throttling, sessions that end 
 
   it('throttles guessing the current password with a stolen token', async () => {
     const hal = await seedUser(admin.app, { role: 'developer', password: 'hal-password' });
-    for (let i = 0; i < 5; i++) expect((await call(admin.url, 'POST', '/api/auth/password', hal.token, { currentPassword: `guess-${i}`, newPassword: 'Brand-new-lantern-41' })).status).toBe(400);
-    expect((await call(admin.url, 'POST', '/api/auth/password', hal.token, { currentPassword: 'hal-password', newPassword: 'Brand-new-lantern-41' })).status).toBe(429);
+    for (let i = 0; i < 5; i++)
+      expect(
+        (await call(admin.url, 'POST', '/api/auth/password', hal.token, { currentPassword: `guess-${i}`, newPassword: 'Brand-new-lantern-41' })).status,
+      ).toBe(400);
+    expect(
+      (await call(admin.url, 'POST', '/api/auth/password', hal.token, { currentPassword: 'hal-password', newPassword: 'Brand-new-lantern-41' })).status,
+    ).toBe(429);
   });
 
   it('ends sessions within a second of deactivation, keeps them dead after reactivation, and applies role changes at once', async () => {

@@ -17,7 +17,8 @@ describe('admin API CRUD and validation (real HTTP, real PostgreSQL)', () => {
     admin = await createAdminApp(await createTestDatabase());
     db = admin.app.get(DataSource);
     root = await seedUser(admin.app, { role: 'admin' });
-    providerId = (await as<{ id: string }>('POST', '/api/providers', { name: 'upstream', kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-x' })).body.id;
+    providerId = (await as<{ id: string }>('POST', '/api/providers', { name: 'upstream', kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-x' }))
+      .body.id;
   });
 
   afterAll(() => admin?.close());
@@ -46,10 +47,32 @@ describe('admin API CRUD and validation (real HTTP, real PostgreSQL)', () => {
       ['POST', '/api/providers', { name: 'p', kind: 'openai', baseUrl: 'ftp://x.test', apiKey: 'k' }, 'baseUrl must be an http(s) URL'],
       ['POST', '/api/providers', { name: 'p', kind: 'openai', baseUrl: 'not a url', apiKey: 'k' }, 'baseUrl must be an http(s) URL'],
       ['POST', '/api/providers', { name: 'p', kind: 'openai', baseUrl: 'https://x.test/v1' }, 'apiKey: required for a provider of kind openai'],
-      ['POST', '/api/models', { name: 'm', providerId: MISSING, inputPrice: '-1', outputPrice: '1', currency: 'USD' }, 'inputPrice must be a non-negative decimal'],
-      ['POST', '/api/models', { name: 'm', providerId: MISSING, inputPrice: '1e3', outputPrice: '1', currency: 'USD' }, 'inputPrice must be a non-negative decimal'],
+      [
+        'POST',
+        '/api/models',
+        { name: 'm', providerId: MISSING, inputPrice: '-1', outputPrice: '1', currency: 'USD' },
+        'inputPrice must be a non-negative decimal',
+      ],
+      [
+        'POST',
+        '/api/models',
+        { name: 'm', providerId: MISSING, inputPrice: '1e3', outputPrice: '1', currency: 'USD' },
+        'inputPrice must be a non-negative decimal',
+      ],
       ['POST', '/api/models', { name: 'm', providerId: MISSING, inputPrice: '1', outputPrice: '1', currency: 'EUR' }, 'currency must be one of'],
-      ['POST', '/api/models', { name: 'm', providerId: MISSING, inputPrice: '1', outputPrice: '1', currency: 'USD', priceTiers: [{ minPromptTokens: 1, inputPrice: '1', outputPrice: '1', bonus: 1 }] }, 'priceTiers.0.property bonus should not exist'],
+      [
+        'POST',
+        '/api/models',
+        {
+          name: 'm',
+          providerId: MISSING,
+          inputPrice: '1',
+          outputPrice: '1',
+          currency: 'USD',
+          priceTiers: [{ minPromptTokens: 1, inputPrice: '1', outputPrice: '1', bonus: 1 }],
+        },
+        'priceTiers.0.property bonus should not exist',
+      ],
       ['POST', '/api/departments', { name: '' }, 'name must be longer'],
       ['POST', '/api/departments', { name: 'x', allowedModels: 'qwen-plus' }, 'allowedModels must be an array'],
       ['POST', `/api/users/${MISSING}/api-keys`, { expiresAt: 'tomorrow' }, 'expiresAt must be a valid ISO 8601'],
@@ -80,9 +103,17 @@ describe('admin API CRUD and validation (real HTTP, real PostgreSQL)', () => {
     });
 
     it('takes JSON only, and says so', async () => {
-      const form = await fetch(`${admin.url}/api/departments`, { method: 'POST', headers: { authorization: `Bearer ${root.token}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=x' });
+      const form = await fetch(`${admin.url}/api/departments`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${root.token}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'name=x',
+      });
       expect(form.status).toBe(415);
-      const broken = await fetch(`${admin.url}/api/departments`, { method: 'POST', headers: { authorization: `Bearer ${root.token}`, 'content-type': 'application/json' }, body: '{"name": ' });
+      const broken = await fetch(`${admin.url}/api/departments`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${root.token}`, 'content-type': 'application/json' },
+        body: '{"name": ',
+      });
       expect(broken.status).toBe(400);
       expect(await broken.json()).toMatchObject({ statusCode: 400, error: 'Bad Request' });
     });
@@ -119,7 +150,14 @@ describe('admin API CRUD and validation (real HTTP, real PostgreSQL)', () => {
   describe('users', () => {
     it('creates with a lower-cased unique email; 409 for a duplicate in any case; the password never comes back', async () => {
       const departmentId = await seedDepartment(admin.app);
-      const created = await as<Body & { id: string }>('POST', '/api/users', { email: 'Mei@Example.TEST', name: 'Mei', departmentId, role: 'developer', password: 'a-long-password', allowedModels: ['qwen-plus'] });
+      const created = await as<Body & { id: string }>('POST', '/api/users', {
+        email: 'Mei@Example.TEST',
+        name: 'Mei',
+        departmentId,
+        role: 'developer',
+        password: 'a-long-password',
+        allowedModels: ['qwen-plus'],
+      });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ email: 'mei@example.test', role: 'developer', departmentId, allowedModels: ['qwen-plus'], active: true });
       expect(JSON.stringify(created.body)).not.toMatch(/password|Hash/i);
@@ -157,9 +195,15 @@ describe('admin API CRUD and validation (real HTTP, real PostgreSQL)', () => {
     it('changes role and department within the rules; a password set by an admin ends the user’s sessions', async () => {
       const dev = await seedUser(admin.app, { role: 'developer' });
       const other = await seedDepartment(admin.app);
-      expect((await as('PATCH', `/api/users/${dev.user.id}`, { role: 'team_lead', departmentId: other })).body).toMatchObject({ role: 'team_lead', departmentId: other });
+      expect((await as('PATCH', `/api/users/${dev.user.id}`, { role: 'team_lead', departmentId: other })).body).toMatchObject({
+        role: 'team_lead',
+        departmentId: other,
+      });
       expect((await as('PATCH', `/api/users/${dev.user.id}`, { departmentId: null })).status).toBe(400); // a team lead needs a department
-      expect((await as('PATCH', `/api/users/${dev.user.id}`, { role: 'finance', departmentId: null })).body).toMatchObject({ role: 'finance', departmentId: null });
+      expect((await as('PATCH', `/api/users/${dev.user.id}`, { role: 'finance', departmentId: null })).body).toMatchObject({
+        role: 'finance',
+        departmentId: null,
+      });
       expect((await call(admin.url, 'GET', '/api/me', dev.token)).status).toBe(200);
       expect((await as('PATCH', `/api/users/${dev.user.id}`, { password: 'reset-by-admin' })).status).toBe(200);
       expect((await call(admin.url, 'GET', '/api/me', dev.token)).status).toBe(401);
@@ -173,7 +217,10 @@ describe('admin API CRUD and validation (real HTTP, real PostgreSQL)', () => {
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const res: { body: { items: Array<{ id: string }>; nextCursor: string | null } } = await as('GET', `/api/users?departmentId=${departmentId}&limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+        const res: { body: { items: Array<{ id: string }>; nextCursor: string | null } } = await as(
+          'GET',
+          `/api/users?departmentId=${departmentId}&limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+        );
         seen.push(...res.body.items.map((u) => u.id));
         cursor = res.body.nextCursor;
         pages++;
@@ -200,11 +247,22 @@ describe('admin API CRUD and validation (real HTTP, real PostgreSQL)', () => {
         ],
       });
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ inputPrice: '0.8', outputPrice: '2.000000000123', cachedInputPrice: '0.16', currency: 'CNY', upstreamModel: 'qwen-plus-2025' });
+      expect(created.body).toMatchObject({
+        inputPrice: '0.8',
+        outputPrice: '2.000000000123',
+        cachedInputPrice: '0.16',
+        currency: 'CNY',
+        upstreamModel: 'qwen-plus-2025',
+      });
       expect((created.body.priceTiers as Array<{ minPromptTokens: number }>).map((t) => t.minPromptTokens)).toEqual([32000, 128000]);
-      const [row] = await db.query<Array<{ i: string; o: string }>>(`SELECT input_price::text AS i, output_price::text AS o FROM models WHERE id = $1`, [created.body.id]);
+      const [row] = await db.query<Array<{ i: string; o: string }>>(`SELECT input_price::text AS i, output_price::text AS o FROM models WHERE id = $1`, [
+        created.body.id,
+      ]);
       expect(row).toEqual({ i: '0.8', o: '2.000000000123' });
-      expect((await as('PATCH', `/api/models/${created.body.id}`, { outputPrice: 3, cachedInputPrice: null })).body).toMatchObject({ outputPrice: '3', cachedInputPrice: null });
+      expect((await as('PATCH', `/api/models/${created.body.id}`, { outputPrice: 3, cachedInputPrice: null })).body).toMatchObject({
+        outputPrice: '3',
+        cachedInputPrice: null,
+      });
     });
 
     it('names a provider that does not exist (400) and a duplicate model name (409)', async () => {
@@ -215,7 +273,17 @@ describe('admin API CRUD and validation (real HTTP, real PostgreSQL)', () => {
       const dup = await as('POST', '/api/models', { name: 'twin', providerId, inputPrice: '1', outputPrice: '1', currency: 'USD' });
       expect(dup.status).toBe(409);
       expect(dup.body.message).toContain('name');
-      const tiers = await as('POST', '/api/models', { name: 'tiers', providerId, inputPrice: '1', outputPrice: '1', currency: 'USD', priceTiers: [{ minPromptTokens: 5, inputPrice: '1', outputPrice: '1' }, { minPromptTokens: 5, inputPrice: '2', outputPrice: '2' }] });
+      const tiers = await as('POST', '/api/models', {
+        name: 'tiers',
+        providerId,
+        inputPrice: '1',
+        outputPrice: '1',
+        currency: 'USD',
+        priceTiers: [
+          { minPromptTokens: 5, inputPrice: '1', outputPrice: '1' },
+          { minPromptTokens: 5, inputPrice: '2', outputPrice: '2' },
+        ],
+      });
       expect(tiers.status).toBe(400);
       expect(tiers.body.message).toContain('priceTiers.1.minPromptTokens');
     });

@@ -15,7 +15,11 @@ async function loginFrom(url: string, forwardedFor: string, email: string, passw
     headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
     body: JSON.stringify({ email, password }),
   });
-  return { status: res.status, retryAfter: Number(res.headers.get('retry-after') ?? 0), body: (await res.json()) as { accessToken?: string; message?: string } };
+  return {
+    status: res.status,
+    retryAfter: Number(res.headers.get('retry-after') ?? 0),
+    body: (await res.json()) as { accessToken?: string; message?: string },
+  };
 }
 
 describe('admin API hardening: roles that cannot lift their own limits, sessions, sign-in, cursors, headers (real HTTP, real PostgreSQL)', () => {
@@ -42,7 +46,8 @@ describe('admin API hardening: roles that cannot lift their own limits, sessions
       const otherLead = await seedUser(admin.app, { role: 'team_lead', departmentId: deptA });
       const adminInA = await seedUser(admin.app, { role: 'admin', departmentId: deptA });
       const financeInA = await seedUser(admin.app, { role: 'finance', departmentId: deptA });
-      const put = (token: string, scope: string, subjectId: string, period = 'day') => as(token, 'PUT', '/api/quotas', { scope, subjectId, period, maxTokens: 1000 });
+      const put = (token: string, scope: string, subjectId: string, period = 'day') =>
+        as(token, 'PUT', '/api/quotas', { scope, subjectId, period, maxTokens: 1000 });
 
       expect((await put(lead.token, 'user', dev.user.id)).status).toBe(200);
       for (const [scope, subjectId, why] of [
@@ -95,7 +100,10 @@ describe('admin API hardening: roles that cannot lift their own limits, sessions
       expect(refused.status).toBe(403);
       expect(refused.body.errors).toEqual([{ field: 'active', code: 'forbidden' }]);
       expect((await as<{ active: boolean }>(root.token, 'GET', `/api/users/${byAdmin.user.id}`)).body.active).toBe(false);
-      const [row] = await db.query<Array<{ deactivated_by: string; deactivated_by_role: string }>>(`SELECT deactivated_by, deactivated_by_role FROM users WHERE id = $1`, [byAdmin.user.id]);
+      const [row] = await db.query<Array<{ deactivated_by: string; deactivated_by_role: string }>>(
+        `SELECT deactivated_by, deactivated_by_role FROM users WHERE id = $1`,
+        [byAdmin.user.id],
+      );
       expect(row).toEqual({ deactivated_by: root.user.id, deactivated_by_role: 'admin' });
 
       const byLead = await seedUser(admin.app, { role: 'developer', departmentId: deptA });
@@ -135,7 +143,9 @@ describe('admin API hardening: roles that cannot lift their own limits, sessions
       expect((await call(admin.url, 'GET', '/api/me', user.token)).status).toBe(401);
       expect((await call(admin.url, 'GET', '/api/me', laptop)).status).toBe(401);
       expect((await call(admin.url, 'GET', '/api/me', changed.body.accessToken)).status).toBe(200);
-      const [row] = await db.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM admin_sessions WHERE user_id = $1 AND ended_at IS NULL`, [user.user.id]);
+      const [row] = await db.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM admin_sessions WHERE user_id = $1 AND ended_at IS NULL`, [
+        user.user.id,
+      ]);
       expect(row.n).toBe(1);
     });
   });
@@ -168,13 +178,28 @@ describe('admin API hardening: roles that cannot lift their own limits, sessions
       expect(change.status).toBe(400);
       expect(change.body.errors).toEqual([{ field: 'newPassword', code: 'weak_password' }]);
     });
-
   });
 
   describe('cursors (item 11)', () => {
     it('answers 400 naming cursor, never 500, for a malformed but decodable cursor on every list', async () => {
-      const cursors = [base64url({ t: 'garbage', id: 'x' }), base64url({ t: '2026-01-01T00:00:00Z', id: 'x' }), base64url({ id: '99999999999999999999999' }), base64url([1]), 'not base64 !'];
-      const lists = ['/api/usage/events', '/api/me/usage/events', '/api/users', '/api/departments', '/api/providers', '/api/models', `/api/users/${root.user.id}/api-keys`, '/api/audit-log', '/api/quotas'];
+      const cursors = [
+        base64url({ t: 'garbage', id: 'x' }),
+        base64url({ t: '2026-01-01T00:00:00Z', id: 'x' }),
+        base64url({ id: '99999999999999999999999' }),
+        base64url([1]),
+        'not base64 !',
+      ];
+      const lists = [
+        '/api/usage/events',
+        '/api/me/usage/events',
+        '/api/users',
+        '/api/departments',
+        '/api/providers',
+        '/api/models',
+        `/api/users/${root.user.id}/api-keys`,
+        '/api/audit-log',
+        '/api/quotas',
+      ];
       const wrong: string[] = [];
       for (const path of lists) {
         for (const cursor of cursors) {
@@ -183,7 +208,11 @@ describe('admin API hardening: roles that cannot lift their own limits, sessions
         }
       }
       // a sort key of the wrong type for a list sorted by time (API keys: newest first)
-      const keys = await as(root.token, 'GET', `/api/users/${root.user.id}/api-keys?cursor=${base64url({ s: 'garbage', id: '00000000-0000-4000-8000-000000000000' })}`);
+      const keys = await as(
+        root.token,
+        'GET',
+        `/api/users/${root.user.id}/api-keys?cursor=${base64url({ s: 'garbage', id: '00000000-0000-4000-8000-000000000000' })}`,
+      );
       if (keys.status !== 400) wrong.push(`api-keys with a text sort key: ${keys.status}`);
       expect(wrong).toEqual([]);
       const events = await as(root.token, 'GET', `/api/usage/events?cursor=${base64url({ t: 'garbage', id: 'x' })}`);
@@ -197,7 +226,12 @@ describe('admin API hardening: roles that cannot lift their own limits, sessions
       expect(unknown.status).toBe(400);
       expect(unknown.body.errors).toEqual([{ field: 'colour', code: 'whitelistValidation' }]);
       const bad = await as(root.token, 'POST', '/api/users', { email: 'not-an-email', name: 'b', role: 'emperor' });
-      expect(bad.body.errors).toEqual(expect.arrayContaining([{ field: 'email', code: 'isEmail' }, { field: 'role', code: 'isIn' }]));
+      expect(bad.body.errors).toEqual(
+        expect.arrayContaining([
+          { field: 'email', code: 'isEmail' },
+          { field: 'role', code: 'isIn' },
+        ]),
+      );
       const missing = await as(root.token, 'POST', '/api/users', { email: 'nodept@x.test', name: 'n', role: 'developer' });
       expect(missing.body.errors).toEqual([{ field: 'departmentId', code: 'invalid' }]);
       const dup = await as(root.token, 'POST', '/api/departments', { name: 'Hardening A' });

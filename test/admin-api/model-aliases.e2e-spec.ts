@@ -13,7 +13,15 @@ describe('admin API: model aliases, options and cache-write price', () => {
   beforeAll(async () => {
     admin = await createAdminApp(await createTestDatabase());
     root = await seedUser(admin.app, { role: 'admin' });
-    providerId = (await as<{ id: string }>('POST', '/api/providers', { name: 'up', kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-x', options: { messagesApi: 'native' } })).body.id;
+    providerId = (
+      await as<{ id: string }>('POST', '/api/providers', {
+        name: 'up',
+        kind: 'openai',
+        baseUrl: 'http://127.0.0.1:9/v1',
+        apiKey: 'sk-x',
+        options: { messagesApi: 'native' },
+      })
+    ).body.id;
   });
 
   afterAll(() => admin?.close());
@@ -30,7 +38,11 @@ describe('admin API: model aliases, options and cache-write price', () => {
       options: { messagesApi: 'translated' },
     });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ aliases: ['claude-sonnet-4-5', 'claude-haiku-4-5'], options: { messagesApi: 'translated' }, cacheWriteInputPrice: '1.25' });
+    expect(created.body).toMatchObject({
+      aliases: ['claude-sonnet-4-5', 'claude-haiku-4-5'],
+      options: { messagesApi: 'translated' },
+      cacheWriteInputPrice: '1.25',
+    });
     const patched = await as('PATCH', `/api/models/${created.body.id}`, { aliases: ['claude-opus-4-1'], cacheWriteInputPrice: null });
     expect(patched.body).toMatchObject({ aliases: ['claude-opus-4-1'], cacheWriteInputPrice: null });
   });
@@ -44,9 +56,22 @@ describe('admin API: model aliases, options and cache-write price', () => {
     expect(named.status).toBe(409);
     const nameIsAlias = await as('POST', '/api/models', { name: 'claude-x', providerId, inputPrice: '1', outputPrice: '1', currency: 'CNY' });
     expect(nameIsAlias.status).toBe(409);
-    const badOption = await as('POST', '/api/models', { name: 'fifth', providerId, inputPrice: '1', outputPrice: '1', currency: 'CNY', options: { messagesApi: 'sometimes' } });
+    const badOption = await as('POST', '/api/models', {
+      name: 'fifth',
+      providerId,
+      inputPrice: '1',
+      outputPrice: '1',
+      currency: 'CNY',
+      options: { messagesApi: 'sometimes' },
+    });
     expect(badOption.status).toBe(400);
-    const badProviderOption = await as('POST', '/api/providers', { name: 'up2', kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-x', options: { responsesApi: 'maybe' } });
+    const badProviderOption = await as('POST', '/api/providers', {
+      name: 'up2',
+      kind: 'openai',
+      baseUrl: 'http://127.0.0.1:9/v1',
+      apiKey: 'sk-x',
+      options: { responsesApi: 'maybe' },
+    });
     expect(badProviderOption.status).toBe(400);
     expect(JSON.stringify(badProviderOption.body.message)).toContain('options.responsesApi');
   });

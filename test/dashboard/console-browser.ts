@@ -8,8 +8,18 @@ const ROOT = join(__dirname, '..', '..');
 /** One headless Chromium (Debian's) with a fresh profile, for the whole file. */
 export async function launchChromium(): Promise<BrowserContextFactory> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y chromium (the CI script does)`);
-  if (!existsSync(join(ROOT, 'dist', 'console', 'index.html'))) throw new Error('The console is not built: run `npm run build` (or `npm run build:console`) first');
-  const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+  if (!existsSync(join(ROOT, 'dist', 'console', 'index.html')))
+    throw new Error('The console is not built: run `npm run build` (or `npm run build:console`) first');
+  const args = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ];
   // Playwright starts Chromium on a fresh temporary --user-data-dir of its own (it refuses one in args); each context is isolated
   const browser = await chromium.launch({ executablePath: CHROMIUM, args });
   return {
@@ -37,7 +47,13 @@ export function watch(page: Page): string[] {
   return problems;
 }
 
-export async function signIn(page: Page, baseUrl: string, email: string, password: string, labels = { email: 'Email', password: 'Password', submit: 'Sign in' }): Promise<void> {
+export async function signIn(
+  page: Page,
+  baseUrl: string,
+  email: string,
+  password: string,
+  labels = { email: 'Email', password: 'Password', submit: 'Sign in' },
+): Promise<void> {
   await page.goto(`${baseUrl}/`);
   await page.getByLabel(labels.email).fill(email);
   await page.getByLabel(labels.password, { exact: true }).fill(password);
@@ -57,8 +73,12 @@ interface AxeViolation {
 /** axe-core's serious and critical violations on the page as it is now (evaluated over DevTools: the page's CSP stays strict). */
 export async function seriousViolations(page: Page): Promise<string[]> {
   await page.evaluate(`${AXE}\n;undefined`);
-  const violations = await page.evaluate<AxeViolation[]>(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })))`);
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.help} at ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
+  const violations = await page.evaluate<AxeViolation[]>(
+    `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })))`,
+  );
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} at ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
 }
 
 /** Screenshots go to docs/screenshots when UPDATE_SCREENSHOTS=1 (for the README), else to test-results/. */

@@ -22,7 +22,9 @@ function leaves(node: object, prefix = ''): string[] {
 
 /** Every string the console shows is translated: each key the code names exists in English and Chinese. */
 describe('console translations', () => {
-  const source = files(SRC).map((path) => readFileSync(path, 'utf8')).join('\n');
+  const source = files(SRC)
+    .map((path) => readFileSync(path, 'utf8'))
+    .join('\n');
   // t('a.b'), t("a.b"), and the navigation's label: 'nav.x' entries
   const literal = [...source.matchAll(/\bt\(\s*['"]([a-zA-Z0-9_.]+)['"]/g), ...source.matchAll(/label: '((?:nav)\.[a-zA-Z]+)'/g)].map((m) => m[1]);
   // t(`roles.${...}`): the prefix must be a group of strings
@@ -45,7 +47,11 @@ describe('console translations', () => {
     expect(leaves(zh).sort()).toEqual(leaves(en).sort());
     const untranslated = leaves(en).filter((key) => {
       const english = lookup(en, key) as string;
-      return /[a-z]{3,}/i.test(english.replace(/\{\{\w+\}\}|https?:\S+|Token|API|SDK|CSV|Excel|WPS|ADMIN_\w+|OpenAI|Python|Tollgate|AccessKey|ID|AK|SK|OK|model/g, '')) && lookup(zh, key) === english;
+      return (
+        /[a-z]{3,}/i.test(
+          english.replace(/\{\{\w+\}\}|https?:\S+|Token|API|SDK|CSV|Excel|WPS|ADMIN_\w+|OpenAI|Python|Tollgate|AccessKey|ID|AK|SK|OK|model/g, ''),
+        ) && lookup(zh, key) === english
+      );
     });
     expect(untranslated).toEqual([]);
   });

@@ -96,8 +96,18 @@ describe('the real Codex CLI against the gateway (wire_api = "responses")', () =
     [dashscope, huawei] = await Promise.all([FakeProvider.start('dashscope'), FakeProvider.start('huawei-maas')]);
     FakeResponsesApi.install(dashscope, { content: 'PONG from the native Responses API', callTools: false, outputTokens: 7 });
     installToolChat(huawei, { name: 'exec_command', arguments: JSON.stringify({ cmd: 'echo TOLLGATE-TOOL-OK' }) });
-    await seed.model('qwen-codex', await seed.provider('dashscope', dashscope.baseUrl, dashscope.apiKey), { input: '0.8', output: '2', currency: 'CNY', upstream: 'qwen3-coder-plus' });
-    await seed.model('deepseek-codex', await seed.provider('huawei-maas', huawei.baseUrl, huawei.apiKey), { input: '2', output: '8', currency: 'CNY', upstream: 'DeepSeek-V3' });
+    await seed.model('qwen-codex', await seed.provider('dashscope', dashscope.baseUrl, dashscope.apiKey), {
+      input: '0.8',
+      output: '2',
+      currency: 'CNY',
+      upstream: 'qwen3-coder-plus',
+    });
+    await seed.model('deepseek-codex', await seed.provider('huawei-maas', huawei.baseUrl, huawei.apiKey), {
+      input: '2',
+      output: '8',
+      currency: 'CNY',
+      upstream: 'DeepSeek-V3',
+    });
     gateway = await startGateway(url);
   });
 
@@ -148,8 +158,26 @@ describe('the real Codex CLI against the gateway (wire_api = "responses")', () =
     expect(run.stdout).toContain('TOLLGATE-TOOL-OK');
     const events = await eventsOf(dev.apiKeyId, 2);
     expect(events).toEqual([
-      { status: 200, endpoint: 'responses', stream: true, prompt_tokens: fakePromptTokens(first.messages), completion_tokens: TOOL_CHAT_COMPLETION_TOKENS, cached_tokens: 0, reasoning_tokens: 0, estimated: false },
-      { status: 200, endpoint: 'responses', stream: true, prompt_tokens: fakePromptTokens(second.messages), completion_tokens: TOOL_CHAT_COMPLETION_TOKENS, cached_tokens: 0, reasoning_tokens: 0, estimated: false },
+      {
+        status: 200,
+        endpoint: 'responses',
+        stream: true,
+        prompt_tokens: fakePromptTokens(first.messages),
+        completion_tokens: TOOL_CHAT_COMPLETION_TOKENS,
+        cached_tokens: 0,
+        reasoning_tokens: 0,
+        estimated: false,
+      },
+      {
+        status: 200,
+        endpoint: 'responses',
+        stream: true,
+        prompt_tokens: fakePromptTokens(second.messages),
+        completion_tokens: TOOL_CHAT_COMPLETION_TOKENS,
+        cached_tokens: 0,
+        reasoning_tokens: 0,
+        estimated: false,
+      },
     ]);
   }, 120_000);
 });

@@ -88,7 +88,15 @@ describe('the README flow, end to end (admin API + gateway + real PostgreSQL)', 
       }
       for (const want of expected) {
         const event = events.items.find((e) => e.id === want.id);
-        expect(event).toMatchObject({ ...want, model: 'qwen-plus', currency: 'CNY', userId: user.body.id, departmentId: department.body.id, estimated: false, status: 200 });
+        expect(event).toMatchObject({
+          ...want,
+          model: 'qwen-plus',
+          currency: 'CNY',
+          userId: user.body.id,
+          departmentId: department.body.id,
+          estimated: false,
+          status: 200,
+        });
       }
     };
     await check();

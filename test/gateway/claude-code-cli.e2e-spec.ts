@@ -8,7 +8,6 @@ import { FakeProvider } from '../support/fake-provider';
 import { RunningGateway, startGateway } from '../support/gateway-harness';
 import { Seed } from '../support/seed';
 
-
 /** Runs a command with stdin closed (the CLI otherwise waits for piped input); rejects on a non-zero exit. */
 function run(command: string, args: string[], env: Record<string, string>, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -63,7 +62,12 @@ describe('Claude Code CLI through the gateway', () => {
     if (home) rmSync(home, { recursive: true, force: true });
   });
 
-  async function claude(prompt: string, model: string, key: string, keyVariable: 'ANTHROPIC_API_KEY' | 'ANTHROPIC_AUTH_TOKEN' = 'ANTHROPIC_API_KEY'): Promise<string> {
+  async function claude(
+    prompt: string,
+    model: string,
+    key: string,
+    keyVariable: 'ANTHROPIC_API_KEY' | 'ANTHROPIC_AUTH_TOKEN' = 'ANTHROPIC_API_KEY',
+  ): Promise<string> {
     const stdout = await run(
       CLAUDE,
       ['-p', prompt, '--model', model, '--max-turns', '1'],
@@ -103,7 +107,9 @@ describe('Claude Code CLI through the gateway', () => {
     const dev = await seed.developer();
     const answer = await claude('Say hello', 'claude-sonnet-4-5', dev.key);
     expect(answer).toContain('Native hello from the fake Qwen.');
-    const main = dashscope.requests.find((request) => request.path === '/apps/anthropic/v1/messages' && request.body?.stream === true && Array.isArray(request.body?.tools));
+    const main = dashscope.requests.find(
+      (request) => request.path === '/apps/anthropic/v1/messages' && request.body?.stream === true && Array.isArray(request.body?.tools),
+    );
     expect(main).toBeDefined();
     expect(main!.body.model).toBe('qwen3-coder-plus');
     const events = await eventsOf(dev.userId, 1);

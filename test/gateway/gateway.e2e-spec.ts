@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { createTestDatabase } from '@app/core/testing';
+import { createTestDatabase, waitFor } from '@app/core/testing';
 import { FakeProvider } from '../support/fake-provider';
 import { RunningGateway, startGateway } from '../support/gateway-harness';
 import { Seed } from '../support/seed';
@@ -169,7 +169,9 @@ describe('gateway (real PostgreSQL, fake providers on loopback)', () => {
   });
 
   it('meters reasoning tokens', async () => {
-    const { response } = await client().chat.completions.create({ model: 'gpt-reasoner', messages: [{ role: 'user', content: 'think' }] }).withResponse();
+    const { response } = await client()
+      .chat.completions.create({ model: 'gpt-reasoner', messages: [{ role: 'user', content: 'think' }] })
+      .withResponse();
     const event = await eventFor(response.headers.get('x-request-id'));
     expect(event.reasoning_tokens).toBe(6);
     expect(event.completion_tokens).toBe(12);
@@ -267,8 +269,15 @@ describe('gateway (real PostgreSQL, fake providers on loopback)', () => {
     const ok = await post('/v1/chat/completions', { model: 'qwen-plus', messages: [{ role: 'user', content: 'x' }] }, other.key);
     expect(ok.status).toBe(200);
     await seed.dataSource.query(`UPDATE api_keys SET revoked_at = now() WHERE id = $1`, [other.apiKeyId]);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const refused = await post('/v1/chat/completions', { model: 'qwen-plus', messages: [{ role: 'user', content: 'x' }] }, other.key);
+    // the change feed tells the key cache within moments; no restart, no TTL to wait out
+    const refused = await waitFor(
+      async () => {
+        const res = await post('/v1/chat/completions', { model: 'qwen-plus', messages: [{ role: 'user', content: 'x' }] }, other.key);
+        return res.status === 401 ? res : undefined;
+      },
+      'the revoked key to be refused',
+      { timeoutMs: 3_000, intervalMs: 50 },
+    );
     expect(refused.status).toBe(401);
   });
 

@@ -21,7 +21,10 @@ describe('completions and pass-through provider routes', () => {
 
   async function eventFor(requestId: string | null): Promise<Json> {
     for (let i = 0; i < 100; i++) {
-      const [row] = await seed.dataSource.query(`SELECT model, endpoint, status, stream, prompt_tokens, completion_tokens, total_tokens, estimated FROM usage_events WHERE id = $1`, [requestId]);
+      const [row] = await seed.dataSource.query(
+        `SELECT model, endpoint, status, stream, prompt_tokens, completion_tokens, total_tokens, estimated FROM usage_events WHERE id = $1`,
+        [requestId],
+      );
       if (row) return row;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -36,7 +39,15 @@ describe('completions and pass-through provider routes', () => {
     openai.on('POST', '/v1/completions', (_req, res, body: Json) => {
       const usage = { prompt_tokens: 4, completion_tokens: 3, total_tokens: 7 };
       if (body.stream !== true) {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'cmpl-1', object: 'text_completion', model: body.model, choices: [{ text: ' world', index: 0, finish_reason: 'stop' }], usage }));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            id: 'cmpl-1',
+            object: 'text_completion',
+            model: body.model,
+            choices: [{ text: ' world', index: 0, finish_reason: 'stop' }],
+            usage,
+          }),
+        );
         return;
       }
       res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -49,10 +60,21 @@ describe('completions and pass-through provider routes', () => {
       res.writeHead(200, { 'content-type': 'audio/mpeg', 'x-request-id': 'req_tts' }).end(Buffer.from([0xff, 0xfb, 0x90, 0x00]));
     });
     openai.on('POST', '/v1/audio/transcriptions', (_req, res, raw) => {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ text: String(raw).includes('RIFF') ? 'hello from audio' : '?', usage: { type: 'tokens', input_tokens: 12, output_tokens: 4, total_tokens: 16 } }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          text: String(raw).includes('RIFF') ? 'hello from audio' : '?',
+          usage: { type: 'tokens', input_tokens: 12, output_tokens: 4, total_tokens: 16 },
+        }),
+      );
     });
-    openai.on('POST', '/v1/moderations', (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'modr-1', results: [{ flagged: false }] })));
-    dashscope.on('POST', '/compatible-mode/v1/rerank', (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ results: [{ index: 0, relevance_score: 0.9 }], usage: { total_tokens: 11 } })));
+    openai.on('POST', '/v1/moderations', (_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'modr-1', results: [{ flagged: false }] })),
+    );
+    dashscope.on('POST', '/compatible-mode/v1/rerank', (_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ results: [{ index: 0, relevance_score: 0.9 }], usage: { total_tokens: 11 } })),
+    );
     const openaiId = await seed.provider('openai', openai.baseUrl, openai.apiKey);
     await seed.model('gpt-instruct', openaiId, { input: '1', output: '1', currency: 'USD', upstream: 'gpt-3.5-turbo-instruct' });
     await seed.model('tts-1', openaiId, { input: '1', output: '1', currency: 'USD' });
@@ -78,7 +100,12 @@ describe('completions and pass-through provider routes', () => {
     const { data, response } = await client().completions.create({ model: 'gpt-instruct', prompt: 'hello', max_tokens: 5 }).withResponse();
     expect(data.choices[0].text).toBe(' world');
     expect(openai.requests[0].body.model).toBe('gpt-3.5-turbo-instruct');
-    expect(await eventFor(response.headers.get('x-request-id'))).toMatchObject({ endpoint: 'completions', prompt_tokens: 4, completion_tokens: 3, estimated: false });
+    expect(await eventFor(response.headers.get('x-request-id'))).toMatchObject({
+      endpoint: 'completions',
+      prompt_tokens: 4,
+      completion_tokens: 3,
+      estimated: false,
+    });
     const { data: stream, response: streamed } = await client().completions.create({ model: 'gpt-instruct', prompt: 'hello', stream: true }).withResponse();
     let text = '';
     for await (const chunk of stream) {
@@ -90,12 +117,22 @@ describe('completions and pass-through provider routes', () => {
   });
 
   it('passes audio speech through (binary), with the provider key and the model allow-list, one event per request', async () => {
-    const res = await fetch(`${gateway.url}/v1/audio/speech`, { method: 'POST', headers: { authorization: `Bearer ${dev.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'tts-1', input: 'hi', voice: 'alloy' }) });
+    const res = await fetch(`${gateway.url}/v1/audio/speech`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${dev.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'tts-1', input: 'hi', voice: 'alloy' }),
+    });
     expect(res.status).toBe(200);
     expect([...Buffer.from(await res.arrayBuffer())]).toEqual([0xff, 0xfb, 0x90, 0x00]);
     expect(res.headers.get('x-upstream-request-id')).toBe('req_tts');
     expect(openai.requests[0].headers.authorization).toBe(`Bearer ${openai.apiKey}`);
-    expect(await eventFor(res.headers.get('x-request-id'))).toMatchObject({ endpoint: 'audio.speech', model: 'tts-1', status: 200, total_tokens: 0, estimated: false });
+    expect(await eventFor(res.headers.get('x-request-id'))).toMatchObject({
+      endpoint: 'audio.speech',
+      model: 'tts-1',
+      status: 200,
+      total_tokens: 0,
+      estimated: false,
+    });
   });
 
   it('passes a multipart transcription through, finding the model in the form, metering the reported tokens', async () => {
@@ -103,19 +140,37 @@ describe('completions and pass-through provider routes', () => {
       .audio.transcriptions.create({ model: 'whisper-1', file: await toFile(Buffer.from('RIFF....WAVEfmt '), 'a.wav') })
       .withResponse();
     expect(data.text).toBe('hello from audio');
-    expect(await eventFor(response.headers.get('x-request-id'))).toMatchObject({ endpoint: 'audio.transcriptions', model: 'whisper-1', prompt_tokens: 12, completion_tokens: 4, total_tokens: 16 });
+    expect(await eventFor(response.headers.get('x-request-id'))).toMatchObject({
+      endpoint: 'audio.transcriptions',
+      model: 'whisper-1',
+      prompt_tokens: 12,
+      completion_tokens: 4,
+      total_tokens: 16,
+    });
   });
 
   it('routes rerank to the provider of the model (DashScope compatible mode), and refuses models outside the allow-list', async () => {
-    const res = await fetch(`${gateway.url}/v1/rerank`, { method: 'POST', headers: { 'x-api-key': dev.key, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gte-rerank-v2', query: 'q', documents: ['a'] }) });
+    const res = await fetch(`${gateway.url}/v1/rerank`, {
+      method: 'POST',
+      headers: { 'x-api-key': dev.key, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gte-rerank-v2', query: 'q', documents: ['a'] }),
+    });
     expect(res.status).toBe(200);
     expect(dashscope.requests[0].path).toBe('/compatible-mode/v1/rerank');
     expect(await eventFor(res.headers.get('x-request-id'))).toMatchObject({ endpoint: 'rerank', total_tokens: 11 });
-    const refused = await fetch(`${gateway.url}/v1/moderations`, { method: 'POST', headers: { authorization: `Bearer ${dev.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'omni-moderation-latest', input: 'x' }) });
+    const refused = await fetch(`${gateway.url}/v1/moderations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${dev.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'omni-moderation-latest', input: 'x' }),
+    });
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as Json).error.code).toBe('model_not_allowed');
     expect(openai.requests).toHaveLength(0);
-    const anonymous = await fetch(`${gateway.url}/v1/moderations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'omni-moderation-latest', input: 'x' }) });
+    const anonymous = await fetch(`${gateway.url}/v1/moderations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'omni-moderation-latest', input: 'x' }),
+    });
     expect(anonymous.status).toBe(401);
   });
 });

@@ -2,7 +2,7 @@ import { request } from 'undici';
 import { FakeProvider } from '../support/fake-provider';
 import { RunningGateway, startGateway } from '../support/gateway-harness';
 import { Seed } from '../support/seed';
-import { createTestDatabase } from '@app/core/testing';
+import { createTestDatabase, waitFor } from '@app/core/testing';
 
 /**
  * Two gateway replicas (each its own key cache, quota ledger and leases) on one database, hit
@@ -40,7 +40,22 @@ describe('quotas exact across two gateway replicas', () => {
         return res.statusCode;
       }),
     );
-    return { ok: statuses.filter((s) => s === 200).length, refused: statuses.filter((s) => s === 429).length, other: statuses.filter((s) => s !== 200 && s !== 429) };
+    return {
+      ok: statuses.filter((s) => s === 200).length,
+      refused: statuses.filter((s) => s === 429).length,
+      other: statuses.filter((s) => s !== 200 && s !== 429),
+    };
+  }
+
+  /** The subject's quota usage once every served call's settlement has been committed. */
+  async function committedUsage(subjectId: string, served: number): Promise<{ requests: number; tokens: number; cost: string }> {
+    return waitFor(async () => {
+      const [usage] = await seed.dataSource.query<Array<{ requests: number; tokens: number; cost: string } | undefined>>(
+        `SELECT used_requests::int AS requests, used_tokens::int AS tokens, used_cost::text AS cost FROM quota_usage u JOIN quotas q ON q.id = u.quota_id WHERE q.subject_id = $1`,
+        [subjectId],
+      );
+      return usage?.requests === served ? usage : undefined;
+    }, `quota usage of ${served} committed requests`);
   }
 
   it('never exceeds a user’s request quota', async () => {
@@ -49,9 +64,7 @@ describe('quotas exact across two gateway replicas', () => {
     await new Promise((resolve) => setTimeout(resolve, 400));
     const result = await fire([dev.key], 120);
     expect(result).toEqual({ ok: 25, refused: 95, other: [] });
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const [usage] = await seed.dataSource.query(`SELECT used_requests::int AS n FROM quota_usage u JOIN quotas q ON q.id = u.quota_id WHERE q.subject_id = $1`, [dev.userId]);
-    expect(usage.n).toBe(25);
+    expect(await committedUsage(dev.userId, 25)).toMatchObject({ requests: 25 });
   });
 
   it('binds the department quota on all its members together', async () => {
@@ -64,9 +77,28 @@ describe('quotas exact across two gateway replicas', () => {
     const result = await fire(keys, 90);
     expect(result.other).toEqual([]);
     expect(result.ok).toBeGreaterThan(0);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const [usage] = await seed.dataSource.query(`SELECT used_tokens::int AS tokens, used_requests::int AS requests FROM quota_usage u JOIN quotas q ON q.id = u.quota_id WHERE q.subject_id = $1`, [departmentId]);
+    const usage = await committedUsage(departmentId, result.ok);
     expect(usage.requests).toBe(result.ok);
     expect(usage.tokens).toBeLessThanOrEqual(300); // estimates hold (max_tokens given): never over
+  });
+
+  it('stops a cost quota (maxCost) exactly, in exact decimals, across both replicas', async () => {
+    const dev = await seed.developer();
+    // one call costs (prompt + 10 completion tokens) × 1 USD per 1M tokens ≈ 0.000015–0.00002 USD
+    await seed.dataSource.query(`INSERT INTO quotas (scope, subject_id, period, max_cost) VALUES ('user', $1, 'month', '0.0003')`, [dev.userId]);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const result = await fire([dev.key], 60);
+    expect(result.other).toEqual([]);
+    expect(result.ok).toBeGreaterThan(5);
+    expect(result.refused).toBeGreaterThan(0);
+    const usage = await committedUsage(dev.userId, result.ok);
+    const [metered] = await seed.dataSource.query(
+      `SELECT sum(cost)::text AS cost, count(*)::int AS requests FROM usage_events WHERE user_id = $1 AND status = 200`,
+      [dev.userId],
+    );
+    expect(usage.requests).toBe(result.ok);
+    expect(metered.requests).toBe(result.ok);
+    expect(Number(usage.cost)).toBeLessThanOrEqual(0.0003); // never over the limit
+    expect(usage.cost).toBe(metered.cost); // the quota's cost is the metered cost, to the last decimal
   });
 });

@@ -46,10 +46,16 @@ describe('migration to upstream accounts on an existing database (real PostgreSQ
     await old.initialize();
     await old.runMigrations();
     const sealedKey = box.sealJson({ apiKey: 'sk-pre-accounts-key' });
-    const [{ id: providerId }] = await old.query(`INSERT INTO providers (name, kind, base_url, encrypted_credentials) VALUES ('legacy', 'openai', $1, $2) RETURNING id`, [fake.baseUrl, sealedKey]);
+    const [{ id: providerId }] = await old.query(
+      `INSERT INTO providers (name, kind, base_url, encrypted_credentials) VALUES ('legacy', 'openai', $1, $2) RETURNING id`,
+      [fake.baseUrl, sealedKey],
+    );
     await old.query(`INSERT INTO models (name, provider_id, input_price, output_price, currency) VALUES ('legacy-model', $1, '1', '2', 'USD')`, [providerId]);
     const [{ id: departmentId }] = await old.query(`INSERT INTO departments (name) VALUES ('R&D') RETURNING id`);
-    const [{ id: userId }] = await old.query(`INSERT INTO users (email, name, role, department_id) VALUES ('old@example.test', 'old', 'developer', $1) RETURNING id`, [departmentId]);
+    const [{ id: userId }] = await old.query(
+      `INSERT INTO users (email, name, role, department_id) VALUES ('old@example.test', 'old', 'developer', $1) RETURNING id`,
+      [departmentId],
+    );
     const [{ id: apiKeyId }] = await old.query(`INSERT INTO api_keys (user_id, prefix, key_hash) VALUES ($1, 'tg_old', 'hash-old') RETURNING id`, [userId]);
     const at = new Date(Date.now() - 3_600_000);
     for (const tokens of [10, 20, 30]) {
@@ -72,13 +78,20 @@ describe('migration to upstream accounts on an existing database (real PostgreSQ
 
     // 3. The key moved as it was sealed; history is all there, rollups attributed to the account.
     seed = await Seed.connect(url);
-    const accounts = await seed.dataSource.query(`SELECT id, name, encrypted_credentials, status, weight, enabled FROM provider_accounts WHERE provider_id = $1`, [providerId]);
+    const accounts = await seed.dataSource.query(
+      `SELECT id, name, encrypted_credentials, status, weight, enabled FROM provider_accounts WHERE provider_id = $1`,
+      [providerId],
+    );
     expect(accounts).toHaveLength(1);
     expect(accounts[0]).toMatchObject({ name: 'default', encrypted_credentials: sealedKey, status: 'ok', weight: 1, enabled: true });
     expect(box.openJson(accounts[0].encrypted_credentials)).toEqual({ apiKey: 'sk-pre-accounts-key' });
-    const [events] = await seed.dataSource.query(`SELECT count(*)::int AS n, sum(total_tokens)::int AS tokens FROM usage_events WHERE provider_id = $1`, [providerId]);
+    const [events] = await seed.dataSource.query(`SELECT count(*)::int AS n, sum(total_tokens)::int AS tokens FROM usage_events WHERE provider_id = $1`, [
+      providerId,
+    ]);
     expect(events).toEqual({ n: 3, tokens: 60 });
-    const rollups = await seed.dataSource.query(`SELECT account_id, requests::int, total_tokens::int, cost::text FROM usage_rollups WHERE provider_id = $1`, [providerId]);
+    const rollups = await seed.dataSource.query(`SELECT account_id, requests::int, total_tokens::int, cost::text FROM usage_rollups WHERE provider_id = $1`, [
+      providerId,
+    ]);
     expect(rollups).toEqual([{ account_id: accounts[0].id, requests: 3, total_tokens: 60, cost: '0.003' }]);
 
     // 4. The gateway serves the old model with the migrated key, naming the account.

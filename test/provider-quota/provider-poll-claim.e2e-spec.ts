@@ -60,7 +60,10 @@ describe('one poll per provider per period across admin-API replicas (DESIGN §6
     const before = hits.length;
     const polled = await replicas[0].call('POST', `/api/providers/${provider.id}/poll`, adminToken);
     expect(polled.body).toMatchObject({ status: 'ok', providerId: provider.id });
-    const [state]: Array<{ ahead: boolean }> = await seed.dataSource.query(`SELECT next_at > now() + interval '3500 seconds' AS ahead FROM provider_poll_state WHERE provider_id = $1`, [provider.id]);
+    const [state]: Array<{ ahead: boolean }> = await seed.dataSource.query(
+      `SELECT next_at > now() + interval '3500 seconds' AS ahead FROM provider_poll_state WHERE provider_id = $1`,
+      [provider.id],
+    );
     expect(state.ahead).toBe(true);
     expect(hits.length).toBe(before + 1);
   });

@@ -122,7 +122,12 @@ describe('provider quota, balance and usage polling with reconciliation (signed 
   });
 
   it('polls DashScope limits with the key of its first enabled account, not a stale provider-level key', async () => {
-    const provider = await admin.call('POST', '/api/providers', adminToken, { name: 'rotated', kind: 'dashscope', baseUrl: dashscope.baseUrl, apiKey: 'sk-stale' });
+    const provider = await admin.call('POST', '/api/providers', adminToken, {
+      name: 'rotated',
+      kind: 'dashscope',
+      baseUrl: dashscope.baseUrl,
+      apiKey: 'sk-stale',
+    });
     const [first] = (await admin.call('GET', `/api/providers/${provider.body.id}/accounts`, adminToken)).body.items;
     const disabled = await admin.call('POST', `/api/providers/${provider.body.id}/accounts`, adminToken, { name: 'a-disabled', apiKey: 'sk-disabled' });
     expect((await admin.call('PATCH', `/api/providers/${provider.body.id}/accounts/${disabled.body.id}`, adminToken, { enabled: false })).status).toBe(200);

@@ -73,7 +73,11 @@ describe('provider URLs cannot be turned inward (SSRF)', () => {
   });
 
   it('requires the credentials again when a URL changes, so stored secrets never follow it', async () => {
-    const created = await create({ name: 'moving', baseUrl: 'https://dashscope.aliyuncs.com', options: { accessKeyId: 'LTAI5tExample', accessKeySecret: 'ak-secret' } });
+    const created = await create({
+      name: 'moving',
+      baseUrl: 'https://dashscope.aliyuncs.com',
+      options: { accessKeyId: 'LTAI5tExample', accessKeySecret: 'ak-secret' },
+    });
     const id = created.body.id as string;
     const patch = (body: Record<string, unknown>) => admin.call('PATCH', `/api/providers/${id}`, token, body);
 

@@ -44,7 +44,15 @@ describe('graceful shutdown of the real gateway process', () => {
     await reader.read(); // the stream is under way
     const exited = gateway.kill('SIGTERM');
     // no longer accepting (the listener closes as soon as the signal is handled)
-    const refused = await waitFor(() => fetch(`${gateway.url}/livez`).then(() => false, () => true), 'the listener to close', { timeoutMs: 5000 }).catch(() => false);
+    const refused = await waitFor(
+      () =>
+        fetch(`${gateway.url}/livez`).then(
+          () => false,
+          () => true,
+        ),
+      'the listener to close',
+      { timeoutMs: 5000 },
+    ).catch(() => false);
     expect(refused).toBe(true);
 
     let text = '';

@@ -55,11 +55,59 @@ describe('finance CSV report and usage summaries (real PostgreSQL, APP_TIMEZONE=
     // Events written through the real metering writer. Kolkata is UTC+5:30: 2026-11-09T18:29Z is
     // still the 9th there, 18:30Z is already the 10th.
     const events: Array<Partial<UsageRecord>> = [
-      { userId: ids.devRd, departmentId: ids.rd, createdAt: '2026-11-09T18:29:00.000Z', totalTokens: 100, promptTokens: 60, completionTokens: 40, cost: '0.1234564', currency: 'CNY' },
-      { userId: ids.devRd, departmentId: ids.rd, createdAt: '2026-11-09T18:30:00.000Z', totalTokens: 50, promptTokens: 30, completionTokens: 20, cost: '0.0000004', currency: 'CNY' },
-      { userId: ids.devRd, departmentId: ids.rd, createdAt: '2026-11-10T10:00:00.000Z', totalTokens: 0, promptTokens: 0, completionTokens: 0, cost: '0', currency: 'CNY', status: 502, errorCode: 'upstream_unavailable' },
-      { userId: ids.devRd, departmentId: ids.rd, createdAt: '2026-11-10T11:00:00.000Z', totalTokens: 10, promptTokens: 10, completionTokens: 0, cost: '0.5', currency: 'USD', model: 'gpt-x' },
-      { userId: ids.devEvil, departmentId: ids.evil, createdAt: '2026-11-10T12:00:00.000Z', totalTokens: 7, promptTokens: 7, completionTokens: 0, cost: '1', currency: 'CNY' },
+      {
+        userId: ids.devRd,
+        departmentId: ids.rd,
+        createdAt: '2026-11-09T18:29:00.000Z',
+        totalTokens: 100,
+        promptTokens: 60,
+        completionTokens: 40,
+        cost: '0.1234564',
+        currency: 'CNY',
+      },
+      {
+        userId: ids.devRd,
+        departmentId: ids.rd,
+        createdAt: '2026-11-09T18:30:00.000Z',
+        totalTokens: 50,
+        promptTokens: 30,
+        completionTokens: 20,
+        cost: '0.0000004',
+        currency: 'CNY',
+      },
+      {
+        userId: ids.devRd,
+        departmentId: ids.rd,
+        createdAt: '2026-11-10T10:00:00.000Z',
+        totalTokens: 0,
+        promptTokens: 0,
+        completionTokens: 0,
+        cost: '0',
+        currency: 'CNY',
+        status: 502,
+        errorCode: 'upstream_unavailable',
+      },
+      {
+        userId: ids.devRd,
+        departmentId: ids.rd,
+        createdAt: '2026-11-10T11:00:00.000Z',
+        totalTokens: 10,
+        promptTokens: 10,
+        completionTokens: 0,
+        cost: '0.5',
+        currency: 'USD',
+        model: 'gpt-x',
+      },
+      {
+        userId: ids.devEvil,
+        departmentId: ids.evil,
+        createdAt: '2026-11-10T12:00:00.000Z',
+        totalTokens: 7,
+        promptTokens: 7,
+        completionTokens: 0,
+        cost: '1',
+        currency: 'CNY',
+      },
     ];
     await writeUsage(seed.dataSource, events.map(record));
 
@@ -75,7 +123,6 @@ describe('finance CSV report and usage summaries (real PostgreSQL, APP_TIMEZONE=
 
   const record = (overrides: Partial<UsageRecord>) => usageRecord({ providerId: ids.provider, inputPrice: '1', outputPrice: '2', ...overrides });
 
-
   async function csv(token: string, query: string) {
     const res = await fetch(`${admin.url}/api/reports/usage.csv?${query}`, { headers: { authorization: `Bearer ${token}` } });
     const bytes = Buffer.from(await res.arrayBuffer());
@@ -88,7 +135,20 @@ describe('finance CSV report and usage summaries (real PostgreSQL, APP_TIMEZONE=
     expect(res.headers.get('content-type')).toContain('text/csv');
     expect(res.headers.get('content-disposition')).toContain('attachment');
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(rows[0]).toEqual(['department', 'day', 'requests', 'failed_requests', 'prompt_tokens', 'completion_tokens', 'cached_tokens', 'cache_write_tokens', 'reasoning_tokens', 'total_tokens', 'cost', 'currency']);
+    expect(rows[0]).toEqual([
+      'department',
+      'day',
+      'requests',
+      'failed_requests',
+      'prompt_tokens',
+      'completion_tokens',
+      'cached_tokens',
+      'cache_write_tokens',
+      'reasoning_tokens',
+      'total_tokens',
+      'cost',
+      'currency',
+    ]);
     const body = rows.slice(1);
     expect(body).toContainEqual(['研发部', '2026-11-09', '1', '0', '60', '40', '0', '0', '0', '100', '0.123456', 'CNY']);
     expect(body).toContainEqual(['研发部', '2026-11-10', '2', '1', '30', '20', '0', '0', '0', '50', '0', 'CNY']);

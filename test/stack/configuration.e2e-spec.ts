@@ -45,7 +45,10 @@ describe('start-up configuration of the real processes', () => {
     });
     expect(result.code).toBe(1);
     const lines = result.stderr.trim().split('\n');
-    expect(lines).toEqual([expect.stringMatching(/^configuration error: SECRET_KEY: .*32 characters/), expect.stringMatching(/^configuration error: METRICS_TOKEN: /)]);
+    expect(lines).toEqual([
+      expect.stringMatching(/^configuration error: SECRET_KEY: .*32 characters/),
+      expect.stringMatching(/^configuration error: METRICS_TOKEN: /),
+    ]);
     expect(result.stderr + result.stdout).not.toMatch(/prod-secret-too-short|hunter2|short-token/);
   });
 

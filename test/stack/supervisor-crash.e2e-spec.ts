@@ -73,7 +73,11 @@ describe('the stack supervisor dies (real processes, embedded PostgreSQL)', () =
     const body = JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'count me' }] });
     // the new key and model reach the gateway's caches through the change feed
     for (let i = 0; i < 150; i++) {
-      const res = await fetch(`${stack.gatewayUrl}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body });
+      const res = await fetch(`${stack.gatewayUrl}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body,
+      });
       await res.text();
       if (res.status === 200) {
         warmUp.add(String(res.headers.get('x-request-id')));

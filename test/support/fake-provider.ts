@@ -74,7 +74,9 @@ export class FakeProvider {
     const prefix = kind === 'openai' ? '/v1' : kind === 'dashscope' ? '/compatible-mode/v1' : '/v1';
     this.on('POST', `${prefix}/chat/completions`, (req, res, body) => this.chat(res, body as Record<string, unknown>));
     this.on('POST', `${prefix}/embeddings`, (req, res, body) => this.embeddings(res, body as Record<string, unknown>));
-    this.on('GET', `${prefix}/models`, (req, res) => json(res, 200, { object: 'list', data: [{ id: 'fake-model', object: 'model', created: 0, owned_by: kind }] }));
+    this.on('GET', `${prefix}/models`, (req, res) =>
+      json(res, 200, { object: 'list', data: [{ id: 'fake-model', object: 'model', created: 0, owned_by: kind }] }),
+    );
   }
 
   static async start(
@@ -198,7 +200,9 @@ export class FakeProvider {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage;
     const pieces = split(this.content, this.chunks);
-    const events: string[] = pieces.map((piece, i) => this.chunkEvent(id, model, { content: piece, ...(i === 0 ? { role: 'assistant' } : {}) }, null, usage, i, pieces.length));
+    const events: string[] = pieces.map((piece, i) =>
+      this.chunkEvent(id, model, { content: piece, ...(i === 0 ? { role: 'assistant' } : {}) }, null, usage, i, pieces.length),
+    );
     events.push(this.chunkEvent(id, model, {}, 'stop', usage, pieces.length, pieces.length));
     if (this.kind !== 'huawei-maas' && includeUsage === true) events.push(this.usageEvent(id, model, usage));
     events.push('data: [DONE]\n\n');
@@ -220,11 +224,23 @@ export class FakeProvider {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     const events = [this.chunkEvent(id, model, { role: 'assistant', content: turn.text }, null, usage, 0, 3)];
     if (turn.call) {
-      events.push(this.chunkEvent(id, model, { tool_calls: [{ index: 0, id: call.id, type: 'function', function: { name: 'get_weather', arguments: '' } }] }, null, usage, 1, 3));
-      for (const piece of ['{"city":', '"Paris","unit"', ':"celsius"}']) events.push(this.chunkEvent(id, model, { tool_calls: [{ index: 0, function: { arguments: piece } }] }, null, usage, 1, 3));
+      events.push(
+        this.chunkEvent(
+          id,
+          model,
+          { tool_calls: [{ index: 0, id: call.id, type: 'function', function: { name: 'get_weather', arguments: '' } }] },
+          null,
+          usage,
+          1,
+          3,
+        ),
+      );
+      for (const piece of ['{"city":', '"Paris","unit"', ':"celsius"}'])
+        events.push(this.chunkEvent(id, model, { tool_calls: [{ index: 0, function: { arguments: piece } }] }, null, usage, 1, 3));
     }
     events.push(this.chunkEvent(id, model, {}, finish, usage, 3, 3));
-    if (this.kind !== 'huawei-maas' && (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage) events.push(this.usageEvent(id, model, usage));
+    if (this.kind !== 'huawei-maas' && (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage)
+      events.push(this.usageEvent(id, model, usage));
     events.push('data: [DONE]\n\n');
     this.writeEvents(res, events);
   }
@@ -300,14 +316,37 @@ export class FakeProvider {
       // cumulative usage on every chunk: completion grows to its final value
       const completion = Math.round(((usage.completion_tokens as number) * Math.min(index + 1, total)) / total);
       const running = { prompt_tokens: usage.prompt_tokens, completion_tokens: completion, total_tokens: (usage.prompt_tokens as number) + completion };
-      const data = { id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }], usage: finishReason ? usage : running };
+      const data = {
+        id,
+        object: 'chat.completion.chunk',
+        created,
+        model,
+        choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+        usage: finishReason ? usage : running,
+      };
       return `data: ${JSON.stringify(data)}\n\n`;
     }
     if (this.kind === 'dashscope') {
-      const data = { choices: [{ delta, finish_reason: finishReason, index: 0, logprobs: null }], object: 'chat.completion.chunk', usage: null, created, system_fingerprint: null, model, id };
+      const data = {
+        choices: [{ delta, finish_reason: finishReason, index: 0, logprobs: null }],
+        object: 'chat.completion.chunk',
+        usage: null,
+        created,
+        system_fingerprint: null,
+        model,
+        id,
+      };
       return `data: ${JSON.stringify(data)}\n\n`;
     }
-    const data = { id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_fake', choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }], usage: null };
+    const data = {
+      id,
+      object: 'chat.completion.chunk',
+      created,
+      model,
+      system_fingerprint: 'fp_fake',
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+      usage: null,
+    };
     return `data: ${JSON.stringify(data)}\n\n`;
   }
 
@@ -328,7 +367,14 @@ export class FakeProvider {
     const embedding = body.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
     const data = inputs.map((_, index) => ({ embedding, index, object: 'embedding' }));
     if (this.kind === 'huawei-maas') {
-      json(res, 200, { id: 'embd-fake', object: 'list', created: Math.floor(Date.now() / 1000), model: body.model, data, usage: { prompt_tokens: prompt, total_tokens: prompt, completion_tokens: 0, prompt_tokens_details: null } });
+      json(res, 200, {
+        id: 'embd-fake',
+        object: 'list',
+        created: Math.floor(Date.now() / 1000),
+        model: body.model,
+        data,
+        usage: { prompt_tokens: prompt, total_tokens: prompt, completion_tokens: 0, prompt_tokens_details: null },
+      });
       return;
     }
     json(res, 200, { data, model: body.model, object: 'list', usage: { prompt_tokens: prompt, total_tokens: prompt }, id: 'e198e2e1-fake' });

@@ -43,7 +43,9 @@ export class GatewayProcess {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.child.exitCode !== null) throw new Error(`gateway exited during start:\n${this.output}`);
-      const ok = await fetch(`${this.url}/livez`).then((r) => r.ok).catch(() => false);
+      const ok = await fetch(`${this.url}/livez`)
+        .then((r) => r.ok)
+        .catch(() => false);
       if (ok) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -23,10 +23,12 @@ export class Seed {
   }
 
   async provider(kind: ProviderKind, baseUrl: string, apiKey: string, name = `${kind}-${Math.random().toString(36).slice(2, 8)}`): Promise<string> {
-    const [row] = await this.dataSource.query(
-      `INSERT INTO providers (name, kind, base_url, encrypted_credentials) VALUES ($1, $2, $3, $4) RETURNING id`,
-      [name, kind, baseUrl, this.box.sealJson({ apiKey })],
-    );
+    const [row] = await this.dataSource.query(`INSERT INTO providers (name, kind, base_url, encrypted_credentials) VALUES ($1, $2, $3, $4) RETURNING id`, [
+      name,
+      kind,
+      baseUrl,
+      this.box.sealJson({ apiKey }),
+    ]);
     await this.account(row.id, apiKey, { name: 'default' });
     return row.id;
   }
@@ -40,7 +42,15 @@ export class Seed {
     const [row] = await this.dataSource.query(
       `INSERT INTO provider_accounts (provider_id, name, encrypted_credentials, weight, enabled, limit_group, status)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-      [providerId, opts.name ?? `acct-${Math.random().toString(36).slice(2, 8)}`, this.box.sealJson({ apiKey }), opts.weight ?? 1, opts.enabled ?? true, opts.limitGroup ?? null, opts.enabled === false ? 'disabled' : 'ok'],
+      [
+        providerId,
+        opts.name ?? `acct-${Math.random().toString(36).slice(2, 8)}`,
+        this.box.sealJson({ apiKey }),
+        opts.weight ?? 1,
+        opts.enabled ?? true,
+        opts.limitGroup ?? null,
+        opts.enabled === false ? 'disabled' : 'ok',
+      ],
     );
     return row.id;
   }
@@ -63,11 +73,25 @@ export class Seed {
     return row.id;
   }
 
-  async user(opts: { departmentId: string | null; role?: Role; email?: string; name?: string; password?: string; allowedModels?: string[] | null }): Promise<string> {
+  async user(opts: {
+    departmentId: string | null;
+    role?: Role;
+    email?: string;
+    name?: string;
+    password?: string;
+    allowedModels?: string[] | null;
+  }): Promise<string> {
     const email = opts.email ?? `user-${Math.random().toString(36).slice(2, 10)}@example.com`;
     const [row] = await this.dataSource.query(
       `INSERT INTO users (email, name, role, department_id, password_hash, allowed_models) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-      [email, opts.name ?? email.split('@')[0], opts.role ?? 'developer', opts.departmentId, opts.password ? await hashPassword(opts.password) : null, opts.allowedModels ?? null],
+      [
+        email,
+        opts.name ?? email.split('@')[0],
+        opts.role ?? 'developer',
+        opts.departmentId,
+        opts.password ? await hashPassword(opts.password) : null,
+        opts.allowedModels ?? null,
+      ],
     );
     return row.id;
   }

@@ -70,7 +70,12 @@ export class StackProcess {
     while (Date.now() < deadline) {
       if (this.child.exitCode !== null) throw new Error(`stack exited during start:\n${this.output}`);
       const up = await Promise.all(
-        [`${this.gatewayUrl}/livez`, `http://127.0.0.1:${this.ports.admin}/healthz`].map((url) => fetch(url).then((r) => r.status < 500, () => false)),
+        [`${this.gatewayUrl}/livez`, `http://127.0.0.1:${this.ports.admin}/healthz`].map((url) =>
+          fetch(url).then(
+            (r) => r.status < 500,
+            () => false,
+          ),
+        ),
       );
       if (up[0] && up[1]) return;
       await new Promise((resolve) => setTimeout(resolve, 100));

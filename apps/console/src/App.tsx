@@ -43,12 +43,17 @@ export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
 
   const loadMe = useCallback(() => {
-    if (!getToken()) { setMe(null); return; }
+    if (!getToken()) {
+      setMe(null);
+      return;
+    }
     get<Me>('/api/me').then(setMe, () => setMe(null));
   }, []);
 
   useEffect(() => {
-    get<ConsoleConfig>('/api/console/config').then(setConfig, () => setConfig({ gatewayUrl: `${location.protocol}//${location.hostname}:8080`, needsFirstAdmin: false, firstAdminCommand: '' }));
+    get<ConsoleConfig>('/api/console/config').then(setConfig, () =>
+      setConfig({ gatewayUrl: `${location.protocol}//${location.hostname}:8080`, needsFirstAdmin: false, firstAdminCommand: '' }),
+    );
     loadMe();
     const signedOut = () => setMe(null);
     window.addEventListener(SIGNED_OUT, signedOut);
@@ -108,7 +113,14 @@ export function App() {
   const section = '/' + (route.path.split('/')[1] ?? '');
   return (
     <SessionContext.Provider value={session}>
-      <a className="skip" href="#main" onClick={(event) => { event.preventDefault(); document.getElementById('main')?.focus(); }}>
+      <a
+        className="skip"
+        href="#main"
+        onClick={(event) => {
+          event.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
         {t('app.skip')}
       </a>
       <header className="topbar">

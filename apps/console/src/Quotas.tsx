@@ -9,7 +9,17 @@ import { ConfirmButton, FormDialog, SelectInput, TextInput } from './ui';
 const PERIODS = ['minute', 'day', 'week', 'month'] as const;
 
 /** A user's or a department's quotas: used / remaining / reset, and (with the right) set, change, remove. */
-export function QuotaManager({ scope, subjectId, title, editable = true }: { scope: 'user' | 'department'; subjectId: string; title: string; editable?: boolean }) {
+export function QuotaManager({
+  scope,
+  subjectId,
+  title,
+  editable = true,
+}: {
+  scope: 'user' | 'department';
+  subjectId: string;
+  title: string;
+  editable?: boolean;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   const session = useSession();
@@ -44,7 +54,17 @@ export function QuotaManager({ scope, subjectId, title, editable = true }: { sco
   );
 }
 
-function QuotaDialog({ scope, subjectId, existing, onSaved }: { scope: 'user' | 'department'; subjectId: string; existing?: QuotaStatus; onSaved: () => void }) {
+function QuotaDialog({
+  scope,
+  subjectId,
+  existing,
+  onSaved,
+}: {
+  scope: 'user' | 'department';
+  subjectId: string;
+  existing?: QuotaStatus;
+  onSaved: () => void;
+}) {
   const { t } = useTranslation();
   const number = (value: string) => (value.trim() === '' ? null : value.trim());
   return (
@@ -70,10 +90,36 @@ function QuotaDialog({ scope, subjectId, existing, onSaved }: { scope: 'user' | 
     >
       {(errors) => (
         <>
-          {existing ? null : <SelectInput name="period" label={t('quotas.period')} defaultValue="day" error={errors.period} options={PERIODS.map((p) => ({ value: p, label: t(`periods.${p}`) }))} />}
-          <TextInput name="maxTokens" label={t('quotas.maxTokens')} inputMode="numeric" defaultValue={existing?.limit.tokens ?? ''} description={t('quotas.emptyNoLimit')} />
-          <TextInput name="maxRequests" label={t('quotas.maxRequests')} inputMode="numeric" defaultValue={existing?.limit.requests ?? ''} description={t('quotas.emptyNoLimit')} />
-          <TextInput name="maxCost" label={t('quotas.maxCost')} inputMode="decimal" defaultValue={existing?.limit.cost ?? ''} description={t('quotas.costHint')} />
+          {existing ? null : (
+            <SelectInput
+              name="period"
+              label={t('quotas.period')}
+              defaultValue="day"
+              error={errors.period}
+              options={PERIODS.map((p) => ({ value: p, label: t(`periods.${p}`) }))}
+            />
+          )}
+          <TextInput
+            name="maxTokens"
+            label={t('quotas.maxTokens')}
+            inputMode="numeric"
+            defaultValue={existing?.limit.tokens ?? ''}
+            description={t('quotas.emptyNoLimit')}
+          />
+          <TextInput
+            name="maxRequests"
+            label={t('quotas.maxRequests')}
+            inputMode="numeric"
+            defaultValue={existing?.limit.requests ?? ''}
+            description={t('quotas.emptyNoLimit')}
+          />
+          <TextInput
+            name="maxCost"
+            label={t('quotas.maxCost')}
+            inputMode="decimal"
+            defaultValue={existing?.limit.cost ?? ''}
+            description={t('quotas.costHint')}
+          />
         </>
       )}
     </FormDialog>

@@ -23,13 +23,40 @@ export function UsageChart({ series, dimension }: { series: Timeseries; dimensio
     const step = unit === 'hour' ? HOUR : DAY;
     const groups = groupSeries(series, dimension, buckets, t('usage.other'));
     const bars = groups.length
-      ? groups.map((group, g) => ({ type: 'bar' as const, label: group.label, stack: 'tokens', data: group.data.map((y, i) => ({ x: buckets[i].at + step / 2, y })), yAxisID: 'tokens', backgroundColor: PALETTE[g % PALETTE.length], barPercentage: 1, categoryPercentage: 0.9 }))
-      : [{ type: 'bar' as const, label: t('usage.tokens'), data: buckets.map((b) => ({ x: b.at + step / 2, y: b.tokens })), yAxisID: 'tokens', backgroundColor: '#3b6fd8', barPercentage: 1, categoryPercentage: 0.9 }];
+      ? groups.map((group, g) => ({
+          type: 'bar' as const,
+          label: group.label,
+          stack: 'tokens',
+          data: group.data.map((y, i) => ({ x: buckets[i].at + step / 2, y })),
+          yAxisID: 'tokens',
+          backgroundColor: PALETTE[g % PALETTE.length],
+          barPercentage: 1,
+          categoryPercentage: 0.9,
+        }))
+      : [
+          {
+            type: 'bar' as const,
+            label: t('usage.tokens'),
+            data: buckets.map((b) => ({ x: b.at + step / 2, y: b.tokens })),
+            yAxisID: 'tokens',
+            backgroundColor: '#3b6fd8',
+            barPercentage: 1,
+            categoryPercentage: 0.9,
+          },
+        ];
     const chart = new Chart(canvas.current, {
       data: {
         datasets: [
           ...bars,
-          { type: 'line', label: t('usage.requests'), data: buckets.map((b) => ({ x: b.at + step / 2, y: b.requests })), yAxisID: 'requests', borderColor: '#d9822b', backgroundColor: '#d9822b', pointRadius: 2 },
+          {
+            type: 'line',
+            label: t('usage.requests'),
+            data: buckets.map((b) => ({ x: b.at + step / 2, y: b.requests })),
+            yAxisID: 'requests',
+            borderColor: '#d9822b',
+            backgroundColor: '#d9822b',
+            pointRadius: 2,
+          },
         ],
       },
       options: {
@@ -51,8 +78,22 @@ export function UsageChart({ series, dimension }: { series: Timeseries; dimensio
             },
             grid: { display: false },
           },
-          tokens: { type: 'linear', position: 'left', beginAtZero: true, stacked: groups.length > 0, ticks: { callback: (value) => format.number(Number(value)) }, title: { display: true, text: t('usage.tokens') } },
-          requests: { type: 'linear', position: 'right', beginAtZero: true, grid: { display: false }, ticks: { precision: 0 }, title: { display: true, text: t('usage.requests') } },
+          tokens: {
+            type: 'linear',
+            position: 'left',
+            beginAtZero: true,
+            stacked: groups.length > 0,
+            ticks: { callback: (value) => format.number(Number(value)) },
+            title: { display: true, text: t('usage.tokens') },
+          },
+          requests: {
+            type: 'linear',
+            position: 'right',
+            beginAtZero: true,
+            grid: { display: false },
+            ticks: { precision: 0 },
+            title: { display: true, text: t('usage.requests') },
+          },
         },
         plugins: {
           tooltip: { callbacks: { title: (items) => format.dateTime(new Date((items[0]?.parsed.x ?? 0) - step / 2).toISOString()) } },
@@ -65,7 +106,11 @@ export function UsageChart({ series, dimension }: { series: Timeseries; dimensio
   return (
     <figure className="chart">
       <div className="chart-box">
-        <canvas ref={canvas} role="img" aria-label={t('usage.chartLabel', { unit: t(`usage.unit.${unit}`), tokens: format.number(totalTokens), requests: format.number(totalRequests) })} />
+        <canvas
+          ref={canvas}
+          role="img"
+          aria-label={t('usage.chartLabel', { unit: t(`usage.unit.${unit}`), tokens: format.number(totalTokens), requests: format.number(totalRequests) })}
+        />
       </div>
       <figcaption>{t('usage.chartCaption', { unit: t(`usage.unit.${unit}`) })}</figcaption>
     </figure>

@@ -20,7 +20,13 @@ export function useFormat() {
       const value = Number(amount);
       const digits = Math.abs(value) > 0 && Math.abs(value) < 1 ? 4 : 2;
       if (!currency) return decimal.format(value);
-      return new Intl.NumberFormat(locale, { style: 'currency', currency, currencyDisplay: currency === 'CNY' ? 'symbol' : 'symbol', minimumFractionDigits: 2, maximumFractionDigits: digits }).format(value);
+      return new Intl.NumberFormat(locale, {
+        style: 'currency',
+        currency,
+        currencyDisplay: currency === 'CNY' ? 'symbol' : 'symbol',
+        minimumFractionDigits: 2,
+        maximumFractionDigits: digits,
+      }).format(value);
     },
     dateTime: (iso: string | null | undefined) => (iso ? dateTime.format(new Date(iso)) : '—'),
     date: (iso: string | null | undefined) => (iso ? date.format(new Date(iso)) : '—'),

@@ -35,7 +35,12 @@ export function continuousBuckets(series: Timeseries): Array<{ at: number; reque
 }
 
 /** Per-group token series when the server splits the points by the chosen dimension (top 6, the rest as one). */
-export function groupSeries(series: Timeseries, dimension: string | undefined, buckets: Array<{ at: number }>, other: string): Array<{ label: string; data: number[] }> {
+export function groupSeries(
+  series: Timeseries,
+  dimension: string | undefined,
+  buckets: Array<{ at: number }>,
+  other: string,
+): Array<{ label: string; data: number[] }> {
   if (!dimension) return [];
   const labelOf = (point: Timeseries['points'][number]) => point[dimension] ?? point[`${dimension}Id`];
   if (!series.points.some((point) => labelOf(point) !== undefined)) return [];
@@ -44,7 +49,10 @@ export function groupSeries(series: Timeseries, dimension: string | undefined, b
     const name = labelText(labelOf(point) ?? '—');
     totals.set(name, (totals.get(name) ?? 0) + point.totalTokens);
   }
-  const top = [...totals.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([label]) => label);
+  const top = [...totals.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 6)
+    .map(([label]) => label);
   const index = new Map(buckets.map((b, i) => [b.at, i]));
   const groups = new Map<string, number[]>();
   for (const point of series.points) {

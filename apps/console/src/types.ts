@@ -92,7 +92,15 @@ export interface Timeseries {
   bucket?: 'hour' | 'day';
   from: string;
   to: string;
-  points: Array<{ bucket: string; currency: string | null; requests: number; failedRequests: number; totalTokens: number; cost: string; [group: string]: unknown }>;
+  points: Array<{
+    bucket: string;
+    currency: string | null;
+    requests: number;
+    failedRequests: number;
+    totalTokens: number;
+    cost: string;
+    [group: string]: unknown;
+  }>;
 }
 
 export interface Provider {

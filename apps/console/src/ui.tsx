@@ -1,18 +1,5 @@
 import { ReactNode, useId, useState } from 'react';
-import {
-  Button,
-  Dialog,
-  DialogTrigger,
-  FieldError,
-  Form,
-  Heading,
-  Input,
-  Label,
-  Modal,
-  ModalOverlay,
-  Text,
-  TextField,
-} from 'react-aria-components';
+import { Button, Dialog, DialogTrigger, FieldError, Form, Heading, Input, Label, Modal, ModalOverlay, Text, TextField } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from './api';
 import { formText } from './forms';
@@ -117,7 +104,8 @@ export function useFormErrors(fields: readonly string[]) {
       setGeneral([]);
     },
     /** The person is fixing this field: its complaint goes (while typing, so nothing moves under the pointer on blur). */
-    drop: (field: string) => setByField((previous) => (field in previous ? Object.fromEntries(Object.entries(previous).filter(([name]) => name !== field)) : previous)),
+    drop: (field: string) =>
+      setByField((previous) => (field in previous ? Object.fromEntries(Object.entries(previous).filter(([name]) => name !== field)) : previous)),
     show: (error: unknown) => {
       if (error instanceof ApiError) {
         const split = error.split(fields);
@@ -135,7 +123,11 @@ export function useFormErrors(fields: readonly string[]) {
  * What to say beside a field: in Chinese the translation of the machine code when we have one
  * (the server's sentences are English), otherwise the server's sentence, which is the most precise.
  */
-function describeProblem(t: (key: string, options?: Record<string, unknown>) => string, language: string, problem: { code?: string; message?: string }): string {
+function describeProblem(
+  t: (key: string, options?: Record<string, unknown>) => string,
+  language: string,
+  problem: { code?: string; message?: string },
+): string {
   const translated = problem.code ? t(`errors.codes.${problem.code}`, { defaultValue: '' }) : '';
   if (translated && (language !== 'en' || !problem.message)) return translated;
   return problem.message ?? problem.code ?? '';
@@ -187,22 +179,24 @@ export function FormDialog(props: {
                   <Form
                     validationBehavior="aria"
                     validationErrors={errors.byField}
-                    onSubmit={(event) => void (async () => {
-                      event.preventDefault();
-                      const data = new FormData(event.currentTarget);
-                      const values = Object.fromEntries([...data.entries()].map(([k, v]) => [k, formText(v)]));
-                      setBusy(true);
-                      errors.clear();
-                      try {
-                        const result = await props.onSubmit(values, data);
-                        if (result) setAfter(result);
-                        else close();
-                      } catch (error) {
-                        errors.show(error);
-                      } finally {
-                        setBusy(false);
-                      }
-                    })()}
+                    onSubmit={(event) =>
+                      void (async () => {
+                        event.preventDefault();
+                        const data = new FormData(event.currentTarget);
+                        const values = Object.fromEntries([...data.entries()].map(([k, v]) => [k, formText(v)]));
+                        setBusy(true);
+                        errors.clear();
+                        try {
+                          const result = await props.onSubmit(values, data);
+                          if (result) setAfter(result);
+                          else close();
+                        } catch (error) {
+                          errors.show(error);
+                        } finally {
+                          setBusy(false);
+                        }
+                      })()
+                    }
                   >
                     <ErrorMessages messages={errors.general} />
                     <div className="form-body" onInput={(event) => errors.drop((event.target as HTMLInputElement).name)}>
@@ -248,14 +242,16 @@ export function ConfirmButton(props: { label: string; title: string; body: strin
                   </Button>
                   <Button
                     className="button danger"
-                    onPress={() => void (async () => {
-                      try {
-                        await props.onConfirm();
-                        close();
-                      } catch (e) {
-                        setError([e instanceof Error ? e.message : String(e)]);
-                      }
-                    })()}
+                    onPress={() =>
+                      void (async () => {
+                        try {
+                          await props.onConfirm();
+                          close();
+                        } catch (e) {
+                          setError([e instanceof Error ? e.message : String(e)]);
+                        }
+                      })()
+                    }
                   >
                     {props.confirm}
                   </Button>
@@ -276,15 +272,17 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
     <>
       <Button
         className="button small"
-        onPress={() => void (async () => {
-          try {
-            await navigator.clipboard.writeText(text);
-            setCopied(true);
-            setTimeout(() => setCopied(false), 2000);
-          } catch {
-            setCopied(false);
-          }
-        })()}
+        onPress={() =>
+          void (async () => {
+            try {
+              await navigator.clipboard.writeText(text);
+              setCopied(true);
+              setTimeout(() => setCopied(false), 2000);
+            } catch {
+              setCopied(false);
+            }
+          })()
+        }
       >
         {label}
       </Button>

@@ -23,12 +23,26 @@ export class GatewayModule {
   static register(options: CoreModuleOptions): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [CoreModule.forRoot({ poolSize: 10, ...options }), httpLoggingModule(options.logger.pino, { requestLevel: 'debug', message: 'gateway request' }), UsageModule],
+      imports: [
+        CoreModule.forRoot({ poolSize: 10, ...options }),
+        httpLoggingModule(options.logger.pino, { requestLevel: 'debug', message: 'gateway request' }),
+        UsageModule,
+      ],
       controllers: [ModelsController, HealthController],
       providers: [
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
-        KeyCacheService, ModelCatalogService, UpstreamPoolsService, ProxyService, CountTokensService, PassthroughService, ModelListService, HealthService, UsageWriterHealth, GatewayMetrics,
-        ...UPSTREAM_ACCOUNT_PROVIDERS],
+        KeyCacheService,
+        ModelCatalogService,
+        UpstreamPoolsService,
+        ProxyService,
+        CountTokensService,
+        PassthroughService,
+        ModelListService,
+        HealthService,
+        UsageWriterHealth,
+        GatewayMetrics,
+        ...UPSTREAM_ACCOUNT_PROVIDERS,
+      ],
     };
   }
 }

@@ -1,6 +1,14 @@
 import 'reflect-metadata';
 import cluster from 'node:cluster';
-import { createRootLogger, describeStartupError, StartupError, exitWithSupervisor, loadConfigOrExit, prepareDatabase, SUPERVISOR_PID_VARIABLE } from '@app/core';
+import {
+  createRootLogger,
+  describeStartupError,
+  StartupError,
+  exitWithSupervisor,
+  loadConfigOrExit,
+  prepareDatabase,
+  SUPERVISOR_PID_VARIABLE,
+} from '@app/core';
 import { SECRET_FIELD_NAMES } from '@app/providers';
 import { createGatewayApp, installGracefulShutdown } from './gateway-app';
 

@@ -15,7 +15,11 @@ function sources(dir: string): string[] {
 
 describe('provider kinds: one folder each, one registry', () => {
   it('lists every kind with its adapter (when proxied), poller and option specs', () => {
-    expect([...PROVIDER_KINDS].sort()).toEqual(providerKinds().map((definition) => definition.kind).sort());
+    expect([...PROVIDER_KINDS].sort()).toEqual(
+      providerKinds()
+        .map((definition) => definition.kind)
+        .sort(),
+    );
     for (const definition of providerKinds()) {
       expect(typeof definition.poller.poll).toBe('function');
       expect(definition.options.balanceAlertBelow).toEqual({ type: 'decimal' });
@@ -28,9 +32,22 @@ describe('provider kinds: one folder each, one registry', () => {
   });
 
   it('creates providers at first run from each kind’s own environment variables', () => {
-    const config = AppConfig.load({ NODE_ENV: 'test', DATA_DIR: '/nonexistent', SECRET_KEY: 'x'.repeat(32), JWT_SECRET: 'y'.repeat(32), DASHSCOPE_API_KEY: 'sk-ds', ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI', HW_ACCESS_KEY: 'AK' });
+    const config = AppConfig.load({
+      NODE_ENV: 'test',
+      DATA_DIR: '/nonexistent',
+      SECRET_KEY: 'x'.repeat(32),
+      JWT_SECRET: 'y'.repeat(32),
+      DASHSCOPE_API_KEY: 'sk-ds',
+      ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI',
+      HW_ACCESS_KEY: 'AK',
+    });
     const seeds = Object.fromEntries(providerKinds().map((definition) => [definition.kind, definition.bootstrap?.(config)]));
-    expect(seeds.dashscope).toEqual({ baseUrl: 'https://dashscope.aliyuncs.com', apiKey: 'sk-ds', options: { accessKeyId: 'LTAI' }, fromVariable: 'DASHSCOPE_API_KEY' });
+    expect(seeds.dashscope).toEqual({
+      baseUrl: 'https://dashscope.aliyuncs.com',
+      apiKey: 'sk-ds',
+      options: { accessKeyId: 'LTAI' },
+      fromVariable: 'DASHSCOPE_API_KEY',
+    });
     expect(seeds['huawei-maas']).toBeUndefined(); // no HUAWEI_MAAS_API_KEY
     expect(seeds.openai).toBeUndefined();
   });

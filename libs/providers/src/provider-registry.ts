@@ -37,7 +37,9 @@ export function adapterFor(kind: string): ProviderAdapter {
 
 /** Every option name that is a credential, whatever the kind (provider and account options). */
 export const SECRET_OPTIONS: ReadonlySet<string> = new Set(
-  KINDS.flatMap((definition) => [...Object.entries(definition.options), ...Object.entries(definition.accountOptions ?? {})].filter(([, spec]) => spec.secret).map(([name]) => name)),
+  KINDS.flatMap((definition) =>
+    [...Object.entries(definition.options), ...Object.entries(definition.accountOptions ?? {})].filter(([, spec]) => spec.secret).map(([name]) => name),
+  ),
 );
 
 /**
@@ -56,5 +58,7 @@ export function accountOptionSpecs(kind: string): Readonly<Record<string, Option
 
 /** Options of a kind that hold URLs (checked against forbidden addresses, and whose change needs the credentials again). */
 export function urlOptionNames(kind: string): string[] {
-  return Object.entries(providerKind(kind).options as Record<string, OptionSpec>).filter(([, spec]) => spec.type === 'url').map(([name]) => name);
+  return Object.entries(providerKind(kind).options as Record<string, OptionSpec>)
+    .filter(([, spec]) => spec.type === 'url')
+    .map(([name]) => name);
 }

@@ -36,9 +36,9 @@ export class ApiKeysService {
     if (expiresAt && expiresAt.getTime() <= Date.now()) throw invalid('expiresAt: must be in the future');
     const minted = mintApiKey();
     return this.dataSource.transaction(async (manager) => {
-      const saved = await manager.getRepository(ApiKey).save(
-        manager.create(ApiKey, { userId, name: dto.name ?? null, prefix: minted.prefix, keyHash: minted.hash, expiresAt, revokedAt: null }),
-      );
+      const saved = await manager
+        .getRepository(ApiKey)
+        .save(manager.create(ApiKey, { userId, name: dto.name ?? null, prefix: minted.prefix, keyHash: minted.hash, expiresAt, revokedAt: null }));
       const view = ApiKeyDto.from(saved);
       await this.audit.record(caller, 'api_key.create', 'api_key', saved.id, null, view, manager);
       return { ...view, key: minted.key };

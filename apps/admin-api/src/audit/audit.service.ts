@@ -51,7 +51,10 @@ export class AuditService {
     const limit = clampLimit(query.limit);
     const after = decodeCursor<{ id: unknown }>(query.cursor);
     if (after && (typeof after.id !== 'string' || !/^\d{1,18}$/.test(after.id))) throw invalid('cursor: not a cursor this API produced', INVALID_CURSOR);
-    const qb = this.entries.createQueryBuilder('a').orderBy('a.id', 'DESC').limit(limit + 1);
+    const qb = this.entries
+      .createQueryBuilder('a')
+      .orderBy('a.id', 'DESC')
+      .limit(limit + 1);
     if (after) qb.andWhere('a.id < :id', { id: after.id });
     if (query.entityType) qb.andWhere('a.entityType = :type', { type: query.entityType });
     if (query.entityId) qb.andWhere('a.entityId = :entityId', { entityId: query.entityId });
@@ -59,6 +62,9 @@ export class AuditService {
     if (query.action) qb.andWhere('a.action = :action', { action: query.action });
     const rows = await qb.getMany();
     const items = rows.slice(0, limit);
-    return { items: items.map((entry) => AuditEntryDto.from(entry)), nextCursor: rows.length > limit ? encodeCursor({ id: items[items.length - 1].id }) : null };
+    return {
+      items: items.map((entry) => AuditEntryDto.from(entry)),
+      nextCursor: rows.length > limit ? encodeCursor({ id: items[items.length - 1].id }) : null,
+    };
   }
 }

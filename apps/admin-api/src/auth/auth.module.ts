@@ -20,12 +20,7 @@ import { SessionsModule } from './sessions.module';
 @Module({
   imports: [TypeOrmModule.forFeature([User]), PassportModule, JwtModule.register({}), SessionsModule],
   controllers: [AuthController],
-  providers: [
-    { provide: APP_GUARD, useClass: JwtAuthGuard },
-    { provide: APP_GUARD, useClass: PermissionsGuard },
-    JwtStrategy,
-    AuthService,
-  ],
+  providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }, { provide: APP_GUARD, useClass: PermissionsGuard }, JwtStrategy, AuthService],
   exports: [SessionsModule],
 })
 export class AuthModule {}

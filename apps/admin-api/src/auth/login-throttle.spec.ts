@@ -4,7 +4,15 @@ import { LoginThrottle, ThrottleLimits } from './login-throttle';
 describe('LoginThrottle', () => {
   let now = 1_000_000;
   const clock = () => now;
-  const limits: ThrottleLimits = { windowMs: 60_000, freeFailures: 3, baseDelayMs: 1000, maxDelayMs: 8000, perAddress: 10, knownAddressMs: 3_600_000, maxKeys: 4 };
+  const limits: ThrottleLimits = {
+    windowMs: 60_000,
+    freeFailures: 3,
+    baseDelayMs: 1000,
+    maxDelayMs: 8000,
+    perAddress: 10,
+    knownAddressMs: 3_600_000,
+    maxKeys: 4,
+  };
   const refusal = (fn: () => unknown): TooManyRequestsError | undefined => {
     try {
       fn();

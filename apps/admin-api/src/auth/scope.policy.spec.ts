@@ -57,8 +57,12 @@ describe('ScopePolicy', () => {
       expect(() => policy.assertCanWriteUser(me, target, { role, departmentId: B })).toThrow(ForbiddenError);
       expect(() => policy.assertCanWriteUser(me, target, { role, departmentId: A, active: false })).toThrow(ForbiddenError);
     }
-    expect(() => policy.assertCanWriteUser(caller('admin'), { id: 'admin-id', role: 'admin', departmentId: A }, { role: 'admin', departmentId: A })).not.toThrow();
-    expect(() => policy.assertCanWriteUser(caller('team_lead'), { id: 'team_lead-id', role: 'team_lead', departmentId: A }, { role: 'team_lead', departmentId: A })).toThrow(ForbiddenError);
+    expect(() =>
+      policy.assertCanWriteUser(caller('admin'), { id: 'admin-id', role: 'admin', departmentId: A }, { role: 'admin', departmentId: A }),
+    ).not.toThrow();
+    expect(() =>
+      policy.assertCanWriteUser(caller('team_lead'), { id: 'team_lead-id', role: 'team_lead', departmentId: A }, { role: 'team_lead', departmentId: A }),
+    ).toThrow(ForbiddenError);
   });
 
   it('never lets finance or developers write users', () => {

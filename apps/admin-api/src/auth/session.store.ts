@@ -36,7 +36,10 @@ export class SessionStore {
   /** Opens a session for a sign-in (and sweeps the user's expired ones); returns its id. */
   async open(userId: string, ttlSeconds: number, manager: EntityManager = this.dataSource.manager): Promise<string> {
     await manager.query(`DELETE FROM admin_sessions WHERE user_id = $1 AND expires_at < now()`, [userId]);
-    const [row] = await manager.query<Array<{ id: string }>>(`INSERT INTO admin_sessions (user_id, expires_at) VALUES ($1, now() + make_interval(secs => $2)) RETURNING id`, [userId, ttlSeconds]);
+    const [row] = await manager.query<Array<{ id: string }>>(
+      `INSERT INTO admin_sessions (user_id, expires_at) VALUES ($1, now() + make_interval(secs => $2)) RETURNING id`,
+      [userId, ttlSeconds],
+    );
     return row.id;
   }
 
@@ -48,7 +51,15 @@ export class SessionStore {
       [sessionId],
     );
     if (!row) return undefined;
-    return { userId: row.user_id, email: row.email, role: row.role, departmentId: row.department_id, userActive: row.active, tokenVersion: row.token_version, live: row.live };
+    return {
+      userId: row.user_id,
+      email: row.email,
+      role: row.role,
+      departmentId: row.department_id,
+      userActive: row.active,
+      tokenVersion: row.token_version,
+      live: row.live,
+    };
   }
 
   /** Ends one session (sign-out). */

@@ -41,7 +41,12 @@ describe('DomainExceptionFilter', () => {
   });
 
   it('passes framework HTTP errors through with their messages and reason phrases', () => {
-    expect(run(new BadRequestException(['name must be a string'])).body).toEqual({ statusCode: 400, error: 'Bad Request', message: ['name must be a string'], errors: [] });
+    expect(run(new BadRequestException(['name must be a string'])).body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: ['name must be a string'],
+      errors: [],
+    });
     expect(run(new PayloadTooLargeException()).body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
   });
 
@@ -53,9 +58,13 @@ describe('DomainExceptionFilter', () => {
       errors: [{ field: 'departmentId', code: 'invalid' }],
     });
     expect(run(invalid('newPassword: too easy to guess', 'weak_password')).body?.errors).toEqual([{ field: 'newPassword', code: 'weak_password' }]);
-    expect(run(forbidden('password: use POST /api/auth/password', 'use_password_change')).body?.errors).toEqual([{ field: 'password', code: 'use_password_change' }]);
+    expect(run(forbidden('password: use POST /api/auth/password', 'use_password_change')).body?.errors).toEqual([
+      { field: 'password', code: 'use_password_change' },
+    ]);
     expect(run(invalid('Give at least one limit')).body?.errors).toEqual([]); // a 400 always has the list
-    expect(run(new RequestValidationError(['priceTiers.0.property bonus should not exist'], [{ field: 'priceTiers.0.bonus', code: 'whitelistValidation' }])).body).toEqual({
+    expect(
+      run(new RequestValidationError(['priceTiers.0.property bonus should not exist'], [{ field: 'priceTiers.0.bonus', code: 'whitelistValidation' }])).body,
+    ).toEqual({
       statusCode: 400,
       error: 'Bad Request',
       message: ['priceTiers.0.property bonus should not exist'],
@@ -65,7 +74,11 @@ describe('DomainExceptionFilter', () => {
   });
 
   it('maps constraint violations that raced past a service check', () => {
-    expect(run(Object.assign(new Error('duplicate key'), { code: '23505', constraint: 'users_email_key' })).body).toEqual({ statusCode: 409, error: 'Conflict', message: 'Already exists (users_email_key)' });
+    expect(run(Object.assign(new Error('duplicate key'), { code: '23505', constraint: 'users_email_key' })).body).toEqual({
+      statusCode: 409,
+      error: 'Conflict',
+      message: 'Already exists (users_email_key)',
+    });
   });
 
   it('answers anything else with a 500 that carries an error id, logs it with the stack, and leaks nothing', () => {

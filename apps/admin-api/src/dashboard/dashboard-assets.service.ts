@@ -15,7 +15,8 @@ const TYPES: Record<string, string> = {
 const ASSET_NAME = /^[A-Za-z0-9_.-]+\.(js|css|svg|woff2)$/;
 
 /** No inline script or style, no eval, nothing from another origin. */
-const CONSOLE_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+const CONSOLE_CSP =
+  "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 /**
  * Serves the console built by Vite (`npm run build` writes dist/console: index.html and hashed

@@ -12,7 +12,10 @@ export class HealthController {
   @Public()
   @Get('healthz')
   async healthz(@Res() res: Response): Promise<void> {
-    const up = await this.dataSource.query('SELECT 1').then(() => true, () => false);
+    const up = await this.dataSource.query('SELECT 1').then(
+      () => true,
+      () => false,
+    );
     res.status(up ? 200 : 503).json({ status: up ? 'ok' : 'degraded', database: up ? 'up' : 'down' });
   }
 }

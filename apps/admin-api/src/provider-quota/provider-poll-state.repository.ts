@@ -43,6 +43,9 @@ export class ProviderPollStateRepository {
 
   /** A 429 asked us to wait: the next turn comes no sooner than that. */
   async deferUntilAtLeast(providerId: string, seconds: number): Promise<void> {
-    await this.dataSource.query(`UPDATE provider_poll_state SET next_at = greatest(next_at, now() + make_interval(secs => $2)) WHERE provider_id = $1`, [providerId, seconds]);
+    await this.dataSource.query(`UPDATE provider_poll_state SET next_at = greatest(next_at, now() + make_interval(secs => $2)) WHERE provider_id = $1`, [
+      providerId,
+      seconds,
+    ]);
   }
 }

@@ -11,7 +11,15 @@ import { ReconciliationService } from './reconciliation.service';
 /** Provider quota, balance and usage polling, its snapshots and alerts, and reconciliation. */
 @Module({
   controllers: [ProviderQuotaController],
-  providers: [ProviderPollStateRepository, ProviderPollAccountsRepository, ProviderSnapshotsRepository, ProviderPollingService, ProviderAlertsService, ReconciliationService, ProviderPollCron],
+  providers: [
+    ProviderPollStateRepository,
+    ProviderPollAccountsRepository,
+    ProviderSnapshotsRepository,
+    ProviderPollingService,
+    ProviderAlertsService,
+    ReconciliationService,
+    ProviderPollCron,
+  ],
   exports: [ProviderPollingService],
 })
 export class ProviderQuotaModule {}

@@ -3,11 +3,22 @@ import { assertOptionsFitKind, maskCredential, SECRET_OPTIONS, splitProviderOpti
 
 describe('provider options', () => {
   it('splits credentials from plain options and checks their types', () => {
-    expect(splitProviderOptions('dashscope', { accessKeyId: 'LTAI5tExample', accessKeySecret: 's3cret', bssEndpoint: 'https://business.aliyuncs.com/' })).toEqual({
+    expect(
+      splitProviderOptions('dashscope', { accessKeyId: 'LTAI5tExample', accessKeySecret: 's3cret', bssEndpoint: 'https://business.aliyuncs.com/' }),
+    ).toEqual({
       secrets: { accessKeyId: 'LTAI5tExample', accessKeySecret: 's3cret' },
       plain: { bssEndpoint: 'https://business.aliyuncs.com' },
     });
-    expect(splitProviderOptions('huawei-maas', { accessKey: 'AK', secretKey: 'SK', region: 'cn-southwest-2', projectId: 'p1', serviceType: 2, balanceAlertBelow: 100 })).toEqual({
+    expect(
+      splitProviderOptions('huawei-maas', {
+        accessKey: 'AK',
+        secretKey: 'SK',
+        region: 'cn-southwest-2',
+        projectId: 'p1',
+        serviceType: 2,
+        balanceAlertBelow: 100,
+      }),
+    ).toEqual({
       secrets: { accessKey: 'AK', secretKey: 'SK' },
       plain: { region: 'cn-southwest-2', projectId: 'p1', serviceType: 2, balanceAlertBelow: '100' },
     });

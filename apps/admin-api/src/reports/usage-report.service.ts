@@ -27,7 +27,18 @@ const DIMENSIONS: Record<ReportDimension, { key: string; select: string; join: s
   day: { key: '(r.bucket_start AT TIME ZONE $3)::date', select: `to_char(a.k_day, 'YYYY-MM-DD') AS day`, join: '' },
 };
 
-const METRIC_COLUMNS = ['requests', 'failed_requests', 'prompt_tokens', 'completion_tokens', 'cached_tokens', 'cache_write_tokens', 'reasoning_tokens', 'total_tokens', 'cost', 'currency'];
+const METRIC_COLUMNS = [
+  'requests',
+  'failed_requests',
+  'prompt_tokens',
+  'completion_tokens',
+  'cached_tokens',
+  'cache_write_tokens',
+  'reasoning_tokens',
+  'total_tokens',
+  'cost',
+  'currency',
+];
 
 /**
  * A spreadsheet would run a cell starting with one of these as a formula (CSV injection). Only
@@ -129,7 +140,10 @@ export class UsageReportService {
         FROM usage_rollups r
         WHERE r.bucket_start >= $1 AND r.bucket_start < $2 AND ($3::text IS NOT NULL)${scope}
         GROUP BY ${Array.from({ length: keys.length + 1 }, (_, i) => String(i + 1)).join(', ')}
-      ) a ${parts.map((part) => part.join).filter(Boolean).join(' ')}
+      ) a ${parts
+        .map((part) => part.join)
+        .filter(Boolean)
+        .join(' ')}
       ORDER BY ${[...plan.dimensions.map((_, i) => String(i + 1)), 'a.currency'].join(', ')}`;
 
     // Each fetched batch becomes one RFC 4180 chunk (csv-stringify), written with the response's

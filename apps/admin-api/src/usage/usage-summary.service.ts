@@ -12,14 +12,32 @@ export const SUMMARY_DIMENSIONS = ['department', 'user', 'model', 'provider', 'a
 export type SummaryDimension = (typeof SUMMARY_DIMENSIONS)[number];
 
 const QUARTER_HOUR_MS = 15 * 60 * 1000;
-const WINDOWS_MS: Partial<Record<SummaryRange, number>> = { '1h': 3_600_000, '5h': 5 * 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 };
+const WINDOWS_MS: Partial<Record<SummaryRange, number>> = {
+  '1h': 3_600_000,
+  '5h': 5 * 3_600_000,
+  '24h': 86_400_000,
+  '7d': 7 * 86_400_000,
+  '30d': 30 * 86_400_000,
+};
 
 /** Per dimension: what to select (ids and current names), how to join the names, what to group by. */
 const DIMENSION_SQL: Record<SummaryDimension, { select: string; join: string; group: string }> = {
-  department: { select: `r.department_id AS "departmentId", d.name AS department`, join: 'LEFT JOIN departments d ON d.id = r.department_id', group: 'r.department_id, d.name' },
-  user: { select: `r.user_id AS "userId", u.email AS "user", u.name AS "userName"`, join: 'LEFT JOIN users u ON u.id = r.user_id', group: 'r.user_id, u.email, u.name' },
+  department: {
+    select: `r.department_id AS "departmentId", d.name AS department`,
+    join: 'LEFT JOIN departments d ON d.id = r.department_id',
+    group: 'r.department_id, d.name',
+  },
+  user: {
+    select: `r.user_id AS "userId", u.email AS "user", u.name AS "userName"`,
+    join: 'LEFT JOIN users u ON u.id = r.user_id',
+    group: 'r.user_id, u.email, u.name',
+  },
   model: { select: `r.model AS model`, join: '', group: 'r.model' },
-  provider: { select: `r.provider_id AS "providerId", p.name AS provider`, join: 'LEFT JOIN providers p ON p.id = r.provider_id', group: 'r.provider_id, p.name' },
+  provider: {
+    select: `r.provider_id AS "providerId", p.name AS provider`,
+    join: 'LEFT JOIN providers p ON p.id = r.provider_id',
+    group: 'r.provider_id, p.name',
+  },
   account: {
     select: `r.account_id AS "accountId", a.name AS account, r.provider_id AS "providerId", p.name AS provider`,
     join: 'LEFT JOIN provider_accounts a ON a.id = r.account_id LEFT JOIN providers p ON p.id = r.provider_id',
@@ -88,7 +106,10 @@ export class UsageSummaryService {
       from: from.toISOString(),
       to: to.toISOString(),
       points: rows.map((row) => ({
-        bucket: DateTime.fromJSDate(row.local_bucket as Date, { zone: 'UTC' }).setZone(this.config.timezone, { keepLocalTime: true }).toISO() ?? '',
+        bucket:
+          DateTime.fromJSDate(row.local_bucket as Date, { zone: 'UTC' })
+            .setZone(this.config.timezone, { keepLocalTime: true })
+            .toISO() ?? '',
         currency: row.currency as string | null,
         requests: Number(row.requests),
         failedRequests: Number(row.failed),

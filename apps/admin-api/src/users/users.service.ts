@@ -63,7 +63,14 @@ export class UsersService {
     const passwordHash = dto.password ? await hashPassword(dto.password) : null;
     return this.dataSource.transaction(async (manager) => {
       await this.assertDepartmentExists(manager, departmentId);
-      return this.insert(manager, caller, { email: dto.email, name: dto.name, role: dto.role, departmentId, passwordHash, allowedModels: dto.allowedModels ?? null });
+      return this.insert(manager, caller, {
+        email: dto.email,
+        name: dto.name,
+        role: dto.role,
+        departmentId,
+        passwordHash,
+        allowedModels: dto.allowedModels ?? null,
+      });
     });
   }
 
@@ -76,7 +83,8 @@ export class UsersService {
     const email = input.email.trim().toLowerCase();
     this.assertStrongPassword(input.password, [email, input.name]);
     const passwordHash = await hashPassword(input.password);
-    const run = (tx: EntityManager) => this.insert(tx, null, { email, name: input.name, role: 'admin', departmentId: null, passwordHash, allowedModels: null }, via);
+    const run = (tx: EntityManager) =>
+      this.insert(tx, null, { email, name: input.name, role: 'admin', departmentId: null, passwordHash, allowedModels: null }, via);
     return manager ? run(manager) : this.dataSource.transaction(run);
   }
 
@@ -99,11 +107,24 @@ export class UsersService {
     return UserDto.from(saved);
   }
 
-  private async insert(manager: EntityManager, caller: Caller | null, fields: Pick<User, 'email' | 'name' | 'role' | 'departmentId' | 'passwordHash' | 'allowedModels'>, via?: string): Promise<UserDto> {
+  private async insert(
+    manager: EntityManager,
+    caller: Caller | null,
+    fields: Pick<User, 'email' | 'name' | 'role' | 'departmentId' | 'passwordHash' | 'allowedModels'>,
+    via?: string,
+  ): Promise<UserDto> {
     await this.assertEmailFree(manager, fields.email);
     const saved = await manager.getRepository(User).save(manager.create(User, { ...fields, active: true }));
     const view = UserDto.from(saved);
-    await this.audit.record(caller, 'user.create', 'user', saved.id, null, { ...view, hasPassword: fields.passwordHash !== null, ...(via ? { via } : {}) }, manager);
+    await this.audit.record(
+      caller,
+      'user.create',
+      'user',
+      saved.id,
+      null,
+      { ...view, hasPassword: fields.passwordHash !== null, ...(via ? { via } : {}) },
+      manager,
+    );
     return view;
   }
 

@@ -30,26 +30,38 @@ export function AccountPage() {
         <Form
           validationBehavior="aria"
           validationErrors={errors.byField}
-          onSubmit={(event) => void (async () => {
-            event.preventDefault();
-            const form = event.currentTarget;
-            const data = new FormData(form);
-            errors.clear();
-            setDone(false);
-            try {
-              const answer = await api<{ accessToken?: string } | undefined>('POST', '/api/auth/password', { currentPassword: formText(data.get('currentPassword')), newPassword: formText(data.get('newPassword')) });
-              if (answer?.accessToken) session.refreshToken(answer.accessToken);
-              form.reset();
-              setDone(true);
-            } catch (error) {
-              errors.show(error);
-            }
-          })()}
+          onSubmit={(event) =>
+            void (async () => {
+              event.preventDefault();
+              const form = event.currentTarget;
+              const data = new FormData(form);
+              errors.clear();
+              setDone(false);
+              try {
+                const answer = await api<{ accessToken?: string } | undefined>('POST', '/api/auth/password', {
+                  currentPassword: formText(data.get('currentPassword')),
+                  newPassword: formText(data.get('newPassword')),
+                });
+                if (answer?.accessToken) session.refreshToken(answer.accessToken);
+                form.reset();
+                setDone(true);
+              } catch (error) {
+                errors.show(error);
+              }
+            })()
+          }
         >
           <ErrorMessages messages={errors.general} />
           <div className="form-body" onInput={(event) => errors.drop((event.target as HTMLInputElement).name)}>
             <TextInput name="currentPassword" type="password" label={t('account.currentPassword')} autoComplete="current-password" isRequired />
-            <TextInput name="newPassword" type="password" label={t('account.newPassword')} autoComplete="new-password" description={t('account.passwordRule')} isRequired />
+            <TextInput
+              name="newPassword"
+              type="password"
+              label={t('account.newPassword')}
+              autoComplete="new-password"
+              description={t('account.passwordRule')}
+              isRequired
+            />
           </div>
           <Button type="submit" className="button primary">
             {t('account.save')}

@@ -47,7 +47,7 @@ function windowLabel(key: string, w: UsageWindow): string {
   const seconds = w.limitWindowSeconds ?? w.windowSeconds;
   if (seconds === 18000) return '5h';
   if (seconds === 604800) return '7d';
-  const name = (w.window ?? w.name ?? w.kind ?? key);
+  const name = w.window ?? w.name ?? w.kind ?? key;
   if (/5\s*h|five|primary/i.test(name)) return '5h';
   if (/7\s*d|seven|week|secondary/i.test(name)) return '7d';
   return name;
@@ -57,7 +57,9 @@ function windowsOf(account: SnapshotAccount): Array<{ label: string; usedPercent
   const raw = account.windows;
   if (!raw) return [];
   const entries: Array<[string, UsageWindow | null]> = Array.isArray(raw) ? raw.map((w, i) => [String(i), w]) : Object.entries(raw);
-  return entries.filter((e): e is [string, UsageWindow] => !!e[1]).map(([key, w]) => ({ label: windowLabel(key, w), usedPercent: w.usedPercent, resetsAt: w.resetsAt ?? w.resetAt }));
+  return entries
+    .filter((e): e is [string, UsageWindow] => !!e[1])
+    .map(([key, w]) => ({ label: windowLabel(key, w), usedPercent: w.usedPercent, resetsAt: w.resetsAt ?? w.resetAt }));
 }
 
 export function AccountWindows({ accounts, providerName }: { accounts: SnapshotAccount[]; providerName: string }) {
@@ -77,7 +79,13 @@ export function AccountWindows({ accounts, providerName }: { accounts: SnapshotA
   return (
     <DataTable
       caption={t('providers.accountsOf', { name: providerName })}
-      columns={[{ label: t('providers.account') }, { label: t('providers.status') }, { label: t('providers.window5h') }, { label: t('providers.window7d') }, { label: t('providers.plan') }]}
+      columns={[
+        { label: t('providers.account') },
+        { label: t('providers.status') },
+        { label: t('providers.window5h') },
+        { label: t('providers.window7d') },
+        { label: t('providers.plan') },
+      ]}
       rows={accounts}
       rowKey={(a) => a.accountId ?? a.id ?? a.name ?? JSON.stringify(a)}
       cells={(a) => [
@@ -101,11 +109,21 @@ export function AccountsPanel({ provider, providerId }: { provider?: Provider; p
   const unsupported = accounts.error instanceof ApiError && accounts.error.status === 404;
   return (
     <Section title={t('providers.accountsOf', { name })} actions={unsupported ? null : <AccountDialog providerId={providerId} onSaved={accounts.reload} />}>
-      {unsupported ? <p>{missing ? t('errors.notFound') : t('providers.accountsUnavailable')}</p> : <ErrorMessages messages={accounts.error ? [(accounts.error as Error).message] : []} />}
+      {unsupported ? (
+        <p>{missing ? t('errors.notFound') : t('providers.accountsUnavailable')}</p>
+      ) : (
+        <ErrorMessages messages={accounts.error ? [(accounts.error as Error).message] : []} />
+      )}
       {accounts.data ? (
         <DataTable
           caption={t('providers.accountsOf', { name })}
-          columns={[{ label: t('providers.account') }, { label: t('providers.weight'), numeric: true }, { label: t('providers.status') }, { label: t('providers.lastError') }, { label: t('common.actions') }]}
+          columns={[
+            { label: t('providers.account') },
+            { label: t('providers.weight'), numeric: true },
+            { label: t('providers.status') },
+            { label: t('providers.lastError') },
+            { label: t('common.actions') },
+          ]}
           rows={accounts.data.items}
           rowKey={(a) => a.id}
           cells={(a) => [
@@ -115,7 +133,10 @@ export function AccountsPanel({ provider, providerId }: { provider?: Provider; p
             a.lastError ?? '—',
             <div className="row-actions">
               <AccountDialog providerId={providerId} account={a} onSaved={accounts.reload} />
-              <Button className="button small" onPress={() => void api('PATCH', `/api/providers/${providerId}/accounts/${a.id}`, { enabled: a.enabled === false }).then(accounts.reload)}>
+              <Button
+                className="button small"
+                onPress={() => void api('PATCH', `/api/providers/${providerId}/accounts/${a.id}`, { enabled: a.enabled === false }).then(accounts.reload)}
+              >
                 {a.enabled === false ? t('providers.enable') : t('providers.disable')}
               </Button>
               <ConfirmButton
@@ -157,8 +178,19 @@ function AccountDialog({ providerId, account, onSaved }: { providerId: string; a
       {() => (
         <>
           <TextInput name="name" label={t('providers.account')} defaultValue={account?.name} isRequired />
-          <TextInput name="apiKey" type="password" autoComplete="off" label={t('providers.apiKey')} description={account ? t('providers.writeOnlyKeep') : t('providers.writeOnly')} />
-          <TextInput name="weight" label={t('providers.weight')} inputMode="numeric" defaultValue={account?.weight === undefined ? '' : String(account.weight)} />
+          <TextInput
+            name="apiKey"
+            type="password"
+            autoComplete="off"
+            label={t('providers.apiKey')}
+            description={account ? t('providers.writeOnlyKeep') : t('providers.writeOnly')}
+          />
+          <TextInput
+            name="weight"
+            label={t('providers.weight')}
+            inputMode="numeric"
+            defaultValue={account?.weight === undefined ? '' : String(account.weight)}
+          />
         </>
       )}
     </FormDialog>

@@ -36,7 +36,9 @@ export function AuditPage({ route }: { route: Route }) {
   const changes = (entry: AuditEntry) => {
     const after = entry.after ?? {};
     const before = entry.before ?? {};
-    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]) && !['updatedAt', 'createdAt'].includes(k));
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
+      (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]) && !['updatedAt', 'createdAt'].includes(k),
+    );
     return keys.map((k) => `${k}: ${before[k] === undefined ? '' : `${JSON.stringify(before[k])} → `}${JSON.stringify(after[k] ?? null)}`).join('; ');
   };
   return (
@@ -52,7 +54,13 @@ export function AuditPage({ route }: { route: Route }) {
           }}
         >
           {FILTERS.map((f) => (
-            <TextInput key={`${f}-${filters[f]}`} name={f} label={t(`audit.${f}`)} defaultValue={filters[f]} placeholder={f === 'action' ? 'user.create' : f === 'entityType' ? 'user' : ''} />
+            <TextInput
+              key={`${f}-${filters[f]}`}
+              name={f}
+              label={t(`audit.${f}`)}
+              defaultValue={filters[f]}
+              placeholder={f === 'action' ? 'user.create' : f === 'entityType' ? 'user' : ''}
+            />
           ))}
           <Button type="submit" className="button primary">
             {t('audit.apply')}
@@ -63,10 +71,22 @@ export function AuditPage({ route }: { route: Route }) {
       <Section title={t('audit.entries')}>
         <DataTable
           caption={t('audit.entries')}
-          columns={[{ label: t('audit.when') }, { label: t('audit.actor') }, { label: t('audit.action') }, { label: t('audit.entity') }, { label: t('audit.changes') }]}
+          columns={[
+            { label: t('audit.when') },
+            { label: t('audit.actor') },
+            { label: t('audit.action') },
+            { label: t('audit.entity') },
+            { label: t('audit.changes') },
+          ]}
           rows={items}
           rowKey={(e) => e.id}
-          cells={(e) => [format.dateTime(e.createdAt), e.actorEmail ?? t('audit.system'), <code>{e.action}</code>, `${e.entityType}${e.entityId ? ` ${e.entityId}` : ''}`, <span className="changes">{changes(e)}</span>]}
+          cells={(e) => [
+            format.dateTime(e.createdAt),
+            e.actorEmail ?? t('audit.system'),
+            <code>{e.action}</code>,
+            `${e.entityType}${e.entityId ? ` ${e.entityId}` : ''}`,
+            <span className="changes">{changes(e)}</span>,
+          ]}
         />
         {cursor ? (
           <Button className="button" onPress={() => void load(cursor)}>

@@ -44,7 +44,9 @@ export function DepartmentsPage() {
           ]}
         />
       </Section>
-      {budgetOf ? <QuotaManager key={budgetOf.id} scope="department" subjectId={budgetOf.id} title={t('departments.budgetOf', { name: budgetOf.name })} /> : null}
+      {budgetOf ? (
+        <QuotaManager key={budgetOf.id} scope="department" subjectId={budgetOf.id} title={t('departments.budgetOf', { name: budgetOf.name })} />
+      ) : null}
     </>
   );
 }

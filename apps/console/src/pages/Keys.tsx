@@ -22,7 +22,8 @@ export function KeyManager({ userId, title }: { userId: string; title: string })
   const { t } = useTranslation();
   const format = useFormat();
   const keys = useLoad(() => get<Page<ApiKey>>(`/api/users/${userId}/api-keys?limit=200`), [userId]);
-  const status = (key: ApiKey) => (key.revokedAt ? t('keys.revoked') : key.expiresAt && Date.parse(key.expiresAt) < Date.now() ? t('keys.expired') : t('keys.active'));
+  const status = (key: ApiKey) =>
+    key.revokedAt ? t('keys.revoked') : key.expiresAt && Date.parse(key.expiresAt) < Date.now() ? t('keys.expired') : t('keys.active');
   return (
     <Section
       title={title}
@@ -53,7 +54,14 @@ export function KeyManager({ userId, title }: { userId: string; title: string })
       <ErrorMessages messages={keys.error ? [(keys.error as Error).message] : []} />
       <DataTable
         caption={title}
-        columns={[{ label: t('keys.name') }, { label: t('keys.prefix') }, { label: t('keys.created') }, { label: t('keys.expires') }, { label: t('keys.status') }, { label: t('common.actions') }]}
+        columns={[
+          { label: t('keys.name') },
+          { label: t('keys.prefix') },
+          { label: t('keys.created') },
+          { label: t('keys.expires') },
+          { label: t('keys.status') },
+          { label: t('common.actions') },
+        ]}
         rows={keys.data?.items ?? []}
         rowKey={(key) => key.id}
         empty={t('keys.none')}
@@ -90,7 +98,11 @@ function NewKey({ apiKey }: { apiKey: string }) {
   const gateway = session.config.gatewayUrl;
   const model = models.data?.items[0]?.name ?? 'qwen-plus';
   const snippets = [
-    { id: 'curl', label: 'curl', text: `curl ${gateway}/v1/chat/completions -H "Authorization: Bearer ${apiKey}" -H "Content-Type: application/json" -d '{"model":"${model}","messages":[{"role":"user","content":"Hello"}]}'` },
+    {
+      id: 'curl',
+      label: 'curl',
+      text: `curl ${gateway}/v1/chat/completions -H "Authorization: Bearer ${apiKey}" -H "Content-Type: application/json" -d '{"model":"${model}","messages":[{"role":"user","content":"Hello"}]}'`,
+    },
     { id: 'openai', label: t('keys.snippetOpenAI'), text: `from openai import OpenAI; client = OpenAI(base_url="${gateway}/v1", api_key="${apiKey}")` },
     { id: 'claude', label: 'Claude Code', text: `ANTHROPIC_BASE_URL=${gateway} ANTHROPIC_AUTH_TOKEN=${apiKey} claude` },
     { id: 'codex', label: 'Codex', text: `OPENAI_BASE_URL=${gateway}/v1 OPENAI_API_KEY=${apiKey} codex` },

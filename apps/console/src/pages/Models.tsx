@@ -21,7 +21,15 @@ export function ModelsPage() {
         <p className="lead">{t('models.pricesPer')}</p>
         <DataTable
           caption={t('models.catalog')}
-          columns={[{ label: t('models.name') }, { label: t('models.provider') }, { label: t('models.upstream') }, { label: t('models.input'), numeric: true }, { label: t('models.output'), numeric: true }, { label: t('models.cached'), numeric: true }, { label: t('common.actions') }]}
+          columns={[
+            { label: t('models.name') },
+            { label: t('models.provider') },
+            { label: t('models.upstream') },
+            { label: t('models.input'), numeric: true },
+            { label: t('models.output'), numeric: true },
+            { label: t('models.cached'), numeric: true },
+            { label: t('common.actions') },
+          ]}
           rows={models.data?.items ?? []}
           rowKey={(m) => m.id}
           cells={(m) => [
@@ -78,12 +86,24 @@ function ModelDialog({ model, providers, onSaved }: { model?: Model; providers: 
       {(errors) => (
         <>
           <TextInput name="name" label={t('models.name')} defaultValue={model?.name} description={t('models.nameHint')} isRequired />
-          <SelectInput name="providerId" label={t('models.provider')} defaultValue={model?.providerId} error={errors.providerId} options={providers.map((p) => ({ value: p.id, label: p.name }))} />
+          <SelectInput
+            name="providerId"
+            label={t('models.provider')}
+            defaultValue={model?.providerId}
+            error={errors.providerId}
+            options={providers.map((p) => ({ value: p.id, label: p.name }))}
+          />
           <TextInput name="upstreamModel" label={t('models.upstream')} defaultValue={model?.upstreamModel ?? ''} />
           <TextInput name="inputPrice" label={t('models.input')} inputMode="decimal" defaultValue={model?.inputPrice} isRequired />
           <TextInput name="outputPrice" label={t('models.output')} inputMode="decimal" defaultValue={model?.outputPrice} isRequired />
           <TextInput name="cachedInputPrice" label={t('models.cached')} inputMode="decimal" defaultValue={model?.cachedInputPrice ?? ''} />
-          <SelectInput name="currency" label={t('models.currency')} defaultValue={model?.currency ?? 'CNY'} error={errors.currency} options={CURRENCIES.map((c) => ({ value: c, label: c }))} />
+          <SelectInput
+            name="currency"
+            label={t('models.currency')}
+            defaultValue={model?.currency ?? 'CNY'}
+            error={errors.currency}
+            options={CURRENCIES.map((c) => ({ value: c, label: c }))}
+          />
         </>
       )}
     </FormDialog>

@@ -44,7 +44,14 @@ export function PeoplePage({ route }: { route: Route }) {
       >
         <DataTable
           caption={t('people.title')}
-          columns={[{ label: t('people.name') }, { label: t('people.email') }, { label: t('people.role') }, { label: t('people.department') }, { label: t('people.status') }, ...(canWrite ? [{ label: t('common.actions') }] : [])]}
+          columns={[
+            { label: t('people.name') },
+            { label: t('people.email') },
+            { label: t('people.role') },
+            { label: t('people.department') },
+            { label: t('people.status') },
+            ...(canWrite ? [{ label: t('common.actions') }] : []),
+          ]}
           rows={users.data?.items ?? []}
           rowKey={(user) => user.id}
           rowClass={(user) => (user.active ? undefined : 'muted')}
@@ -57,7 +64,9 @@ export function PeoplePage({ route }: { route: Route }) {
             ...(canWrite
               ? [
                   <div className="row-actions">
-                    {admin || user.role === 'developer' ? <UserDialog session={session} departments={departments.data?.items ?? []} user={user} onSaved={users.reload} /> : null}
+                    {admin || user.role === 'developer' ? (
+                      <UserDialog session={session} departments={departments.data?.items ?? []} user={user} onSaved={users.reload} />
+                    ) : null}
                     {user.active && user.id !== session.me.id && (admin || user.role === 'developer') ? (
                       <ConfirmButton
                         label={t('people.deactivate')}
@@ -81,7 +90,9 @@ export function PeoplePage({ route }: { route: Route }) {
           ]}
         />
       </Section>
-      {lead && session.me.departmentId ? <QuotaManager scope="department" subjectId={session.me.departmentId} title={t('people.departmentBudget')} editable={false} /> : null}
+      {lead && session.me.departmentId ? (
+        <QuotaManager scope="department" subjectId={session.me.departmentId} title={t('people.departmentBudget')} editable={false} />
+      ) : null}
     </>
   );
 }
@@ -119,7 +130,13 @@ function UserDialog({ session, departments, user, onSaved }: { session: Session;
           <TextInput name="email" type="email" label={t('people.email')} defaultValue={user?.email} isRequired />
           {admin ? (
             <>
-              <SelectInput name="role" label={t('people.role')} defaultValue={user?.role ?? 'developer'} error={errors.role} options={roles.map((role) => ({ value: role, label: t(`roles.${role}`) }))} />
+              <SelectInput
+                name="role"
+                label={t('people.role')}
+                defaultValue={user?.role ?? 'developer'}
+                error={errors.role}
+                options={roles.map((role) => ({ value: role, label: t(`roles.${role}`) }))}
+              />
               <SelectInput
                 name="departmentId"
                 label={t('people.department')}
@@ -129,7 +146,13 @@ function UserDialog({ session, departments, user, onSaved }: { session: Session;
               />
             </>
           ) : null}
-          <TextInput name="password" type="password" label={user ? t('people.newPassword') : t('people.password')} autoComplete="new-password" description={t('people.passwordHint')} />
+          <TextInput
+            name="password"
+            type="password"
+            label={user ? t('people.newPassword') : t('people.password')}
+            autoComplete="new-password"
+            description={t('people.passwordHint')}
+          />
         </>
       )}
     </FormDialog>

@@ -37,7 +37,12 @@ export function PersonPage({ id }: { id: string }) {
         </dl>
       </Section>
       {canManage ? <KeyManager userId={person.id} title={t('people.keysOf', { name: person.name })} /> : null}
-      <QuotaManager scope="user" subjectId={person.id} title={t('people.quotasOf', { name: person.name })} editable={canManage && person.id !== session.me.id} />
+      <QuotaManager
+        scope="user"
+        subjectId={person.id}
+        title={t('people.quotasOf', { name: person.name })}
+        editable={canManage && person.id !== session.me.id}
+      />
     </>
   );
 }

@@ -17,7 +17,14 @@ interface Snapshot {
   status: string;
   message: string | null;
   balance: { amount: string; currency: string } | null;
-  limits: Array<{ model: string; scope: string; requestLimit: number | null; requestPeriodSeconds: number | null; tokenLimit: number | null; tokenPeriodSeconds: number | null }>;
+  limits: Array<{
+    model: string;
+    scope: string;
+    requestLimit: number | null;
+    requestPeriodSeconds: number | null;
+    tokenLimit: number | null;
+    tokenPeriodSeconds: number | null;
+  }>;
   accounts?: SnapshotAccount[];
 }
 
@@ -37,7 +44,10 @@ export function ProvidersPage({ route }: { route: Route }) {
   const { t } = useTranslation();
   const session = useSession();
   const [params, set] = useViewParams(route);
-  const providers = useLoad(() => (session.can('providers:read') ? get<Page<Provider>>('/api/providers?limit=200') : Promise.resolve({ items: [], nextCursor: null })), []);
+  const providers = useLoad(
+    () => (session.can('providers:read') ? get<Page<Provider>>('/api/providers?limit=200') : Promise.resolve({ items: [], nextCursor: null })),
+    [],
+  );
   const admin = session.can('providers:write');
   const accountsOf = params.get('accounts');
   return (
@@ -49,7 +59,14 @@ export function ProvidersPage({ route }: { route: Route }) {
         <Section title={t('providers.configured')} actions={<ProviderDialog onSaved={providers.reload} />}>
           <DataTable
             caption={t('providers.configured')}
-            columns={[{ label: t('providers.name') }, { label: t('providers.kind') }, { label: t('providers.baseUrl') }, { label: t('providers.credentials') }, { label: t('providers.enabled') }, { label: t('common.actions') }]}
+            columns={[
+              { label: t('providers.name') },
+              { label: t('providers.kind') },
+              { label: t('providers.baseUrl') },
+              { label: t('providers.credentials') },
+              { label: t('providers.enabled') },
+              { label: t('common.actions') },
+            ]}
             rows={providers.data?.items ?? []}
             rowKey={(p) => p.id}
             cells={(p) => [
@@ -112,7 +129,11 @@ function Balances() {
             {s.limits.length ? (
               <DataTable
                 caption={t('providers.limitsOf', { name: s.providerName })}
-                columns={[{ label: t('providers.model') }, { label: t('providers.requestLimit'), numeric: true }, { label: t('providers.tokenLimit'), numeric: true }]}
+                columns={[
+                  { label: t('providers.model') },
+                  { label: t('providers.requestLimit'), numeric: true },
+                  { label: t('providers.tokenLimit'), numeric: true },
+                ]}
                 rows={s.limits}
                 rowKey={(l) => `${l.model}|${l.scope}`}
                 cells={(l) => [
@@ -127,15 +148,17 @@ function Balances() {
               <Button
                 className="button small"
                 isDisabled={polling === s.providerId}
-                onPress={() => void (async () => {
-                  setPolling(s.providerId);
-                  try {
-                    await api('POST', `/api/providers/${s.providerId}/poll`);
-                  } finally {
-                    setPolling('');
-                    snapshots.reload();
-                  }
-                })()}
+                onPress={() =>
+                  void (async () => {
+                    setPolling(s.providerId);
+                    try {
+                      await api('POST', `/api/providers/${s.providerId}/poll`);
+                    } finally {
+                      setPolling('');
+                      snapshots.reload();
+                    }
+                  })()
+                }
               >
                 {t('providers.pollNow', { name: s.providerName })}
               </Button>
@@ -155,13 +178,22 @@ function ReconciliationView({ providers, params, set }: { providers: Provider[];
   const providerId = params.get('reconcile') ?? providers.at(0)?.id ?? '';
   const from = params.get('from') ?? `${isoDay().slice(0, 7)}-01`;
   const to = params.get('to') ?? isoDay();
-  const result = useLoad(() => (providerId ? get<Reconciliation>(`/api/providers/${providerId}/reconciliation${query({ from, to })}`) : Promise.resolve(undefined)), [providerId, from, to]);
+  const result = useLoad(
+    () => (providerId ? get<Reconciliation>(`/api/providers/${providerId}/reconciliation${query({ from, to })}`) : Promise.resolve(undefined)),
+    [providerId, from, to],
+  );
   const error = result.error instanceof ApiError ? result.error.message : result.error instanceof Error ? String(result.error) : '';
   return (
     <Section title={t('providers.reconciliation')}>
       <p className="lead">{t('providers.reconciliationIntro')}</p>
       <div className="toolbar">
-        <SelectInput name="reconcile" label={t('providers.provider')} value={providerId} onChange={(value) => set({ reconcile: value })} options={providers.map((p) => ({ value: p.id, label: p.name }))} />
+        <SelectInput
+          name="reconcile"
+          label={t('providers.provider')}
+          value={providerId}
+          onChange={(value) => set({ reconcile: value })}
+          options={providers.map((p) => ({ value: p.id, label: p.name }))}
+        />
         <TextInput name="from" type="date" label={t('reports.from')} value={from} onChange={(value) => value && set({ from: value })} />
         <TextInput name="to" type="date" label={t('reports.to')} value={to} onChange={(value) => value && set({ to: value })} />
       </div>
@@ -185,7 +217,12 @@ function ReconciliationTable({ data, format }: { data: Reconciliation; format: F
       {data.provider ? null : <p className="note">{data.message ?? t('providers.noReported')}</p>}
       <DataTable
         caption={t('providers.reconciliation')}
-        columns={[{ label: t('providers.metric') }, { label: t('providers.metered'), numeric: true }, { label: t('providers.reported'), numeric: true }, { label: t('providers.difference'), numeric: true }]}
+        columns={[
+          { label: t('providers.metric') },
+          { label: t('providers.metered'), numeric: true },
+          { label: t('providers.reported'), numeric: true },
+          { label: t('providers.difference'), numeric: true },
+        ]}
         rows={metrics}
         rowKey={(m) => m}
         rowClass={(m) => (drifting(m) ? 'drift' : undefined)}
@@ -211,7 +248,12 @@ function ReconciliationTable({ data, format }: { data: Reconciliation; format: F
 function ProviderDialog({ provider, onSaved }: { provider?: Provider; onSaved: () => void }) {
   const { t } = useTranslation();
   const [kind, setKind] = useState(provider?.kind ?? 'dashscope');
-  const secretFields: Record<string, string[]> = { dashscope: ['accessKeyId', 'accessKeySecret'], 'huawei-maas': ['accessKey', 'secretKey'], openai: [], 'chatgpt-codex': [] };
+  const secretFields: Record<string, string[]> = {
+    dashscope: ['accessKeyId', 'accessKeySecret'],
+    'huawei-maas': ['accessKey', 'secretKey'],
+    openai: [],
+    'chatgpt-codex': [],
+  };
   const plainFields: Record<string, string[]> = { dashscope: [], 'huawei-maas': ['region', 'projectId'], openai: [], 'chatgpt-codex': [] };
   return (
     <FormDialog
@@ -234,14 +276,46 @@ function ProviderDialog({ provider, onSaved }: { provider?: Provider; onSaved: (
       {(errors) => (
         <>
           <TextInput name="name" label={t('providers.name')} defaultValue={provider?.name} isRequired />
-          <SelectInput name="kind" label={t('providers.kind')} value={kind} onChange={setKind} error={errors.kind} options={KINDS.map((k) => ({ value: k, label: k }))} />
-          <TextInput name="baseUrl" type="url" label={t('providers.baseUrl')} defaultValue={provider?.baseUrl} description={t(`providers.baseUrlHint.${kind.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}`)} isRequired />
-          <TextInput name="apiKey" type="password" label={t('providers.apiKey')} autoComplete="off" description={provider ? t('providers.writeOnlyKeep') : t('providers.writeOnly')} />
+          <SelectInput
+            name="kind"
+            label={t('providers.kind')}
+            value={kind}
+            onChange={setKind}
+            error={errors.kind}
+            options={KINDS.map((k) => ({ value: k, label: k }))}
+          />
+          <TextInput
+            name="baseUrl"
+            type="url"
+            label={t('providers.baseUrl')}
+            defaultValue={provider?.baseUrl}
+            description={t(`providers.baseUrlHint.${kind.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}`)}
+            isRequired
+          />
+          <TextInput
+            name="apiKey"
+            type="password"
+            label={t('providers.apiKey')}
+            autoComplete="off"
+            description={provider ? t('providers.writeOnlyKeep') : t('providers.writeOnly')}
+          />
           {(secretFields[kind] ?? []).map((field) => (
-            <TextInput key={field} name={field} type="password" autoComplete="off" label={t(`providers.options.${field}`)} description={provider?.secretOptions.includes(field) ? t('providers.writeOnlyKeep') : t('providers.writeOnly')} />
+            <TextInput
+              key={field}
+              name={field}
+              type="password"
+              autoComplete="off"
+              label={t(`providers.options.${field}`)}
+              description={provider?.secretOptions.includes(field) ? t('providers.writeOnlyKeep') : t('providers.writeOnly')}
+            />
           ))}
           {(plainFields[kind] ?? []).map((field) => (
-            <TextInput key={field} name={field} label={t(`providers.options.${field}`)} defaultValue={typeof provider?.options[field] === 'string' ? provider.options[field] : ''} />
+            <TextInput
+              key={field}
+              name={field}
+              label={t(`providers.options.${field}`)}
+              defaultValue={typeof provider?.options[field] === 'string' ? provider.options[field] : ''}
+            />
           ))}
           {errors.options ? <p className="field-error">{errors.options}</p> : null}
         </>

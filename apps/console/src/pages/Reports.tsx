@@ -77,19 +77,21 @@ export function ReportsPage({ route }: { route: Route }) {
           <Button
             className="button primary"
             isDisabled={busy}
-            onPress={() => void (async () => {
-              setBusy(true);
-              setDone('');
-              errors.clear();
-              try {
-                await download(`/api/reports/usage.csv${query({ from, to, groupBy: groupBy.join(','), departmentId })}`, `usage-${from}-${to}.csv`);
-                setDone(t('reports.downloaded'));
-              } catch (error) {
-                errors.show(error);
-              } finally {
-                setBusy(false);
-              }
-            })()}
+            onPress={() =>
+              void (async () => {
+                setBusy(true);
+                setDone('');
+                errors.clear();
+                try {
+                  await download(`/api/reports/usage.csv${query({ from, to, groupBy: groupBy.join(','), departmentId })}`, `usage-${from}-${to}.csv`);
+                  setDone(t('reports.downloaded'));
+                } catch (error) {
+                  errors.show(error);
+                } finally {
+                  setBusy(false);
+                }
+              })()
+            }
           >
             {t('reports.download')}
           </Button>

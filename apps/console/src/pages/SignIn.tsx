@@ -26,24 +26,29 @@ export function SignInPage({ config, onSignedIn }: { config: ConsoleConfig; onSi
       <Form
         validationBehavior="aria"
         validationErrors={errors.byField}
-        onSubmit={(event) => void (async () => {
-          event.preventDefault();
-          const data = new FormData(event.currentTarget);
-          setBusy(true);
-          setMessage([]);
-          errors.clear();
-          try {
-            const answer = await api<{ accessToken: string }>('POST', '/api/auth/login', { email: formText(data.get('email')), password: formText(data.get('password')) });
-            setToken(answer.accessToken);
-            onSignedIn();
-          } catch (error) {
-            if (error instanceof ApiError && error.status === 401) setMessage([t('signIn.wrong')]);
-            else if (error instanceof ApiError && error.status === 429) setMessage([t('signIn.throttled')]);
-            else errors.show(error);
-          } finally {
-            setBusy(false);
-          }
-        })()}
+        onSubmit={(event) =>
+          void (async () => {
+            event.preventDefault();
+            const data = new FormData(event.currentTarget);
+            setBusy(true);
+            setMessage([]);
+            errors.clear();
+            try {
+              const answer = await api<{ accessToken: string }>('POST', '/api/auth/login', {
+                email: formText(data.get('email')),
+                password: formText(data.get('password')),
+              });
+              setToken(answer.accessToken);
+              onSignedIn();
+            } catch (error) {
+              if (error instanceof ApiError && error.status === 401) setMessage([t('signIn.wrong')]);
+              else if (error instanceof ApiError && error.status === 429) setMessage([t('signIn.throttled')]);
+              else errors.show(error);
+            } finally {
+              setBusy(false);
+            }
+          })()
+        }
       >
         <ErrorMessages messages={[...message, ...errors.general]} />
         <div className="form-body" onInput={(event) => errors.drop((event.target as HTMLInputElement).name)}>

@@ -26,7 +26,10 @@ export function UsagePage({ route }: { route: Route }) {
   const groupBy = dimensions.includes(groupByParam) ? groupByParam : dimensions[0];
   const departmentId = everyDepartment ? (params.get('department') ?? '') : '';
 
-  const departments = useLoad(() => (everyDepartment ? get<Page<Department>>('/api/departments?limit=500') : Promise.resolve({ items: [], nextCursor: null })), [everyDepartment]);
+  const departments = useLoad(
+    () => (everyDepartment ? get<Page<Department>>('/api/departments?limit=500') : Promise.resolve({ items: [], nextCursor: null })),
+    [everyDepartment],
+  );
   const summary = useLoad(
     () => (wide ? get<Summary>(`/api/usage/summary${query({ range, groupBy, departmentId, limit: 10 })}`) : get<Summary>(`/api/me/usage${query({ range })}`)),
     [range, groupBy, departmentId, wide],
@@ -37,12 +40,19 @@ export function UsagePage({ route }: { route: Route }) {
   );
   // the points come split by the dimension where the server does so; the chart then stacks them
   const series = useLoad(
-    () => (wide ? get<Timeseries>(`/api/usage/timeseries${query({ range, departmentId, groupBy })}`) : get<Timeseries>(`/api/me/usage/timeseries${query({ range })}`)),
+    () =>
+      wide
+        ? get<Timeseries>(`/api/usage/timeseries${query({ range, departmentId, groupBy })}`)
+        : get<Timeseries>(`/api/me/usage/timeseries${query({ range })}`),
     [range, departmentId, groupBy, wide],
   );
   const quotas = useLoad(() => get<{ items: QuotaStatus[] }>('/api/me/quotas'), []);
 
-  const scopeName = !wide ? t('usage.scopeMine') : everyDepartment ? (departments.data?.items.find((d) => d.id === departmentId)?.name ?? t('usage.scopeAll')) : (session.me.departmentName ?? '');
+  const scopeName = !wide
+    ? t('usage.scopeMine')
+    : everyDepartment
+      ? (departments.data?.items.find((d) => d.id === departmentId)?.name ?? t('usage.scopeAll'))
+      : (session.me.departmentName ?? '');
   const rows = totals.data?.rows ?? [];
   const byCurrency = new Map<string, number>();
   for (const row of rows) if (row.currency) byCurrency.set(row.currency, (byCurrency.get(row.currency) ?? 0) + Number(row.cost));
@@ -93,7 +103,9 @@ export function UsagePage({ route }: { route: Route }) {
         ))}
         {byCurrency.size === 0 ? <Kpi label={t('usage.cost')} value={format.money(0, 'CNY')} /> : null}
       </div>
-      <Section title={t('usage.overTime')}>{series.data ? <UsageChart series={series.data} dimension={wide ? groupBy : undefined} /> : <p>{t('common.loading')}</p>}</Section>
+      <Section title={t('usage.overTime')}>
+        {series.data ? <UsageChart series={series.data} dimension={wide ? groupBy : undefined} /> : <p>{t('common.loading')}</p>}
+      </Section>
       {!wide || quotas.data?.items.length ? <QuotaTable title={t('usage.myQuotas')} items={quotas.data?.items ?? []} format={format} /> : null}
       <Section title={t('usage.top', { dimension: t(`dimensions.${groupBy}`) })}>
         <TopTable rows={summary.data?.rows ?? []} dimension={groupBy} format={format} />
@@ -122,19 +134,47 @@ function TopTable({ rows, dimension, format }: { rows: SummaryRow[]; dimension: 
   return (
     <DataTable
       caption={t('usage.top', { dimension: t(`dimensions.${dimension}`) })}
-      columns={[{ label: t(`dimensions.${dimension}`) }, { label: t('usage.requests'), numeric: true }, { label: t('usage.failed'), numeric: true }, { label: t('usage.tokens'), numeric: true }, { label: t('usage.cost'), numeric: true }]}
+      columns={[
+        { label: t(`dimensions.${dimension}`) },
+        { label: t('usage.requests'), numeric: true },
+        { label: t('usage.failed'), numeric: true },
+        { label: t('usage.tokens'), numeric: true },
+        { label: t('usage.cost'), numeric: true },
+      ]}
       rows={rows}
       rowKey={(row) => `${rowLabel(row, dimension)}|${row.currency}`}
-      cells={(row) => [rowLabel(row, dimension), format.number(row.requests), format.number(row.failedRequests), format.number(row.totalTokens), format.money(row.cost, row.currency)]}
+      cells={(row) => [
+        rowLabel(row, dimension),
+        format.number(row.requests),
+        format.number(row.failedRequests),
+        format.number(row.totalTokens),
+        format.money(row.cost, row.currency),
+      ]}
     />
   );
 }
 
 /** Quotas with what is used, what is left and when it resets. */
-export function QuotaTable({ title, items, format, actions, toolbar }: { title: string; items: QuotaStatus[]; format: Format; actions?: (quota: QuotaStatus) => React.ReactNode; toolbar?: React.ReactNode }) {
+export function QuotaTable({
+  title,
+  items,
+  format,
+  actions,
+  toolbar,
+}: {
+  title: string;
+  items: QuotaStatus[];
+  format: Format;
+  actions?: (quota: QuotaStatus) => React.ReactNode;
+  toolbar?: React.ReactNode;
+}) {
   const { t } = useTranslation();
   const cell = (quota: QuotaStatus, key: 'tokens' | 'requests' | 'cost') =>
-    quota.limit[key] === null ? '—' : key === 'cost' ? `${format.money(quota.used.cost, null)} / ${format.money(quota.limit.cost, null)} (${t('quotas.left', { value: format.money(quota.remaining.cost, null) })})` : `${format.number(quota.used[key])} / ${format.number(quota.limit[key])} (${t('quotas.left', { value: format.number(quota.remaining[key]) })})`;
+    quota.limit[key] === null
+      ? '—'
+      : key === 'cost'
+        ? `${format.money(quota.used.cost, null)} / ${format.money(quota.limit.cost, null)} (${t('quotas.left', { value: format.money(quota.remaining.cost, null) })})`
+        : `${format.number(quota.used[key])} / ${format.number(quota.limit[key])} (${t('quotas.left', { value: format.number(quota.remaining[key]) })})`;
   const columns = [
     { label: t('quotas.period') },
     { label: t('quotas.scope') },

@@ -186,7 +186,10 @@ export class ModelCatalogService implements OnModuleInit, OnModuleDestroy {
       try {
         credentials = this.secretBox.openJson<ProviderCredentials>(row.encrypted_credentials);
       } catch (error) {
-        this.logger.error({ providerId: row.provider_id, accountId: row.id, err: (error as Error).message }, 'account credentials cannot be decrypted; the account is unavailable');
+        this.logger.error(
+          { providerId: row.provider_id, accountId: row.id, err: (error as Error).message },
+          'account credentials cannot be decrypted; the account is unavailable',
+        );
         continue;
       }
       accounts.push({

@@ -33,7 +33,10 @@ export class HealthController {
   @Get('metrics')
   async scrape(@Req() req: Request, @Res() res: Response): Promise<void> {
     if (!metricsScrapeAllowed(req.headers.authorization, this.config.metricsToken)) {
-      res.status(401).setHeader('www-authenticate', 'Bearer').json({ error: { message: 'A valid metrics token is required.', type: 'invalid_request_error', code: 'unauthorized' } });
+      res
+        .status(401)
+        .setHeader('www-authenticate', 'Bearer')
+        .json({ error: { message: 'A valid metrics token is required.', type: 'invalid_request_error', code: 'unauthorized' } });
       return;
     }
     const text = await this.metrics.registry.metrics();

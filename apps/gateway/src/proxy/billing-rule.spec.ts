@@ -1,6 +1,12 @@
 import { billingOf, CallOutcome } from './billing-rule';
 
-const outcome = (overrides: Partial<CallOutcome>): CallOutcome => ({ providerReportedUsage: false, forwarded: true, producedOutput: false, status: 200, ...overrides });
+const outcome = (overrides: Partial<CallOutcome>): CallOutcome => ({
+  providerReportedUsage: false,
+  forwarded: true,
+  producedOutput: false,
+  status: 200,
+  ...overrides,
+});
 
 describe('billing rule', () => {
   it('bills the provider’s own counts whenever they arrived', () => {

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
-import { AppConfig } from '@app/core';
+import type { Logger } from 'pino';
+import { AppConfig, ROOT_LOGGER } from '@app/core';
 import { anthropicErrorBody, apiModeFor, dialectFor, DialectRequestError } from '@app/providers';
 import { countTextTokens } from '@app/usage';
 import { ModelCatalogService } from '../catalog/model-catalog.service';
 import { KeyCacheService } from '../key-auth/key-cache.service';
 import { GatewayError } from './gateway-error';
+import { toGatewayError } from './gateway-error-mapper';
 import { relayedHeaders } from './relayed-headers';
 import { parseJsonObject, readRawBody, serialiseBody } from './request-body';
 import { UpstreamPoolsService } from './upstream-pools.service';
@@ -27,10 +29,12 @@ export class CountTokensService {
     @Inject(UpstreamPoolsService) private readonly pools: UpstreamPoolsService,
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(UpstreamDispatcher) private readonly upstream: UpstreamDispatcher,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    res.setHeader('x-request-id', randomUUID());
+    const requestId = randomUUID();
+    res.setHeader('x-request-id', requestId);
     try {
       const principal = await this.keys.authenticate(req.headers);
       const body = parseJsonObject(await readRawBody(req, this.config.maxBodyBytes));
@@ -47,8 +51,9 @@ export class CountTokensService {
         throw new GatewayError(404, 'model_not_found', `The model \`${String(body.model)}\` does not exist.`, 'model');
       }
       const account = this.upstream.account(route); // none available: the local estimate
-      if (account && apiModeFor(route.adapter, route.baseUrl, 'messages', route.providerOptions, route.modelOptions) === 'native') {
-        const target = route.adapter.target(route.baseUrl, 'messages')!;
+      const native = apiModeFor(route.adapter, route.baseUrl, 'messages', route.providerOptions, route.modelOptions) === 'native';
+      const target = native ? route.adapter.target(route.baseUrl, 'messages') : null;
+      if (account && target) {
         const headers: Record<string, string> = { 'content-type': 'application/json', ...route.adapter.authHeaders(account.credentials, 'messages') };
         for (const name of messages.forwardedHeaders) if (typeof req.headers[name] === 'string') headers[name] = req.headers[name];
         const upstream = await this.pools
@@ -66,7 +71,7 @@ export class CountTokensService {
       res.writeHead(200, { 'content-type': 'application/json', 'x-tollgate-estimated': 'true' });
       res.end(JSON.stringify({ input_tokens: estimate }));
     } catch (error) {
-      const failure = error instanceof GatewayError ? error : new GatewayError(500, 'internal_error', 'Internal error.');
+      const failure = toGatewayError(error, requestId, this.logger);
       if (!res.headersSent) res.writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers });
       res.end(anthropicErrorBody(failure));
     }

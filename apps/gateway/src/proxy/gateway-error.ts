@@ -1,3 +1,5 @@
+import { openAiErrorBody } from '@app/providers';
+
 /** Error codes the gateway itself answers with (CONTRACT.md, "Gateway"). */
 export type GatewayErrorCode =
   | 'invalid_api_key'
@@ -12,20 +14,6 @@ export type GatewayErrorCode =
   | 'client_closed_request'
   | 'internal_error';
 
-const TYPES: Record<GatewayErrorCode, string> = {
-  invalid_api_key: 'invalid_request_error',
-  model_not_found: 'invalid_request_error',
-  model_not_allowed: 'permission_error',
-  invalid_request: 'invalid_request_error',
-  request_too_large: 'invalid_request_error',
-  quota_exceeded: 'rate_limit_error',
-  upstream_unavailable: 'api_error',
-  upstream_timeout: 'api_error',
-  service_unavailable: 'api_error',
-  client_closed_request: 'api_error',
-  internal_error: 'api_error',
-};
-
 /** A refusal or failure the gateway answers in OpenAI's error envelope. */
 export class GatewayError extends Error {
   constructor(
@@ -39,7 +27,7 @@ export class GatewayError extends Error {
   }
 
   body(): string {
-    return JSON.stringify({ error: { message: this.message, type: TYPES[this.code], param: this.param, code: this.code } });
+    return openAiErrorBody(this);
   }
 }
 

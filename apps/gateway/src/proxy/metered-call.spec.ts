@@ -19,8 +19,7 @@ const route: ModelRoute = {
 };
 
 function call(): MeteredCall {
-  const c = new MeteredCall('chat.completions');
-  c.principal = { apiKeyId: 'k', userId: 'u', departmentId: null, expiresAt: null, allowedModels: null };
+  const c = new MeteredCall('chat.completions', { apiKeyId: 'k', userId: 'u', departmentId: null, expiresAt: null, allowedModels: null });
   c.route = route;
   c.estimatedPromptTokens = 1_000_000;
   c.estimateCompletion = () => 500_000;

@@ -12,10 +12,9 @@ import type { UpstreamAccount } from '../upstream/upstream-account';
  * whatever happened (refused, failed, hung up, or served).
  */
 export class MeteredCall {
-  readonly id = randomUUID();
   readonly receivedAt = new Date();
   private readonly t0 = performance.now();
-  principal: Principal | undefined;
+  /** The model route once the model is known (a fallback's route once one answered). */
   route: ModelRoute | undefined;
   /** The upstream account that answered (or was tried last). */
   account: UpstreamAccount | null = null;
@@ -34,7 +33,21 @@ export class MeteredCall {
   estimateCompletion: (() => number) | undefined;
   quotaCharges: QuotaCharge[] = [];
 
-  constructor(readonly endpoint: UsageRecord['endpoint']) {}
+  /**
+   * Only an authenticated call is metered (nobody to charge otherwise), so a call starts with its
+   * principal; `id` is the request id already given to the client (`x-request-id`).
+   */
+  constructor(
+    readonly endpoint: UsageRecord['endpoint'],
+    readonly principal: Principal,
+    readonly id: string = randomUUID(),
+  ) {}
+
+  /** The route, for steps that only run once the model was routed (a bug otherwise). */
+  routed(): ModelRoute {
+    if (!this.route) throw new Error('MeteredCall: no model route yet');
+    return this.route;
+  }
 
   /** First byte of output relayed to the client (time to first token for streams). */
   markFirstByte(): void {
@@ -42,7 +55,7 @@ export class MeteredCall {
   }
 
   toRecord(prices: PriceCalculator, replicaId: string): UsageRecord {
-    const principal = this.principal!;
+    const principal = this.principal;
     const tokens = this.finalTokens();
     const priced = this.route && tokens.estimatedOrReal ? prices.price(this.route.price, tokens.usage) : undefined;
     return {
@@ -85,7 +98,7 @@ export class MeteredCall {
 
   private finalTokens(): { usage: TokenUsage; estimated: boolean; estimatedOrReal: boolean } {
     const billing = this.billing();
-    if (billing === 'billed') return { usage: this.usage!, estimated: false, estimatedOrReal: true };
+    if (billing === 'billed' && this.usage) return { usage: this.usage, estimated: false, estimatedOrReal: true };
     if (billing === 'free') return { usage: zeroUsage(), estimated: false, estimatedOrReal: false };
     const completionTokens = this.estimateCompletion?.() ?? 0;
     const promptTokens = this.estimatedPromptTokens;

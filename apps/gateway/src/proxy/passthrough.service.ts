@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import { createProxyMiddleware, RequestHandler } from 'http-proxy-middleware';
@@ -9,6 +10,7 @@ import { ModelCatalogService, ModelRoute } from '../catalog/model-catalog.servic
 import { KeyCacheService } from '../key-auth/key-cache.service';
 import { GatewayMetrics } from '../metrics/gateway-metrics.service';
 import { GatewayError, invalidRequest } from './gateway-error';
+import { toGatewayError } from './gateway-error-mapper';
 import { MeteredCall } from './metered-call';
 import type { UpstreamAccount } from '../upstream/upstream-account';
 import { UpstreamDispatcher } from '../upstream/upstream-dispatcher';
@@ -68,25 +70,26 @@ export class PassthroughService {
     @Inject(UpstreamDispatcher) private readonly upstream: UpstreamDispatcher,
   ) {
     this.proxy = createProxyMiddleware<PassingRequest>({
-      router: (req) => req.tollgate!.target.origin,
-      pathRewrite: (_path, req) => req.tollgate!.target.path,
+      router: (req) => passingOf(req).target.origin,
+      pathRewrite: (_path, req) => passingOf(req).target.path,
       changeOrigin: true,
       proxyTimeout: this.config.upstreamFirstByteTimeoutMs,
       on: {
         proxyReq: (proxyReq, req) => this.onProxyReq(proxyReq, req),
         proxyRes: (proxyRes, req) => this.onProxyRes(proxyRes, req),
-        error: (error, req, res) => this.onError(error, req as PassingRequest, res as ServerResponse),
+        error: (error, req, res) => this.onError(error, req, res as ServerResponse),
       },
     });
   }
 
   async handle(endpoint: string, req: PassingRequest, res: ServerResponse): Promise<void> {
-    const call = new MeteredCall(endpoint);
-    res.setHeader('x-request-id', call.id);
+    const requestId = randomUUID();
+    res.setHeader('x-request-id', requestId);
+    let call: MeteredCall;
     try {
-      call.principal = await this.keys.authenticate(req.headers);
+      call = new MeteredCall(endpoint, await this.keys.authenticate(req.headers), requestId);
     } catch (error) {
-      const failure = error instanceof GatewayError ? error : new GatewayError(500, 'internal_error', 'Internal error.');
+      const failure = toGatewayError(error, requestId, this.logger);
       this.metrics.refused(failure.code);
       res.writeHead(failure.status, { 'content-type': 'application/json' }).end(openAi.errorBody(failure));
       return;
@@ -115,13 +118,15 @@ export class PassthroughService {
       res.once('close', () => this.finish(req));
       await this.proxy(req, res);
     } catch (error) {
-      const failure = error instanceof GatewayError ? error : new GatewayError(500, 'internal_error', 'Internal error.');
+      const failure = toGatewayError(error, requestId, this.logger);
       call.status = failure.status;
       call.errorCode = failure.code;
       const record = call.toRecord(this.prices, this.ledger.replicaId);
       admission?.settle({ tokens: 0, cost: record.cost });
       // Durable before the client sees the answer, as on the hot path.
-      await this.meter.record(record).catch((err: unknown) => { this.logger.error({ err: errorMessage(err) }, 'usage record not spooled'); });
+      await this.meter.record(record).catch((err: unknown) => {
+        this.logger.error({ err: errorMessage(err) }, 'usage record not spooled');
+      });
       this.metrics.observe(record);
       if (!res.headersSent) res.writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers });
       res.end(openAi.errorBody(failure));
@@ -129,18 +134,19 @@ export class PassthroughService {
   }
 
   private onProxyReq(proxyReq: ClientRequest, req: PassingRequest): void {
-    const passing = req.tollgate!;
+    const passing = passingOf(req);
     proxyReq.removeHeader('authorization');
     proxyReq.removeHeader('x-api-key');
     proxyReq.removeHeader('cookie');
-    for (const [name, value] of Object.entries(passing.route.adapter.authHeaders(passing.account.credentials, 'chat.completions'))) proxyReq.setHeader(name, value);
+    for (const [name, value] of Object.entries(passing.route.adapter.authHeaders(passing.account.credentials, 'chat.completions')))
+      proxyReq.setHeader(name, value);
     proxyReq.setHeader('content-length', passing.body.length);
     proxyReq.removeHeader('transfer-encoding');
     proxyReq.write(passing.body);
   }
 
   private onProxyRes(proxyRes: IncomingMessage, req: PassingRequest): void {
-    const passing = req.tollgate!;
+    const passing = passingOf(req);
     passing.call.status = proxyRes.statusCode ?? 502;
     passing.call.markFirstByte();
     const relayId = proxyRes.headers['x-request-id'] ?? proxyRes.headers['request-id'];
@@ -156,7 +162,7 @@ export class PassthroughService {
     proxyRes.on('end', () => {
       const json = safeJson(Buffer.concat(chunks)) as { usage?: unknown; error?: { code?: unknown } } | null;
       passing.call.usage = readUsage(json?.usage);
-      if ((proxyRes.statusCode ?? 0) >= 300) passing.call.errorCode = String(json?.error?.code ?? `upstream_${proxyRes.statusCode}`);
+      if ((proxyRes.statusCode ?? 0) >= 300) passing.call.errorCode = errorCodeOf(json?.error?.code) ?? `upstream_${String(proxyRes.statusCode)}`;
     });
   }
 
@@ -186,9 +192,22 @@ export class PassthroughService {
     const record = passing.call.toRecord(this.prices, this.ledger.replicaId);
     passing.admission.settle({ tokens: record.totalTokens, cost: record.cost });
     // The proxied answer has already ended (http-proxy ends it): the record follows at once.
-    this.meter.record(record).catch((err: unknown) => { this.logger.error({ err: errorMessage(err) }, 'usage record not spooled'); });
+    this.meter.record(record).catch((err: unknown) => {
+      this.logger.error({ err: errorMessage(err) }, 'usage record not spooled');
+    });
     this.metrics.observe(record);
   }
+}
+
+/** A provider's error code, when it is a plain string or number. */
+function errorCodeOf(code: unknown): string | undefined {
+  return typeof code === 'string' || typeof code === 'number' ? String(code) : undefined;
+}
+
+/** The call a proxied request carries (set before the request is handed to the proxy). */
+function passingOf(req: PassingRequest): Passing {
+  if (!req.tollgate) throw new Error('pass-through request without its call');
+  return req.tollgate;
 }
 
 /** `model` from a JSON body or a multipart form field (checked at the edge by the caller). */

@@ -1,24 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { errors as undiciErrors } from 'undici';
 import { AppConfig, ROOT_LOGGER } from '@app/core';
-import {
-  ApiDialect,
-  ChatCompletionLike,
-  DialectRequestError,
-  ParsedRequest,
-  readUsage,
-  safeJson,
-  StreamRelay,
-  TranslationContext,
-} from '@app/providers';
-import { Admission, countTextTokens, PriceCalculator, QuotaExceededError, QuotaLedger, QuotaUnavailableError, UsageMeter } from '@app/usage';
+import { ApiDialect, ChatCompletionLike, DialectRequestError, ParsedRequest, readUsage, safeJson, StreamRelay, TranslationContext } from '@app/providers';
+import { Admission, countTextTokens, PriceCalculator, QuotaLedger, UsageMeter } from '@app/usage';
 import { ModelCatalogService, ModelRoute } from '../catalog/model-catalog.service';
 import { KeyCacheService } from '../key-auth/key-cache.service';
 import { GatewayMetrics } from '../metrics/gateway-metrics.service';
 import { GatewayError } from './gateway-error';
+import { toGatewayError } from './gateway-error-mapper';
 import { MeteredCall } from './metered-call';
 import { decodeJsonObject, readRawBody } from './request-body';
 import { relayedHeaders } from './relayed-headers';
@@ -69,13 +62,14 @@ export class ProxyService {
   }
 
   async handle(dialect: ApiDialect, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const call = new MeteredCall(dialect.name);
-    res.setHeader('x-request-id', call.id);
+    const requestId = randomUUID();
+    res.setHeader('x-request-id', requestId);
+    let call: MeteredCall;
     try {
-      call.principal = await this.keys.authenticate(req.headers);
+      call = new MeteredCall(dialect.name, await this.keys.authenticate(req.headers), requestId);
     } catch (error) {
       // Not authenticated: nobody to charge, so no usage event (CONTRACT: authenticated calls).
-      const failure = this.toGatewayError(error);
+      const failure = toGatewayError(error, requestId, this.logger);
       this.metrics.refused(failure.code);
       this.sendError(res, dialect, failure);
       return;
@@ -94,11 +88,17 @@ export class ProxyService {
         if (built.ignored.length > 0) res.setHeader('x-tollgate-ignored', built.ignored.join(', '));
         return built;
       };
-      const plan: CallPlan = { dialect, request, upstreamRequest: build(), context: { clientModel: request.model, requestId: call.id, request }, translate: () => build(true) };
+      const plan: CallPlan = {
+        dialect,
+        request,
+        upstreamRequest: build(),
+        context: { clientModel: request.model, requestId: call.id, request },
+        translate: () => build(true),
+      };
       admission = await this.admit(call, request, route);
       finalBody = request.stream ? await this.relayStream(call, plan, res) : await this.relayOnce(call, plan, res);
     } catch (error) {
-      const failure = this.toGatewayError(error);
+      const failure = toGatewayError(error, requestId, this.logger);
       call.status = failure.status;
       call.errorCode = failure.code;
       finalBody = dialect.errorBody(failure);
@@ -132,7 +132,7 @@ export class ProxyService {
   private routeFor(call: MeteredCall, model: string): ModelRoute {
     const route = this.catalog.route(model);
     if (!route) throw new GatewayError(404, 'model_not_found', `The model \`${model}\` does not exist.`, 'model');
-    const allowed = call.principal!.allowedModels;
+    const allowed = call.principal.allowedModels;
     if (allowed && !allowed.has(route.name)) {
       throw new GatewayError(403, 'model_not_allowed', `You are not allowed to use the model \`${model}\`.`, 'model');
     }
@@ -146,7 +146,7 @@ export class ProxyService {
     const promptTokens = request.promptTokens;
     const cost = this.prices.price(route.price, { promptTokens, completionTokens, cachedTokens: 0 }).cost;
     const admission = await this.ledger.admit(
-      { userId: call.principal!.userId, departmentId: call.principal!.departmentId },
+      { userId: call.principal.userId, departmentId: call.principal.departmentId },
       { tokens: promptTokens + completionTokens, cost },
     );
     call.quotaCharges = admission.charges;
@@ -169,9 +169,9 @@ export class ProxyService {
       if (!res.writableFinished) abort.abort();
     });
     call.forwarded = true;
-    const allowed = call.principal!.allowedModels;
+    const allowed = call.principal.allowedModels;
     try {
-      const answer = await this.upstream.send(call.route!, upstreamRequest, (model) => !allowed || allowed.has(model), abort.signal);
+      const answer = await this.upstream.send(call.routed(), upstreamRequest, (model) => !allowed || allowed.has(model), abort.signal);
       call.route = answer.route;
       call.account = answer.account;
       return { upstream: answer.response, abort, answered: answer.request };
@@ -218,7 +218,7 @@ export class ProxyService {
     call.status = upstream.statusCode;
     if (upstream.statusCode >= 300) {
       const error = safeJson(payload.subarray(0, MAX_ERROR_BODY_BYTES));
-      call.errorCode = call.route!.adapter.errorCode(error) ?? `upstream_${upstream.statusCode}`;
+      call.errorCode = call.routed().adapter.errorCode(error) ?? `upstream_${upstream.statusCode}`;
       if (translation) {
         res.writeHead(upstream.statusCode, { ...headers, 'content-type': 'application/json' });
         return translation.errorFromChat(upstream.statusCode, error);
@@ -296,26 +296,15 @@ export class ProxyService {
   private upstreamFailure(error: unknown, abort: AbortController, res: ServerResponse): GatewayError {
     if (error instanceof GatewayError) return error;
     if (abort.signal.aborted || res.destroyed) return new GatewayError(499, 'client_closed_request', 'The client closed the request.');
-    if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError || error instanceof undiciErrors.ConnectTimeoutError) {
+    if (
+      error instanceof undiciErrors.HeadersTimeoutError ||
+      error instanceof undiciErrors.BodyTimeoutError ||
+      error instanceof undiciErrors.ConnectTimeoutError
+    ) {
       return new GatewayError(504, 'upstream_timeout', 'The provider did not answer in time.');
     }
     this.logger.warn({ err: (error as Error).message }, 'provider unreachable');
     return new GatewayError(502, 'upstream_unavailable', 'The provider could not be reached.');
-  }
-
-  private toGatewayError(error: unknown): GatewayError {
-    if (error instanceof GatewayError) return error;
-    if (error instanceof QuotaExceededError) {
-      const headers: Record<string, string> = { 'retry-after': String(error.retryAfterSeconds) };
-      if (error.retryAfterSeconds > 60) headers['x-should-retry'] = 'false';
-      return new GatewayError(429, 'quota_exceeded', error.message, null, headers);
-    }
-    if (error instanceof QuotaUnavailableError) {
-      return new GatewayError(503, 'service_unavailable', 'Quotas cannot be checked right now; try again shortly.', null, { 'retry-after': '5' });
-    }
-    const errorId = Math.random().toString(36).slice(2, 10);
-    this.logger.error({ errorId, err: (error as Error | null | undefined)?.message, stack: (error as Error | null | undefined)?.stack }, 'unexpected gateway error');
-    return new GatewayError(500, 'internal_error', `Internal error (id ${errorId}).`);
   }
 
   private sendError(res: ServerResponse, dialect: ApiDialect, error: GatewayError): void {
@@ -331,6 +320,7 @@ export class ProxyService {
 async function drained(res: ServerResponse): Promise<void> {
   if (res.destroyed) throw new Error('client closed');
   await Promise.race([once(res, 'drain'), once(res, 'close')]);
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- changed while we awaited
   if (res.destroyed) throw new Error('client closed');
 }
 

@@ -1,13 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import {
-  apiModeFor,
-  ApiDialect,
-  ChatTranslation,
-  ParsedRequest,
-  ProviderOperation,
-  UpstreamTarget,
-  withUsageChunk,
-} from '@app/providers';
+import { apiModeFor, ApiDialect, ChatTranslation, ParsedRequest, ProviderOperation, UpstreamTarget, withUsageChunk } from '@app/providers';
 import type { ModelRoute } from '../catalog/model-catalog.service';
 import { GatewayError } from './gateway-error';
 import { serialiseBody } from './request-body';
@@ -99,7 +91,12 @@ function headersFor(_route: ModelRoute, _operation: ProviderOperation, stream: b
  * what can be a large prompt. A body that names `"model"` more than once is re-serialised, so the
  * provider sees exactly the model that was routed and priced (parsers differ on duplicate keys).
  */
-export function reusedPayload(text: string | undefined, client: Record<string, unknown>, native: Record<string, unknown>, upstreamModel: string): string | undefined {
+export function reusedPayload(
+  text: string | undefined,
+  client: Record<string, unknown>,
+  native: Record<string, unknown>,
+  upstreamModel: string,
+): string | undefined {
   if (text === undefined || client.model !== upstreamModel) return undefined;
   if (text.indexOf('"model"') !== text.lastIndexOf('"model"')) return undefined;
   if (native === client) return text;

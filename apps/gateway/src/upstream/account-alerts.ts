@@ -24,11 +24,17 @@ export class AccountAlerts {
   ) {}
 
   accountAuth(account: UpstreamAccount, code: string): void {
-    this.raise('account_auth', account.id, account.providerId, `upstream account ${account.name} refused its credentials (${code}); it stays out until they are edited`, {
-      accountId: account.id,
-      accountName: account.name,
-      code,
-    });
+    this.raise(
+      'account_auth',
+      account.id,
+      account.providerId,
+      `upstream account ${account.name} refused its credentials (${code}); it stays out until they are edited`,
+      {
+        accountId: account.id,
+        accountName: account.name,
+        code,
+      },
+    );
   }
 
   allUnavailable(providerId: string, accounts: UpstreamAccount[], nextAt: number | null): void {

@@ -95,7 +95,12 @@ export class AccountHealthRecorder implements OnModuleInit, OnApplicationShutdow
         await manager.query(
           `UPDATE provider_accounts a SET failed_attempts = a.failed_attempts + u.n, last_error = u.error, last_error_at = u.at
            FROM unnest($1::uuid[], $2::int8[], $3::text[], $4::timestamptz[]) AS u(id, n, error, at) WHERE a.id = u.id`,
-          [counted.map(([id]) => id), counted.map(([, entry]) => entry.failed), counted.map(([, entry]) => entry.lastError), counted.map(([, entry]) => entry.lastErrorAt)],
+          [
+            counted.map(([id]) => id),
+            counted.map(([, entry]) => entry.failed),
+            counted.map(([, entry]) => entry.lastError),
+            counted.map(([, entry]) => entry.lastErrorAt),
+          ],
         );
       }
       if (transitions.length > 0) await this.writeTransitions(manager, transitions);
@@ -135,7 +140,12 @@ export class AccountHealthRecorder implements OnModuleInit, OnApplicationShutdow
       await manager.query(
         `UPDATE provider_accounts a SET status = u.status, cooling_until = u.until, updated_at = now(), last_error = coalesce(u.error, a.last_error)
          FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[]) AS u(id, status, until, error) WHERE a.id = u.id`,
-        [changed.map(([id]) => id), changed.map(([, next]) => next.status), changed.map(([, next]) => next.coolingUntil), changed.map(([, next]) => next.error)],
+        [
+          changed.map(([id]) => id),
+          changed.map(([, next]) => next.status),
+          changed.map(([, next]) => next.coolingUntil),
+          changed.map(([, next]) => next.error),
+        ],
       );
     }
   }

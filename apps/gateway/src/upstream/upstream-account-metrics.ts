@@ -36,7 +36,8 @@ export class UpstreamAccountMetrics implements OnModuleInit {
         const now = Date.now();
         for (const account of catalog.accounts()) {
           const current = health.statusOf(account, now);
-          for (const status of STATUSES) this.set({ provider: account.providerId, account: account.id, name: account.name, status }, current === status ? 1 : 0);
+          for (const status of STATUSES)
+            this.set({ provider: account.providerId, account: account.id, name: account.name, status }, current === status ? 1 : 0);
         }
       },
     });

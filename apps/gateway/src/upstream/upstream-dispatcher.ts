@@ -208,13 +208,19 @@ export class UpstreamDispatcher {
     if (last?.answer && last.failure?.kind !== 'auth') return last.answer;
     if (last?.error !== undefined) throw new UpstreamCallError(last.error, account, at);
     if (last?.failure?.kind === 'auth') {
-      const refused = new GatewayError(502, 'upstream_unavailable', 'The provider refused the gateway’s credentials for this model; an administrator has been alerted.');
+      const refused = new GatewayError(
+        502,
+        'upstream_unavailable',
+        'The provider refused the gateway’s credentials for this model; an administrator has been alerted.',
+      );
       throw new UpstreamCallError(refused, account, at);
     }
     const next = this.health.nextAvailableAt(route.accounts);
     if (next !== null) {
       const seconds = Math.max(1, Math.ceil((next - Date.now()) / 1000));
-      const limited = new GatewayError(503, 'upstream_unavailable', 'Every upstream account for this model is rate-limited or down; try again later.', null, { 'retry-after': String(seconds) });
+      const limited = new GatewayError(503, 'upstream_unavailable', 'Every upstream account for this model is rate-limited or down; try again later.', null, {
+        'retry-after': String(seconds),
+      });
       throw new UpstreamCallError(limited, null, route);
     }
     throw new UpstreamCallError(new GatewayError(503, 'upstream_unavailable', 'No upstream account is available for this model.'), null, route);

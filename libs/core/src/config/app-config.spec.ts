@@ -106,7 +106,13 @@ describe('AppConfig: secrets (issue 12 item 10, issue 13 config per process)', (
   });
 
   it('new settings: GATEWAY_PUBLIC_URL, outbound proxy, TRUST_PROXY syntax', () => {
-    const config = AppConfig.load({ ...base(), HOST: '0.0.0.0', GATEWAY_PORT: '9000', https_proxy: 'http://proxy.corp:3128', NO_PROXY: 'localhost, .corp ,10.0.0.0/8' });
+    const config = AppConfig.load({
+      ...base(),
+      HOST: '0.0.0.0',
+      GATEWAY_PORT: '9000',
+      https_proxy: 'http://proxy.corp:3128',
+      NO_PROXY: 'localhost, .corp ,10.0.0.0/8',
+    });
     expect(config.gatewayPublicUrl).toBe('http://127.0.0.1:9000');
     expect(config.outboundProxy).toEqual({ httpsProxy: 'http://proxy.corp:3128', httpProxy: undefined, noProxy: ['localhost', '.corp', '10.0.0.0/8'] });
     expect(AppConfig.load({ ...base(), GATEWAY_PUBLIC_URL: 'https://llm.example.com/' }).gatewayPublicUrl).toBe('https://llm.example.com');

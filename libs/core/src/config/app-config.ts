@@ -95,7 +95,10 @@ export class AppConfig {
     this.outboundProxy = {
       httpsProxy: env.HTTPS_PROXY,
       httpProxy: env.HTTP_PROXY,
-      noProxy: (env.NO_PROXY ?? '').split(',').map((entry) => entry.trim()).filter(Boolean),
+      noProxy: (env.NO_PROXY ?? '')
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
     };
     this.providerPollSeconds = env.PROVIDER_POLL_SECONDS ?? 300;
     this.alertWebhookUrl = env.ALERT_WEBHOOK_URL;

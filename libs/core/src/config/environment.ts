@@ -1,29 +1,27 @@
 import { isIP } from 'node:net';
 import { plainToInstance, Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsNumber,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-  validateSync,
-  ValidationError,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Max, MaxLength, Min, MinLength, validateSync, ValidationError } from 'class-validator';
 import { isSecretVariable, readFileVariables } from './secret-variables';
 
 /** Keeps what was given when it is not a number, so the error line can show it (unless it is a secret). */
 const toInt = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : (typeof value === 'string' || typeof value === 'number') && /^-?\d+$/.test(String(value).trim()) ? Number(value) : value;
+  value === undefined || value === ''
+    ? undefined
+    : (typeof value === 'string' || typeof value === 'number') && /^-?\d+$/.test(String(value).trim())
+      ? Number(value)
+      : value;
 const toNumber = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : (typeof value === 'string' || typeof value === 'number') && /^\d+(\.\d+)?$/.test(String(value).trim()) ? Number(value) : value;
+  value === undefined || value === ''
+    ? undefined
+    : (typeof value === 'string' || typeof value === 'number') && /^\d+(\.\d+)?$/.test(String(value).trim())
+      ? Number(value)
+      : value;
 const toBool = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : typeof value === 'boolean' ? value : (typeof value === 'string' || typeof value === 'number') && ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+  value === undefined || value === ''
+    ? undefined
+    : typeof value === 'boolean'
+      ? value
+      : (typeof value === 'string' || typeof value === 'number') && ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
 /**

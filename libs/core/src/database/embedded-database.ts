@@ -1,18 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  chownSync,
-  closeSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  truncateSync,
-  writeFileSync,
-} from 'node:fs';
+import { chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -127,7 +115,16 @@ export class EmbeddedDatabase {
       chownSync(passwordFile, layout.runAs.uid, layout.runAs.gid);
     }
     try {
-      const args = [`--pgdata=${layout.clusterDir}`, '--auth=scram-sha-256', `--username=${user}`, `--pwfile=${passwordFile}`, '--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'];
+      const args = [
+        `--pgdata=${layout.clusterDir}`,
+        '--auth=scram-sha-256',
+        `--username=${user}`,
+        `--pwfile=${passwordFile}`,
+        '--encoding=UTF8',
+        '--locale=C',
+        '--locale-provider=builtin',
+        '--builtin-locale=C.UTF-8',
+      ];
       const output = await this.run(layout.bin.initdb, args, layout);
       if (output.code !== 0) throw new StartupError(`initdb of the embedded PostgreSQL in ${layout.clusterDir} failed: ${lastLine(output.text)}`);
     } finally {
@@ -171,7 +168,8 @@ export class EmbeddedDatabase {
     for (;;) {
       const failed = await Promise.race([spawnError, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 100))]);
       if (failed) throw new StartupError(`cannot run ${layout.bin.postgres}: ${failed.message}`);
-      if (child.exitCode !== null || child.signalCode !== null) throw new StartupError(`the embedded PostgreSQL stopped during start-up: ${lastLine(readFileSync(logFile, 'utf8'))} (see ${logFile})`);
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new StartupError(`the embedded PostgreSQL stopped during start-up: ${lastLine(readFileSync(logFile, 'utf8'))} (see ${logFile})`);
       if (child.pid !== undefined && (await this.answers())) return child.pid;
       if (Date.now() > deadline) {
         child.kill('SIGQUIT');
@@ -238,7 +236,10 @@ export class EmbeddedDatabase {
 }
 
 function lastLine(text: string): string {
-  const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   return [...lines].reverse().find((line) => /FATAL|ERROR|error/.test(line)) ?? lines.at(-1) ?? 'no output';
 }
 
@@ -251,7 +252,9 @@ function packageBinaries(): { postgres: string; initdb: string } {
   try {
     entry = fromLibrary.resolve(platformPackage);
   } catch {
-    throw new StartupError(`the embedded PostgreSQL has no binaries for ${process.platform}-${process.arch} (${platformPackage} is not installed): set DATABASE_URL`);
+    throw new StartupError(
+      `the embedded PostgreSQL has no binaries for ${process.platform}-${process.arch} (${platformPackage} is not installed): set DATABASE_URL`,
+    );
   }
   const bin = join(dirname(dirname(entry)), 'native', 'bin');
   return { postgres: join(bin, 'postgres'), initdb: join(bin, 'initdb') };

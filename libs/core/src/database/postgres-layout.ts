@@ -83,7 +83,10 @@ function runnableBy(account: { uid: number; gid: number }, binary: string): bool
 function copiedBinaries(packageBin: { postgres: string; initdb: string }): { postgres: string; initdb: string } {
   const nativeDir = dirname(dirname(packageBin.postgres));
   const version = execFileSync(packageBin.postgres, ['--version'], { encoding: 'utf8' }).trim();
-  const id = createHash('sha256').update(`${version}\n${statSync(packageBin.postgres).size}`).digest('hex').slice(0, 12);
+  const id = createHash('sha256')
+    .update(`${version}\n${statSync(packageBin.postgres).size}`)
+    .digest('hex')
+    .slice(0, 12);
   const target = join(ROOT_STATE_DIR, `postgres-${id}`);
   if (!existsSync(join(target, 'bin', 'postgres'))) {
     mkdirSync(ROOT_STATE_DIR, { recursive: true, mode: 0o755 });
@@ -134,7 +137,9 @@ function systemUser(): { user: string; uid: number; gid: number } {
     const created = lookup();
     if (created) return created;
   }
-  throw new Error(`running as root, the embedded PostgreSQL needs the system account "${POSTGRES_SYSTEM_USER}" and it could not be created (useradd/adduser): create it, run as a normal user, or set DATABASE_URL`);
+  throw new Error(
+    `running as root, the embedded PostgreSQL needs the system account "${POSTGRES_SYSTEM_USER}" and it could not be created (useradd/adduser): create it, run as a normal user, or set DATABASE_URL`,
+  );
 }
 
 function accountName(uid: number): string {

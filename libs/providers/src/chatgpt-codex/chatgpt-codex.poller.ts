@@ -37,7 +37,16 @@ export class ChatGptCodexPoller implements ProviderPoller {
   }
 
   private async pollAccount(baseUrl: string, account: PollAccount, context: PollContext): Promise<AccountSnapshotResult> {
-    const result: AccountSnapshotResult = { accountId: account.id, status: 'ok', message: null, plan: null, windows: {}, credits: null, refreshed: false, raw: {} };
+    const result: AccountSnapshotResult = {
+      accountId: account.id,
+      status: 'ok',
+      message: null,
+      plan: null,
+      windows: {},
+      credits: null,
+      refreshed: false,
+      raw: {},
+    };
     try {
       const accessToken = text(account.credentials.accessToken);
       if (!accessToken) return { ...result, status: 'auth', message: 'no accessToken stored: send the account’s tokens' };
@@ -47,7 +56,11 @@ export class ChatGptCodexPoller implements ProviderPoller {
       } catch (error) {
         if (!(error instanceof PollHttpError && error.status === 401)) throw error;
         if (account.options.refresh !== true) {
-          return { ...result, status: 'auth', message: `access token refused (${error.message}); Tollgate does not refresh this seat’s tokens (options.refresh is not true): send fresh tokens` };
+          return {
+            ...result,
+            status: 'auth',
+            message: `access token refused (${error.message}); Tollgate does not refresh this seat’s tokens (options.refresh is not true): send fresh tokens`,
+          };
         }
         const refreshed = await this.refresh(account, accessToken, context);
         result.refreshed = refreshed.rotated;
@@ -64,7 +77,12 @@ export class ChatGptCodexPoller implements ProviderPoller {
   private usage(baseUrl: string, accessToken: string, account: PollAccount, context: PollContext): Promise<Record<string, unknown>> {
     const accountId = text(account.credentials.chatgptAccountId);
     return fetchJson(`${baseUrl.replace(/\/+$/, '')}/wham/usage`, {
-      headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json', 'user-agent': 'codex-cli', ...(accountId ? { 'chatgpt-account-id': accountId } : {}) },
+      headers: {
+        authorization: `Bearer ${accessToken}`,
+        accept: 'application/json',
+        'user-agent': 'codex-cli',
+        ...(accountId ? { 'chatgpt-account-id': accountId } : {}),
+      },
       timeoutMs: context.timeoutMs,
     });
   }
@@ -77,7 +95,11 @@ export class ChatGptCodexPoller implements ProviderPoller {
         if (stored && stored !== expired) return { accessToken: stored, rotated: false };
         const refreshToken = text(current.refreshToken);
         if (!refreshToken) throw new Error('no refreshToken stored');
-        const tokens = await refreshCodexTokens(refreshToken, { authBaseUrl: text(account.options.authBaseUrl), clientId: text(account.options.clientId), timeoutMs: context.timeoutMs });
+        const tokens = await refreshCodexTokens(refreshToken, {
+          authBaseUrl: text(account.options.authBaseUrl),
+          clientId: text(account.options.clientId),
+          timeoutMs: context.timeoutMs,
+        });
         await store({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken });
         return { accessToken: tokens.accessToken, rotated: true };
       });
@@ -92,15 +114,19 @@ function classify(error: unknown): Pick<AccountSnapshotResult, 'status' | 'messa
     const cause = error.cause;
     const code = cause instanceof PollHttpError ? text(cause.body?.error) : undefined;
     const refused = cause instanceof PollHttpError && cause.status >= 400 && cause.status < 500;
-    if (refused || cause instanceof Error && /no refreshToken/.test(cause.message)) {
-      return { status: 'auth', message: `token refresh refused (${code ?? error.message}): the refresh token is revoked or spent; send the account’s tokens again` };
+    if (refused || (cause instanceof Error && /no refreshToken/.test(cause.message))) {
+      return {
+        status: 'auth',
+        message: `token refresh refused (${code ?? error.message}): the refresh token is revoked or spent; send the account’s tokens again`,
+      };
     }
     return { status: 'error', message: `token refresh failed: ${statusFor(cause).message}` };
   }
   if (error instanceof PollHttpError && error.status === 402) {
     const detail = error.body?.detail;
     const code = typeof detail === 'object' && detail !== null ? text((detail as Record<string, unknown>).code) : text(detail);
-    if (code === 'deactivated_workspace' || /deactivated/i.test(error.message)) return { status: 'deactivated', message: 'the ChatGPT workspace is deactivated (402 deactivated_workspace)' };
+    if (code === 'deactivated_workspace' || /deactivated/i.test(error.message))
+      return { status: 'deactivated', message: 'the ChatGPT workspace is deactivated (402 deactivated_workspace)' };
   }
   const { status, message } = statusFor(error);
   return { status, message };

@@ -16,12 +16,20 @@ export interface RotatedTokens {
  * the stored ones at once: the old refresh token is spent. A refused refresh token (400/401
  * `invalid_grant`) throws PollHttpError.
  */
-export async function refreshCodexTokens(refreshToken: string, options: { authBaseUrl?: string; clientId?: string; timeoutMs: number }): Promise<RotatedTokens> {
+export async function refreshCodexTokens(
+  refreshToken: string,
+  options: { authBaseUrl?: string; clientId?: string; timeoutMs: number },
+): Promise<RotatedTokens> {
   const base = (options.authBaseUrl ?? DEFAULT_AUTH_BASE_URL).replace(/\/+$/, '');
   const body = await fetchJson(`${base}/oauth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: options.clientId ?? CODEX_CLIENT_ID, scope: 'openid profile email' }),
+    body: JSON.stringify({
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      client_id: options.clientId ?? CODEX_CLIENT_ID,
+      scope: 'openid profile email',
+    }),
     timeoutMs: options.timeoutMs,
   });
   if (typeof body.access_token !== 'string' || body.access_token === '') throw new Error('the token endpoint answered without an access_token');

@@ -24,7 +24,9 @@ export interface Acs3Request {
  * signature = hex(HMAC-SHA256(secret, "ACS3-HMAC-SHA256\n" + hex(SHA-256(canonical request)))).
  */
 export function signAcs3(request: Acs3Request, accessKeyId: string, accessKeySecret: string) {
-  const payloadHash = createHash('sha256').update(request.body ?? '').digest('hex');
+  const payloadHash = createHash('sha256')
+    .update(request.body ?? '')
+    .digest('hex');
   const headers: Record<string, string> = {
     host: request.host,
     'x-acs-action': request.action,

@@ -7,9 +7,10 @@ import { ResponsesDialect } from './responses/responses.dialect';
 import type { ProviderOperation } from '../provider-adapter';
 
 export * from './dialect';
-export { withUsageChunk } from './chat-completions/chat-completions.dialect';
+export { withUsageChunk } from './chat-completions/openai-usage-dialect';
 export { safeJson } from './json-usage';
 export { anthropicErrorBody } from './messages/messages-errors';
+export { openAiErrorBody } from './openai-errors';
 
 const DIALECTS: Record<ProviderOperation, ApiDialect> = {
   'chat.completions': new ChatCompletionsDialect(),

@@ -4,7 +4,11 @@ import { signSdkHmacSha256 } from './sdk-hmac-sha256.signer';
 describe('Huawei SDK-HMAC-SHA256 signer', () => {
   it('reproduces the Python SDK vector py1 (GET), canonical request included', () => {
     const signed = signSdkHmacSha256(
-      { method: 'GET', url: 'https://service.endpoint.myhuaweicloud.com/resources?size=1', headers: { 'X-Sdk-Date': '20200608T023900Z', TEST_UNDERSCORE: 'TEST_VALUE' } },
+      {
+        method: 'GET',
+        url: 'https://service.endpoint.myhuaweicloud.com/resources?size=1',
+        headers: { 'X-Sdk-Date': '20200608T023900Z', TEST_UNDERSCORE: 'TEST_VALUE' },
+      },
       'AccessKey',
       'SecretKey',
     );
@@ -19,7 +23,12 @@ describe('Huawei SDK-HMAC-SHA256 signer', () => {
 
   it('reproduces py2 (POST with a body)', () => {
     const signed = signSdkHmacSha256(
-      { method: 'POST', url: 'https://service.endpoint.myhuaweicloud.com/resources?size=1', headers: { 'X-Sdk-Date': '20200608T023900Z', TEST_UNDERSCORE: 'TEST_VALUE' }, body: '{"name":"test","id":1}' },
+      {
+        method: 'POST',
+        url: 'https://service.endpoint.myhuaweicloud.com/resources?size=1',
+        headers: { 'X-Sdk-Date': '20200608T023900Z', TEST_UNDERSCORE: 'TEST_VALUE' },
+        body: '{"name":"test","id":1}',
+      },
       'AccessKey',
       'SecretKey',
     );
@@ -35,13 +44,22 @@ describe('Huawei SDK-HMAC-SHA256 signer', () => {
       'SecretKey',
       { addHost: false },
     );
-    expect(go1.headers.Authorization).toBe('SDK-HMAC-SHA256 Access=AccessKey, SignedHeaders=x-sdk-date, Signature=5a2ce64c865e0e6046321c6f3d5a77ba8413eeaf355c3166c03d58d02ac79624');
+    expect(go1.headers.Authorization).toBe(
+      'SDK-HMAC-SHA256 Access=AccessKey, SignedHeaders=x-sdk-date, Signature=5a2ce64c865e0e6046321c6f3d5a77ba8413eeaf355c3166c03d58d02ac79624',
+    );
     const go2 = signSdkHmacSha256(
-      { method: 'POST', url: 'https://example.huaweicloud.com/path?key=value', headers: { 'X-Sdk-Date': '20060102T150405Z', TEST_UNDERSCORE: 'TEST_VALUE', 'Content-Type': 'application/json' }, body: '{"Name":"test","Id":1}\n' },
+      {
+        method: 'POST',
+        url: 'https://example.huaweicloud.com/path?key=value',
+        headers: { 'X-Sdk-Date': '20060102T150405Z', TEST_UNDERSCORE: 'TEST_VALUE', 'Content-Type': 'application/json' },
+        body: '{"Name":"test","Id":1}\n',
+      },
       'AccessKey',
       'SecretKey',
       { addHost: false, unsignedHeaders: ['content-type'] },
     );
-    expect(go2.headers.Authorization).toBe('SDK-HMAC-SHA256 Access=AccessKey, SignedHeaders=x-sdk-date, Signature=cecc2af119b18ab70b4d094c0750f3b42c02f254903179a0fc2cc72fc9db4f59');
+    expect(go2.headers.Authorization).toBe(
+      'SDK-HMAC-SHA256 Access=AccessKey, SignedHeaders=x-sdk-date, Signature=cecc2af119b18ab70b4d094c0750f3b42c02f254903179a0fc2cc72fc9db4f59',
+    );
   });
 });

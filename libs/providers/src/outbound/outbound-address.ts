@@ -33,7 +33,10 @@ export function isForbiddenAddress(address: string): boolean {
 
 /** True for a host (name or address) that is refused before any lookup. */
 export function isForbiddenHost(host: string): boolean {
-  const name = host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.+$/, '');
+  const name = host
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.+$/, '');
   return METADATA_HOSTS.has(name) || isForbiddenAddress(name);
 }
 

@@ -29,7 +29,10 @@ export interface PollContext {
    * `store` that seals rotated credentials (merged into what is stored). What `store` wrote is
    * kept even when `refresh` fails afterwards, so a rotation is never lost.
    */
-  refreshAccount<T>(accountId: string, refresh: (current: Record<string, unknown>, store: (credentials: Record<string, string>) => Promise<void>) => Promise<T>): Promise<T>;
+  refreshAccount<T>(
+    accountId: string,
+    refresh: (current: Record<string, unknown>, store: (credentials: Record<string, string>) => Promise<void>) => Promise<T>,
+  ): Promise<T>;
 }
 
 /**

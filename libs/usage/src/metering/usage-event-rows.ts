@@ -39,13 +39,35 @@ export const INSERT_EVENTS_SQL = `
 
 /** The batch as one array per column, in EVENT_COLUMNS order. */
 export function eventColumns(records: UsageRecord[]): unknown[][] {
-  const columns: unknown[][] = EVENT_COLUMNS.map(() => new Array(records.length));
+  const columns: unknown[][] = EVENT_COLUMNS.map(() => new Array<unknown>(records.length));
   records.forEach((r, i) => {
     const values = [
-      r.id, r.createdAt, r.userId, r.departmentId, r.apiKeyId, r.providerId, r.model, r.endpoint, r.stream, r.status,
-      r.latencyMs, r.ttftMs, r.promptTokens, r.completionTokens, r.cachedTokens, r.reasoningTokens, r.totalTokens,
-      r.cost, r.currency, r.inputPrice, r.outputPrice, r.cachedInputPrice, r.estimated, r.errorCode,
-      r.cacheWriteTokens ?? 0, r.cacheWriteInputPrice ?? null,
+      r.id,
+      r.createdAt,
+      r.userId,
+      r.departmentId,
+      r.apiKeyId,
+      r.providerId,
+      r.model,
+      r.endpoint,
+      r.stream,
+      r.status,
+      r.latencyMs,
+      r.ttftMs,
+      r.promptTokens,
+      r.completionTokens,
+      r.cachedTokens,
+      r.reasoningTokens,
+      r.totalTokens,
+      r.cost,
+      r.currency,
+      r.inputPrice,
+      r.outputPrice,
+      r.cachedInputPrice,
+      r.estimated,
+      r.errorCode,
+      r.cacheWriteTokens ?? 0,
+      r.cacheWriteInputPrice ?? null,
       r.accountId ?? null,
     ];
     values.forEach((value, c) => (columns[c][i] = value));

@@ -23,7 +23,7 @@ const MAX_ERROR_TEXT = 2_000;
  * wrong type in a replayed spool line): a property of the record, like a SQL data error, and
  * handled the same way.
  */
-export class RecordDataError extends Error {}
+class RecordDataError extends Error {}
 
 /** The SQLSTATE of a database error, when it has one. */
 export function sqlStateOf(error: unknown): string | null {

@@ -60,7 +60,13 @@ describe('sanitiseUsageRecord', () => {
 describe('repairUsageRecord', () => {
   it('keeps id, amounts and quota charges while forcing every field into its column', () => {
     const charge = { quotaId: randomUUID(), periodStart: new Date().toISOString() };
-    const raw = record({ model: 'm\u0000x', providerId: 'not-a-uuid', cost: '0.25', inputPrice: 'NaN', quotaCharges: [charge, { quotaId: 'bad', periodStart: 'x' }] });
+    const raw = record({
+      model: 'm\u0000x',
+      providerId: 'not-a-uuid',
+      cost: '0.25',
+      inputPrice: 'NaN',
+      quotaCharges: [charge, { quotaId: 'bad', periodStart: 'x' }],
+    });
     const copy = repairUsageRecord(raw);
     expect(copy).toMatchObject({ id: raw.id, model: 'mx', providerId: null, cost: '0.25', inputPrice: null, totalTokens: 3, quotaCharges: [charge] });
   });

@@ -32,7 +32,8 @@ export function sanitiseUsageRecord(record: UsageRecord): UsageRecord {
     const value = record[field];
     if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > INT4_MAX)) (ints ??= {})[field] = toInt4(value);
   }
-  const ttftMs = record.ttftMs === null || (Number.isInteger(record.ttftMs) && record.ttftMs >= 0 && record.ttftMs <= INT4_MAX) ? record.ttftMs : toInt4(record.ttftMs);
+  const ttftMs =
+    record.ttftMs === null || (Number.isInteger(record.ttftMs) && record.ttftMs >= 0 && record.ttftMs <= INT4_MAX) ? record.ttftMs : toInt4(record.ttftMs);
   if (
     model === record.model &&
     errorCode === record.errorCode &&
@@ -54,23 +55,26 @@ export function sanitiseUsageRecord(record: UsageRecord): UsageRecord {
  * by one derived from it, so a replay of the same raw record finds the same copy.
  */
 export function repairUsageRecord(raw: UsageRecord): UsageRecord {
+  // The database refused this record, so its fields may be anything its type says they are not.
+  const loose = raw as unknown as Partial<Record<keyof UsageRecord, unknown>>;
   const record = sanitiseUsageRecord({
     ...raw,
-    model: typeof raw.model === 'string' ? raw.model : null,
-    errorCode: typeof raw.errorCode === 'string' ? raw.errorCode : null,
-    currency: typeof raw.currency === 'string' ? raw.currency : null,
-    replicaId: typeof raw.replicaId === 'string' ? raw.replicaId : '',
-    endpoint: typeof raw.endpoint === 'string' ? raw.endpoint : String(raw.endpoint),
+    model: typeof loose.model === 'string' ? loose.model : null,
+    errorCode: typeof loose.errorCode === 'string' ? loose.errorCode : null,
+    currency: typeof loose.currency === 'string' ? loose.currency : null,
+    replicaId: typeof loose.replicaId === 'string' ? loose.replicaId : '',
+    endpoint: typeof loose.endpoint === 'string' ? loose.endpoint : String(loose.endpoint),
   });
+  const id = typeof loose.id === 'string' ? loose.id : String(loose.id);
   return {
     ...record,
-    id: UUID.test(String(record.id)) ? record.id : uuidFrom(String(record.id)),
+    id: UUID.test(id) ? id : uuidFrom(id),
     departmentId: optionalUuid(record.departmentId),
     providerId: optionalUuid(record.providerId),
     accountId: optionalUuid(record.accountId ?? null),
-    stream: record.stream === true,
-    estimated: record.estimated === true,
-    cost: DECIMAL.test(String(record.cost)) ? record.cost : '0',
+    stream: loose.stream === true,
+    estimated: loose.estimated === true,
+    cost: typeof loose.cost === 'string' && DECIMAL.test(loose.cost) ? loose.cost : '0',
     inputPrice: optionalDecimal(record.inputPrice),
     outputPrice: optionalDecimal(record.outputPrice),
     cachedInputPrice: optionalDecimal(record.cachedInputPrice),
@@ -117,6 +121,8 @@ function isCharge(value: unknown): value is QuotaCharge {
 
 /** A UUID (version 8, name-based) derived from arbitrary text. */
 function uuidFrom(text: string): string {
-  const hex = createHash('sha256').update(cleanOptionalText(text, 10_000) ?? '').digest('hex');
+  const hex = createHash('sha256')
+    .update(cleanOptionalText(text, 10_000) ?? '')
+    .digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -34,6 +34,9 @@ interface Segment {
   committed: number;
 }
 
+/** The segment being appended to: open until rotated away. */
+type OpenSegment = Segment & { fd: number };
+
 /** A segment file of another (or a previous) process, claimed for replay. */
 export interface ClaimedSegment {
   path: string;
@@ -59,7 +62,7 @@ export interface SpooledRecord {
  */
 export class UsageSpool {
   private readonly segments = new Map<number, Segment>();
-  private active: Segment | undefined;
+  private active: OpenSegment | undefined;
   private nextSeq = 0;
   private dirty = false;
   private timers: NodeJS.Timeout[] = [];
@@ -95,7 +98,7 @@ export class UsageSpool {
   /** {@link appendMany} for records already serialised: `count` NDJSON lines, one write syscall. */
   appendLines(text: string, count: number): number {
     const segment = this.active ?? this.rotate();
-    writeSync(segment.fd!, text);
+    writeSync(segment.fd, text);
     segment.written += count;
     this.dirty = true;
     if (segment.written >= SEGMENT_MAX_RECORDS) this.rotate();
@@ -183,11 +186,11 @@ export class UsageSpool {
     return pending;
   }
 
-  private rotate(): Segment {
-    const previous = this.active;
+  private rotate(): OpenSegment {
+    const previous: Segment | undefined = this.active;
     const seq = this.nextSeq++;
     const path = join(this.dir, `${this.replicaId}.${seq}.ndjson`);
-    const segment: Segment = { seq, path, fd: openSync(path, 'a'), written: 0, committed: 0 };
+    const segment: OpenSegment = { seq, path, fd: openSync(path, 'a'), written: 0, committed: 0 };
     this.segments.set(seq, segment);
     this.active = segment;
     if (previous?.fd !== undefined) {
@@ -207,7 +210,7 @@ export class UsageSpool {
   }
 
   private syncToDisk(): void {
-    if (!this.dirty || this.active?.fd === undefined) return;
+    if (!this.dirty || !this.active) return;
     this.dirty = false;
     fsync(this.active.fd, () => undefined);
   }

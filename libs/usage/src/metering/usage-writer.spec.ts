@@ -30,7 +30,7 @@ describe('UsageWriter (real PostgreSQL)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spool-'));
     const writer = new UsageWriter(dataSource, new UsageSpool(dir, 'replica-a'), noQuotas, logger);
     writer.start();
-    for (let i = 0; i < 2500; i++) writer.record(record({ status: i % 10 === 0 ? 502 : 200, cost: '0.0000001' }));
+    for (let i = 0; i < 2500; i++) void writer.record(record({ status: i % 10 === 0 ? 502 : 200, cost: '0.0000001' }));
     expect(await writer.drain()).toBe(true);
     await writer.stop();
 
@@ -50,7 +50,7 @@ describe('UsageWriter (real PostgreSQL)', () => {
     // the dead process had written `already` to PostgreSQL before it died
     const first = new UsageWriter(dataSource, new UsageSpool(dir, 'first'), noQuotas, logger);
     first.start();
-    first.record(already);
+    void first.record(already);
     await first.drain();
     await first.stop();
     // its spool still held all four lines (plus a torn last write) when it was killed
@@ -74,7 +74,7 @@ describe('UsageWriter (real PostgreSQL)', () => {
     const writer = new UsageWriter(unreachable, new UsageSpool(dir, 'offline'), noQuotas, logger);
     writer.start();
     const records = [record(), record()];
-    records.forEach((r) => writer.record(r));
+    records.forEach((r) => void writer.record(r));
     expect(await writer.drain(600)).toBe(false);
     expect(writer.stats.failures).toBeGreaterThan(0);
     await writer.stop(100);
@@ -116,7 +116,7 @@ describe('UsageWriter (real PostgreSQL)', () => {
     /** A quota sink that records what the writer committed to quotas. */
     function recordingSink() {
       const committed: CommittedCharge[] = [];
-      return { committed, sink: { applyCommitted: async (_m: unknown, items: CommittedCharge[]) => void committed.push(...items) } };
+      return { committed, sink: { applyCommitted: (_m: unknown, items: CommittedCharge[]) => Promise.resolve(void committed.push(...items)) } };
     }
 
     async function countEvents(ids: string[]): Promise<number> {
@@ -134,9 +134,9 @@ describe('UsageWriter (real PostgreSQL)', () => {
       const ordinary = Array.from({ length: 40 }, () => record());
       // A provider id that is no UUID gets past the edge cleaning and is refused by PostgreSQL (22P02).
       const poison = record({ providerId: 'not-a-uuid', quotaCharges: [charge], totalTokens: 77, cost: '0.5' });
-      ordinary.slice(0, 20).forEach((r) => writer.record(r));
-      writer.record(poison);
-      ordinary.slice(20).forEach((r) => writer.record(r));
+      ordinary.slice(0, 20).forEach((r) => void writer.record(r));
+      void writer.record(poison);
+      ordinary.slice(20).forEach((r) => void writer.record(r));
       expect(await writer.drain()).toBe(true);
       await writer.stop();
 
@@ -160,7 +160,7 @@ describe('UsageWriter (real PostgreSQL)', () => {
       const writer = new UsageWriter(dataSource, new UsageSpool(dir, 'edge'), noQuotas, logger);
       writer.start();
       const hostile = record({ model: 'm\u0000x', errorCode: `a\ud800b\u0000${'c'.repeat(10_000)}` });
-      writer.record(hostile);
+      void writer.record(hostile);
       expect(await writer.drain()).toBe(true);
       await writer.stop();
       const [event] = await dataSource.query(`SELECT model, error_code FROM usage_events WHERE id = $1`, [hostile.id]);
@@ -187,17 +187,21 @@ describe('UsageWriter (real PostgreSQL)', () => {
       const writer = new UsageWriter(dataSource, new UsageSpool(dir, 'after-restart'), noQuotas, logger);
       writer.start();
       const later = [record(), record()];
-      later.forEach((r) => writer.record(r));
+      later.forEach((r) => void writer.record(r));
       expect(await writer.drain()).toBe(true);
       await writer.stop();
 
       expect(await countEvents([...ordinary, ...later, ...poisons].map((r) => r.id))).toBe(ordinary.length + later.length + poisons.length);
-      const copies = await dataSource.query(`SELECT id, model, error_code, cost::text FROM usage_events WHERE id = ANY($1::uuid[]) ORDER BY model`, [poisons.map((r) => r.id)]);
+      const copies = await dataSource.query(`SELECT id, model, error_code, cost::text FROM usage_events WHERE id = ANY($1::uuid[]) ORDER BY model`, [
+        poisons.map((r) => r.id),
+      ]);
       expect(copies.find((c: { id: string }) => c.id === poisons[0].id).model).toBe('mx');
       expect(copies.find((c: { id: string }) => c.id === poisons[1].id).error_code).toBe('e');
       expect(copies.find((c: { id: string }) => c.id === poisons[2].id).model.length).toBe(256);
       expect(copies.find((c: { id: string }) => c.id === poisons[3].id).cost).toBe('0');
-      const quarantined = await dataSource.query(`SELECT event_id FROM usage_quarantine WHERE event_id = ANY($1) OR raw LIKE '%not a usage record%'`, [poisons.map((r) => r.id)]);
+      const quarantined = await dataSource.query(`SELECT event_id FROM usage_quarantine WHERE event_id = ANY($1) OR raw LIKE '%not a usage record%'`, [
+        poisons.map((r) => r.id),
+      ]);
       expect(quarantined).toHaveLength(5);
       expect(writer.stats.quarantined).toBe(5);
       expect(readdirSync(dir).filter((f) => f.includes('ndjson'))).toEqual([]);
@@ -209,7 +213,7 @@ describe('UsageWriter (real PostgreSQL)', () => {
       const writer = new UsageWriter(unreachable, new UsageSpool(dir, 'stalled'), noQuotas, logger);
       writer.start();
       expect(writer.oldestPendingMs()).toBe(0);
-      writer.record(record({ userId }));
+      void writer.record(record({ userId }));
       expect(await writer.drain(400)).toBe(false);
       expect(writer.oldestPendingMs()).toBeGreaterThanOrEqual(350);
       expect(writer.stats.quarantined).toBe(0);

@@ -143,7 +143,7 @@ export class UsageWriter {
 
   /** Age of the oldest event not yet in PostgreSQL (0 when all are). */
   oldestPendingMs(now = Date.now()): number {
-    const oldest = this.queue[0] ?? this.group[0];
+    const oldest = this.queue.at(0) ?? this.group.at(0);
     return oldest ? Math.max(0, now - oldest.queuedAt) : 0;
   }
 
@@ -182,10 +182,10 @@ export class UsageWriter {
     const batch = this.queue.slice(0, BATCH_SIZE);
     const started = Date.now();
     try {
-      while (this.malformed.length > 0) {
-        await this.committer.quarantineLine(this.malformed[0].line);
-        const { claimedFile } = this.malformed.shift()!;
-        this.releaseReplayedFile(claimedFile);
+      for (let next = this.malformed.at(0); next; next = this.malformed.at(0)) {
+        await this.committer.quarantineLine(next.line);
+        this.malformed.shift();
+        this.releaseReplayedFile(next.claimedFile);
       }
       await this.committer.commitIsolating(batch.map((p) => p.record));
     } catch (error) {

@@ -31,8 +31,13 @@ export class UsagePartitionService {
         const before = await this.partitions(runner.query.bind(runner));
         for (let month = 0; month <= MONTHS_AHEAD; month++) {
           await runner
-            .query(`SELECT tollgate_ensure_usage_partition((date_trunc('month', $1::timestamptz AT TIME ZONE 'UTC') + make_interval(months => $2))::date)`, [now, month])
-            .catch((error: unknown) => this.logger.warn({ err: errorMessage(error), month }, 'usage partition could not be created (rows waiting in the default partition?)'));
+            .query(`SELECT tollgate_ensure_usage_partition((date_trunc('month', $1::timestamptz AT TIME ZONE 'UTC') + make_interval(months => $2))::date)`, [
+              now,
+              month,
+            ])
+            .catch((error: unknown) =>
+              this.logger.warn({ err: errorMessage(error), month }, 'usage partition could not be created (rows waiting in the default partition?)'),
+            );
         }
         const cutoff = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - this.config.usageRetentionMonths, 1));
         const dropped: string[] = [];

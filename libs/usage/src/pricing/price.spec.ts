@@ -57,7 +57,8 @@ describe('PriceCalculator integer picos (fast path) agrees with the BigInt path'
     const cached = Math.min(k, p);
     const input = parseDecimal(model.inputPrice);
     const cachedPrice = model.cachedInputPrice === null ? input : parseDecimal(model.cachedInputPrice);
-    const fixed = ((BigInt(p - cached) * input) / 1_000_000n) + ((BigInt(cached) * cachedPrice) / 1_000_000n) + ((BigInt(c) * parseDecimal(model.outputPrice)) / 1_000_000n);
+    const fixed =
+      (BigInt(p - cached) * input) / 1_000_000n + (BigInt(cached) * cachedPrice) / 1_000_000n + (BigInt(c) * parseDecimal(model.outputPrice)) / 1_000_000n;
     return formatDecimal(fixed);
   };
 
@@ -66,7 +67,12 @@ describe('PriceCalculator integer picos (fast path) agrees with the BigInt path'
     let seed = 7;
     const next = (max: number) => (seed = (seed * 48271) % 2147483647) % max;
     for (let i = 0; i < 2000; i++) {
-      const model = { inputPrice: prices[next(prices.length)], outputPrice: prices[next(prices.length)], cachedInputPrice: i % 3 ? prices[next(prices.length)] : null, currency: 'CNY' };
+      const model = {
+        inputPrice: prices[next(prices.length)],
+        outputPrice: prices[next(prices.length)],
+        cachedInputPrice: i % 3 ? prices[next(prices.length)] : null,
+        currency: 'CNY',
+      };
       const p = next(2_000_000);
       const c = next(200_000);
       const k = next(p + 1);

@@ -105,9 +105,7 @@ export class PriceCalculator {
     let tiers = this.parsed.get(model);
     if (!tiers) {
       const base = parse(-1, model.inputPrice, model.outputPrice, model.cachedInputPrice);
-      const extra = (model.priceTiers ?? []).map((tier) =>
-        parse(tier.minPromptTokens, tier.inputPrice, tier.outputPrice, tier.cachedInputPrice ?? null),
-      );
+      const extra = (model.priceTiers ?? []).map((tier) => parse(tier.minPromptTokens, tier.inputPrice, tier.outputPrice, tier.cachedInputPrice ?? null));
       tiers = [base, ...extra].sort((a, b) => a.above - b.above);
       this.parsed.set(model, tiers);
     }

@@ -1,17 +1,5 @@
 import { parseDecimal } from '../pricing/decimal';
-import {
-  admit,
-  commitToLease,
-  covers,
-  exceededError,
-  grantFor,
-  isQuiet,
-  needOf,
-  newLease,
-  outageGrant,
-  roomLeft,
-  summariseCommitted,
-} from './quota-admission';
+import { admit, commitToLease, covers, exceededError, grantFor, isQuiet, needOf, newLease, outageGrant, roomLeft, summariseCommitted } from './quota-admission';
 import type { Amounts } from './quota-amounts';
 import type { QuotaDefinition } from './quota-definitions';
 
@@ -102,7 +90,15 @@ describe('quota admission core', () => {
   it('sums committed calls per quota period and per lease, sorted so writers lock in one order', () => {
     const p = '2026-11-24T00:00:00.000Z';
     const { usage, moves } = summariseCommitted([
-      { charges: [{ quotaId: 'q2', periodStart: p }, { quotaId: 'q1', periodStart: p }], replicaId: 'b', tokens: 10, cost: '0.1' },
+      {
+        charges: [
+          { quotaId: 'q2', periodStart: p },
+          { quotaId: 'q1', periodStart: p },
+        ],
+        replicaId: 'b',
+        tokens: 10,
+        cost: '0.1',
+      },
       { charges: [{ quotaId: 'q1', periodStart: p }], replicaId: 'a', tokens: 5, cost: '0.05' },
     ]);
     expect(usage).toEqual([

@@ -98,7 +98,11 @@ export function usedOf(actual: QuotaAmount): Amounts {
 export function covers(lease: Lease, need: Amounts): boolean {
   const free = sub(sub(lease.granted, lease.reserved), lease.pending);
   const d = lease.definition;
-  return (d.maxTokens === null || free.tokens >= need.tokens) && (d.maxRequests === null || free.requests >= need.requests) && (d.maxCost === null || free.cost >= need.cost);
+  return (
+    (d.maxTokens === null || free.tokens >= need.tokens) &&
+    (d.maxRequests === null || free.requests >= need.requests) &&
+    (d.maxCost === null || free.cost >= need.cost)
+  );
 }
 
 /** Reserves `need` on every lease and returns the admission that settles it. */
@@ -160,7 +164,11 @@ export function outageGrant(lastKnownRoom: Amounts): Amounts {
 /** After the writer committed a call charged on this lease: the usage leaves `pending` and the grant. */
 export function commitToLease(lease: Lease, used: Amounts): void {
   lease.pending = sub(lease.pending, used);
-  lease.granted = { tokens: max0(lease.granted.tokens - used.tokens), requests: max0(lease.granted.requests - used.requests), cost: max0(lease.granted.cost - used.cost) };
+  lease.granted = {
+    tokens: max0(lease.granted.tokens - used.tokens),
+    requests: max0(lease.granted.requests - used.requests),
+    cost: max0(lease.granted.cost - used.cost),
+  };
 }
 
 /** Nothing in flight and nothing uncommitted. */

@@ -177,6 +177,8 @@ export class QuotaLedger implements OnModuleInit, OnApplicationShutdown {
       }
     }
     if (this.leases.size === 0) return;
-    await this.store.renew(this.replicaId, LEASE_TTL_SECONDS).catch((error: unknown) => this.logger.warn({ err: errorMessage(error) }, 'quota leases could not be renewed'));
+    await this.store
+      .renew(this.replicaId, LEASE_TTL_SECONDS)
+      .catch((error: unknown) => this.logger.warn({ err: errorMessage(error) }, 'quota leases could not be renewed'));
   }
 }

@@ -103,9 +103,7 @@ describe('QuotaLedger across two replicas (real PostgreSQL)', () => {
     const subject = { userId, departmentId };
     let admitted = 0;
     const committers = replicas.map((replica) => setInterval(() => void replica.commit(), 20));
-    await Promise.all(
-      Array.from({ length: total }, (_, i) => replicas[i % 2].call(subject, estimate, actual, cost).then((ok) => ok && admitted++)),
-    );
+    await Promise.all(Array.from({ length: total }, (_, i) => replicas[i % 2].call(subject, estimate, actual, cost).then((ok) => ok && admitted++)));
     committers.forEach(clearInterval);
     await Promise.all(replicas.map((r) => r.commit()));
     return admitted;

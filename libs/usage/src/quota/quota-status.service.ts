@@ -53,7 +53,11 @@ export class QuotaStatusService {
           resetsAt: end.toISOString(),
           limit: { tokens: row.max_tokens, requests: row.max_requests, cost: row.max_cost === null ? null : formatDecimal(parseDecimal(row.max_cost)) },
           used: { tokens: used.tokens, requests: used.requests, cost: usedCost },
-          remaining: { tokens: remaining(row.max_tokens, used.tokens), requests: remaining(row.max_requests, used.requests), cost: remaining(row.max_cost, usedCost) },
+          remaining: {
+            tokens: remaining(row.max_tokens, used.tokens),
+            requests: remaining(row.max_requests, used.requests),
+            cost: remaining(row.max_cost, usedCost),
+          },
         };
       }),
     );

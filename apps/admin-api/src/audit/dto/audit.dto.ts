@@ -18,7 +18,10 @@ export class AuditEntryDto {
   @ApiProperty({ example: 'user.update' }) action: string;
   @ApiProperty({ example: 'user' }) entityType: string;
   @ApiProperty({ nullable: true }) entityId: string | null;
-  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true, description: 'secrets and hashes removed' }) before: Record<string, unknown> | null;
+  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true, description: 'secrets and hashes removed' }) before: Record<
+    string,
+    unknown
+  > | null;
   @ApiProperty({ nullable: true, type: 'object', additionalProperties: true, description: 'secrets and hashes removed' }) after: Record<string, unknown> | null;
 
   static from(entry: AuditLogEntry): AuditEntryDto {

@@ -9,8 +9,14 @@ export class LoginDto {
 
 export class ChangePasswordDto {
   @ApiProperty({ format: 'password' }) @IsString() @MinLength(1) @MaxLength(MAX_PASSWORD_LENGTH) currentPassword: string;
-  @ApiProperty({ format: 'password', minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH, description: 'at least 12 characters and hard to guess (zxcvbn score ≥ 3)' })
-  @IsString() @IsStrongPassword()
+  @ApiProperty({
+    format: 'password',
+    minLength: MIN_PASSWORD_LENGTH,
+    maxLength: MAX_PASSWORD_LENGTH,
+    description: 'at least 12 characters and hard to guess (zxcvbn score ≥ 3)',
+  })
+  @IsString()
+  @IsStrongPassword()
   newPassword: string;
 }
 

@@ -1,7 +1,8 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { IsString, MaxLength, MinLength } from 'class-validator';
 import type { Department } from '@app/core';
+import { IsOptionalModelNameList } from '../../common/model-name-list.decorator';
 import { PageQueryDto } from '../../common/page-query.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -10,17 +11,11 @@ export class CreateDepartmentDto {
   @ApiProperty({ example: '研发部' }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name: string;
 
   @ApiPropertyOptional({ type: [String], nullable: true, description: 'model names this department may use; null (the default): every model' })
-  @IsOptional() @ValidateIf((_, value) => value !== null) @IsArray() @ArrayMaxSize(1000) @ArrayUnique() @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(200, { each: true })
+  @IsOptionalModelNameList()
   allowedModels?: string[] | null;
 }
 
-export class UpdateDepartmentDto {
-  @ApiPropertyOptional({ example: '研发部' }) @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name?: string;
-
-  @ApiPropertyOptional({ type: [String], nullable: true, description: 'null: every model' })
-  @IsOptional() @ValidateIf((_, value) => value !== null) @IsArray() @ArrayMaxSize(1000) @ArrayUnique() @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(200, { each: true })
-  allowedModels?: string[] | null;
-}
+export class UpdateDepartmentDto extends PartialType(CreateDepartmentDto) {}
 
 export class ListDepartmentsQueryDto extends PageQueryDto {}
 

@@ -17,10 +17,18 @@ export class CreateProviderDto {
   @ApiProperty({ example: 'bailian-beijing' }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name: string;
   @ApiProperty({ enum: [...PROVIDER_KINDS] }) @IsIn([...PROVIDER_KINDS]) kind: ProviderKind;
   @ApiProperty({ example: 'https://dashscope.aliyuncs.com', description: 'dashscope and huawei-maas: the host; openai: a base ending in /v1' })
-  @Transform(trim) @IsUrl(HTTP_URL, { message: URL_MESSAGE }) @MaxLength(2000)
+  @Transform(trim)
+  @IsUrl(HTTP_URL, { message: URL_MESSAGE })
+  @MaxLength(2000)
   baseUrl: string;
-  @ApiPropertyOptional({ writeOnly: true, description: 'stored encrypted; never returned; the provider’s first account. Required unless the kind’s accounts hold other credentials (chatgpt-codex)' })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(4000)
+  @ApiPropertyOptional({
+    writeOnly: true,
+    description: 'stored encrypted; never returned; the provider’s first account. Required unless the kind’s accounts hold other credentials (chatgpt-codex)',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(4000)
   apiKey?: string;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: OPTIONS_DOC }) @IsOptional() @IsObject() options?: Record<string, unknown>;
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() enabled?: boolean;
@@ -31,7 +39,10 @@ export class UpdateProviderDto {
   @ApiPropertyOptional({ enum: [...PROVIDER_KINDS] }) @IsOptional() @IsIn([...PROVIDER_KINDS]) kind?: ProviderKind;
   @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsUrl(HTTP_URL, { message: URL_MESSAGE }) @MaxLength(2000) baseUrl?: string;
   @ApiPropertyOptional({ writeOnly: true, description: 'replaces the stored key' }) @IsOptional() @IsString() @MinLength(1) @MaxLength(4000) apiKey?: string;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: `merged into the stored options; ${OPTIONS_DOC}` }) @IsOptional() @IsObject() options?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: `merged into the stored options; ${OPTIONS_DOC}` })
+  @IsOptional()
+  @IsObject()
+  options?: Record<string, unknown>;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
 }
 
@@ -45,7 +56,10 @@ export class ProviderDto {
   @ApiProperty({ description: 'the API key is write-only; this says one is stored' }) hasApiKey: boolean;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'the non-secret options' }) options: Record<string, unknown>;
   @ApiProperty({ type: [String], description: 'names of the credential options that are set (their values are write-only)' }) secretOptions: string[];
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'access key ids, masked (e.g. LTAI…Xk)' }) maskedOptions: Record<string, string>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'access key ids, masked (e.g. LTAI…Xk)' }) maskedOptions: Record<
+    string,
+    string
+  >;
   @ApiProperty() enabled: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;

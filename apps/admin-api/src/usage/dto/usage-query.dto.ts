@@ -20,7 +20,11 @@ export class UsageSummaryQueryDto {
   @ApiPropertyOptional({ enum: SUMMARY_DIMENSIONS }) @IsOptional() @IsIn(SUMMARY_DIMENSIONS) groupBy?: SummaryDimension;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() departmentId?: string;
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: SUMMARY_MAX_LIMIT, default: SUMMARY_DEFAULT_LIMIT, description: 'rows at most, largest first' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(SUMMARY_MAX_LIMIT)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(SUMMARY_MAX_LIMIT)
   limit?: number;
 }
 

@@ -1,13 +1,24 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { Role, ROLES, User } from '@app/core';
 import { IsStrongPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../auth/password-policy';
+import { IsOptionalModelNameList } from '../../common/model-name-list.decorator';
 import { PageQueryDto } from '../../common/page-query.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const lowerTrim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 const queryBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+/** A password set by someone else: optional, and as strong as any password must be. */
+const OptionalNewPassword = (description: string) =>
+  applyDecorators(
+    ApiPropertyOptional({ minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH, format: 'password', description }),
+    IsOptional(),
+    IsString(),
+    IsStrongPassword(),
+  );
 
 const ALLOWED_MODELS_DOC = "narrows the department's list; null (the default): whatever the department allows";
 
@@ -15,33 +26,21 @@ export class CreateUserDto {
   @ApiProperty({ example: 'dev@example.com' }) @Transform(lowerTrim) @IsEmail() @MaxLength(320) email: string;
   @ApiProperty({ example: 'Li Lei' }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name: string;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'required for developers and team leads' })
-  @IsOptional() @ValidateIf((_, value) => value !== null) @IsUUID()
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsUUID()
   departmentId?: string | null;
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role: Role;
-  @ApiPropertyOptional({ minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH, format: 'password', description: 'omit for a user who only uses API keys; at least 12 characters and hard to guess (zxcvbn score ≥ 3)' })
-  @IsOptional() @IsString() @IsStrongPassword()
+  @OptionalNewPassword('omit for a user who only uses API keys; at least 12 characters and hard to guess (zxcvbn score ≥ 3)')
   password?: string;
   @ApiPropertyOptional({ type: [String], nullable: true, description: ALLOWED_MODELS_DOC })
-  @IsOptional() @ValidateIf((_, value) => value !== null) @IsArray() @ArrayMaxSize(1000) @ArrayUnique() @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(200, { each: true })
+  @IsOptionalModelNameList()
   allowedModels?: string[] | null;
 }
 
-export class UpdateUserDto {
-  @ApiPropertyOptional() @IsOptional() @Transform(lowerTrim) @IsEmail() @MaxLength(320) email?: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name?: string;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) @IsOptional() @ValidateIf((_, value) => value !== null) @IsUUID() departmentId?: string | null;
-  @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES) role?: Role;
-  @ApiPropertyOptional({
-    minLength: MIN_PASSWORD_LENGTH,
-    maxLength: MAX_PASSWORD_LENGTH,
-    format: 'password',
-    description: 'sets another user’s password (the user’s sessions end); one’s own changes only through POST /api/auth/password',
-  })
-  @IsOptional() @IsString() @IsStrongPassword()
+export class UpdateUserDto extends PartialType(OmitType(CreateUserDto, ['password'] as const)) {
+  @OptionalNewPassword('sets another user’s password (the user’s sessions end); one’s own changes only through POST /api/auth/password')
   password?: string;
-  @ApiPropertyOptional({ type: [String], nullable: true, description: ALLOWED_MODELS_DOC })
-  @IsOptional() @ValidateIf((_, value) => value !== null) @IsArray() @ArrayMaxSize(1000) @ArrayUnique() @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(200, { each: true })
-  allowedModels?: string[] | null;
   @ApiPropertyOptional({ description: 'false deactivates (as DELETE does), true reactivates' }) @IsOptional() @IsBoolean() active?: boolean;
 }
 
@@ -49,7 +48,9 @@ export class ListUsersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() departmentId?: string;
   @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES) role?: Role;
   @ApiPropertyOptional({ description: 'true: active only; false: deactivated only; omitted: both' })
-  @IsOptional() @Transform(queryBoolean) @IsBoolean()
+  @IsOptional()
+  @Transform(queryBoolean)
+  @IsBoolean()
   active?: boolean;
 }
 

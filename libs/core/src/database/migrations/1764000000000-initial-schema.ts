@@ -220,8 +220,17 @@ export class InitialSchema1764000000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     for (const table of [
-      'audit_log', 'quota_leases', 'quota_usage', 'quotas', 'usage_rollups', 'usage_events',
-      'models', 'providers', 'api_keys', 'users', 'departments',
+      'audit_log',
+      'quota_leases',
+      'quota_usage',
+      'quotas',
+      'usage_rollups',
+      'usage_events',
+      'models',
+      'providers',
+      'api_keys',
+      'users',
+      'departments',
     ]) {
       await q.query(`DROP TABLE IF EXISTS ${table} CASCADE`);
     }

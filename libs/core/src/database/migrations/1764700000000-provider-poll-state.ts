@@ -22,7 +22,9 @@ export class ProviderPollState1764700000000 implements MigrationInterface {
       )`);
     await q.query(`ALTER TABLE providers DROP CONSTRAINT IF EXISTS providers_kind_check`);
     await q.query(`ALTER TABLE provider_snapshots DROP CONSTRAINT IF EXISTS provider_snapshots_status_check`);
-    await q.query(`ALTER TABLE provider_snapshots ADD CONSTRAINT provider_snapshots_status_check CHECK (status IN ('ok', 'auth', 'limited', 'error', 'deactivated'))`);
+    await q.query(
+      `ALTER TABLE provider_snapshots ADD CONSTRAINT provider_snapshots_status_check CHECK (status IN ('ok', 'auth', 'limited', 'error', 'deactivated'))`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

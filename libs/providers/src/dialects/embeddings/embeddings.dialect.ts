@@ -3,7 +3,7 @@ import { ApiDialect, badField, DialectError, ParsedRequest, StreamRelay, TokenCo
 import { extractUsageObject } from '../json-usage';
 import { openAiErrorBody } from '../openai-errors';
 import { countInput } from '../request-checks';
-import { ChatStreamTap } from '../chat-completions/chat-completions.dialect';
+import { ChatStreamTap } from '../chat-completions/openai-usage-dialect';
 
 /** OpenAI embeddings: native everywhere, never streamed. */
 export class EmbeddingsDialect implements ApiDialect {

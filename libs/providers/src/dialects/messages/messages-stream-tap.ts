@@ -1,50 +1,31 @@
 import type { TokenUsage } from '../../usage';
-import { SseEventSplitter, sseEvent } from '../../streaming/sse-events';
-import type { DialectError, StreamRelay } from '../dialect';
+import { NativeStreamTap } from '../../streaming/native-stream-tap';
+import { sseEvent } from '../../streaming/sse-events';
+import type { DialectError } from '../dialect';
 import { anthropicError } from './messages-errors';
 import { AnthropicUsage, mergeAnthropicUsage, readAnthropicUsage } from './messages-usage';
 import { wireText } from '../../wire-text';
-
-const MAX_KEPT_CHARS = 512 * 1024;
 
 /**
  * Watches a native Anthropic Messages stream on its way to the client: every chunk passes
  * through unchanged, at once; `message_start` and `message_delta` events are parsed for usage
  * (cumulative: the last non-null fields win), deltas kept for an estimate if usage never comes.
  */
-export class MessagesStreamTap implements StreamRelay {
-  streamError: string | null = null;
-  private readonly splitter = new SseEventSplitter();
+export class MessagesStreamTap extends NativeStreamTap {
   private wireUsage: AnthropicUsage | null = null;
-  private text = '';
 
   get usage(): TokenUsage | null {
     return readAnthropicUsage(this.wireUsage);
-  }
-
-  push(chunk: Buffer): Buffer {
-    for (const event of this.splitter.push(chunk)) this.inspect(event.event, event.data);
-    return chunk;
-  }
-
-  end(): string {
-    const rest = this.splitter.end();
-    if (rest) this.inspect(rest.event, rest.data);
-    return '';
-  }
-
-  deliveredText(): string {
-    return this.text;
   }
 
   errorEvent(error: DialectError): string {
     return sseEvent('error', anthropicError(error.status, error.message));
   }
 
-  private inspect(name: string, data: string): void {
+  protected inspect(name: string, data: string): void {
     if (!data) return;
     if (name === 'content_block_delta' || data.startsWith('{"type":"content_block_delta"')) {
-      if (this.text.length < MAX_KEPT_CHARS) this.keepDelta(data);
+      if (this.keepingDelivered) this.keepDelta(data);
       return;
     }
     if (!data.includes('"usage"') && !data.includes('"error"')) return;
@@ -62,7 +43,7 @@ export class MessagesStreamTap implements StreamRelay {
   private keepDelta(data: string): void {
     try {
       const delta = (JSON.parse(data) as { delta?: { text?: unknown; thinking?: unknown; partial_json?: unknown } }).delta;
-      for (const part of [delta?.text, delta?.thinking, delta?.partial_json]) if (typeof part === 'string') this.text += part;
+      for (const part of [delta?.text, delta?.thinking, delta?.partial_json]) if (typeof part === 'string') this.keepDelivered(part);
     } catch {
       // a torn event at the end of a broken stream
     }

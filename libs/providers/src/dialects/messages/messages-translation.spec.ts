@@ -3,7 +3,13 @@ import { ChatToMessagesStream } from './chat-to-messages';
 import { messagesToChat } from './messages-to-chat';
 import { MessagesStreamTap } from './messages-stream-tap';
 
-const requestOf = (body: Record<string, unknown>) => ({ body: { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'x' }], ...body }, model: 'm', stream: true, promptTokens: 1, maxOutputTokens: 5 });
+const requestOf = (body: Record<string, unknown>) => ({
+  body: { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'x' }], ...body },
+  model: 'm',
+  stream: true,
+  promptTokens: 1,
+  maxOutputTokens: 5,
+});
 const chunk = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`;
 const events = (text: string) =>
   text
@@ -16,7 +22,10 @@ describe('Messages ⇄ chat completions', () => {
     const upstream = Buffer.from(
       chunk({ id: 'c1', choices: [{ index: 0, delta: { role: 'assistant', content: 'Grüß ' } }] }) +
         chunk({ id: 'c1', choices: [{ index: 0, delta: { content: 'dich' } }] }) +
-        chunk({ id: 'c1', choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'f', arguments: '{"a"' } }] } }] }) +
+        chunk({
+          id: 'c1',
+          choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'f', arguments: '{"a"' } }] } }],
+        }) +
         chunk({ id: 'c1', choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: ':1}' } }] } }] }) +
         chunk({ id: 'c1', choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] }) +
         chunk({ id: 'c1', choices: [], usage: { prompt_tokens: 30, completion_tokens: 5, total_tokens: 35, prompt_tokens_details: { cached_tokens: 10 } } }) +
@@ -71,7 +80,12 @@ describe('Messages ⇄ chat completions', () => {
   it('reads native Messages usage: message_start input side, cumulative message_delta, cache reads and writes added to prompt', () => {
     const tap = new MessagesStreamTap();
     const sse = (event: string, data: unknown) => Buffer.from(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    tap.push(sse('message_start', { type: 'message_start', message: { usage: { input_tokens: 5, cache_read_input_tokens: 100, cache_creation_input_tokens: 20, output_tokens: 1 } } }));
+    tap.push(
+      sse('message_start', {
+        type: 'message_start',
+        message: { usage: { input_tokens: 5, cache_read_input_tokens: 100, cache_creation_input_tokens: 20, output_tokens: 1 } },
+      }),
+    );
     tap.push(sse('message_delta', { type: 'message_delta', usage: { output_tokens: 7 } }));
     tap.push(sse('message_delta', { type: 'message_delta', usage: { output_tokens: 9, input_tokens: null } }));
     tap.end();
@@ -79,7 +93,13 @@ describe('Messages ⇄ chat completions', () => {
   });
 
   it('refuses server tools and untranslatable blocks naming the field; names ignored hints', () => {
-    const request = (body: Record<string, unknown>) => ({ body: { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'x' }], ...body }, model: 'm', stream: false, promptTokens: 1, maxOutputTokens: 5 });
+    const request = (body: Record<string, unknown>) => ({
+      body: { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'x' }], ...body },
+      model: 'm',
+      stream: false,
+      promptTokens: 1,
+      maxOutputTokens: 5,
+    });
     expect(() => messagesToChat(request({ tools: [{ type: 'bash_20250124', name: 'bash' }] }))).toThrow(DialectRequestError);
     try {
       messagesToChat(request({ mcp_servers: [] }));

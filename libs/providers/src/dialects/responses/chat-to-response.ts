@@ -66,7 +66,8 @@ export function chatToResponse(completion: unknown, body: ResponseEcho, id = new
     output.push({ id: newId('rs'), type: 'reasoning', summary: [{ type: 'summary_text', text: message.reasoning_content }] });
   }
   const content: Array<{ type: 'output_text'; text: string; annotations: unknown[]; logprobs: unknown[] } | { type: 'refusal'; refusal: string }> = [];
-  if (typeof message.content === 'string' && message.content.length > 0) content.push({ type: 'output_text', text: message.content, annotations: [], logprobs: [] });
+  if (typeof message.content === 'string' && message.content.length > 0)
+    content.push({ type: 'output_text', text: message.content, annotations: [], logprobs: [] });
   if (typeof message.refusal === 'string' && message.refusal.length > 0) content.push({ type: 'refusal', refusal: message.refusal });
   if (content.length > 0) output.push({ id: newId('msg'), type: 'message', status: 'completed', role: 'assistant', content });
   for (const call of message.tool_calls ?? []) {

@@ -1,7 +1,8 @@
 import { ChatToResponsesStream } from './chat-to-responses-stream';
 
 const chunk = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`;
-const delta = (d: Record<string, unknown>, finish: string | null = null) => chunk({ id: 'c1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: d, finish_reason: finish }], usage: null });
+const delta = (d: Record<string, unknown>, finish: string | null = null) =>
+  chunk({ id: 'c1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: d, finish_reason: finish }], usage: null });
 const usageChunk = (usage: Record<string, unknown>) => chunk({ id: 'c1', object: 'chat.completion.chunk', choices: [], usage });
 
 interface Event {
@@ -34,7 +35,13 @@ const TEXT_STREAM =
   delta({ content: 'Hel' }) +
   delta({ content: 'lo ✓' }) +
   delta({}, 'stop') +
-  usageChunk({ prompt_tokens: 30, completion_tokens: 5, total_tokens: 35, prompt_tokens_details: { cached_tokens: 20 }, completion_tokens_details: { reasoning_tokens: 0 } }) +
+  usageChunk({
+    prompt_tokens: 30,
+    completion_tokens: 5,
+    total_tokens: 35,
+    prompt_tokens_details: { cached_tokens: 20 },
+    completion_tokens_details: { reasoning_tokens: 0 },
+  }) +
   'data: [DONE]\n\n';
 
 describe('chat completions stream → Responses events', () => {
@@ -60,10 +67,22 @@ describe('chat completions stream → Responses events', () => {
     expect(events.filter((e) => e.event === 'response.output_text.delta').map((e) => e.data.delta)).toEqual(['Hel', 'lo ✓']);
     const itemId = (events[2].data.item as { id: string }).id;
     expect(events[6].data).toMatchObject({ item_id: itemId, output_index: 0, content_index: 0, text: 'Hello ✓' });
-    expect(events[8].data.item).toEqual({ id: itemId, type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'Hello ✓', annotations: [], logprobs: [] }] });
+    expect(events[8].data.item).toEqual({
+      id: itemId,
+      type: 'message',
+      status: 'completed',
+      role: 'assistant',
+      content: [{ type: 'output_text', text: 'Hello ✓', annotations: [], logprobs: [] }],
+    });
     const completed = events[9].data.response as Record<string, unknown>;
     expect(completed).toMatchObject({ id: 'resp_test', status: 'completed', output: [events[8].data.item] });
-    expect(completed.usage).toEqual({ input_tokens: 30, input_tokens_details: { cached_tokens: 20 }, output_tokens: 5, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 35 });
+    expect(completed.usage).toEqual({
+      input_tokens: 30,
+      input_tokens_details: { cached_tokens: 20 },
+      output_tokens: 5,
+      output_tokens_details: { reasoning_tokens: 0 },
+      total_tokens: 35,
+    });
     expect(stream.usage).toEqual({ promptTokens: 30, completionTokens: 5, cachedTokens: 20, cacheWriteTokens: 0, reasoningTokens: 0, totalTokens: 35 });
     expect(stream.deliveredText()).toBe('Hello ✓');
   });
@@ -106,8 +125,14 @@ describe('chat completions stream → Responses events', () => {
       'response.completed',
     ]);
     const done = events.filter((e) => e.event === 'response.output_item.done').map((e) => e.data);
-    expect(done[1]).toMatchObject({ output_index: 1, item: { type: 'function_call', status: 'completed', call_id: 'call_a', name: 'exec_command', arguments: '{"cmd":"ls"}' } });
-    expect(done[2]).toMatchObject({ output_index: 2, item: { type: 'function_call', status: 'completed', call_id: 'call_b', name: 'exec_command', arguments: '{"cmd":"pwd"}' } });
+    expect(done[1]).toMatchObject({
+      output_index: 1,
+      item: { type: 'function_call', status: 'completed', call_id: 'call_a', name: 'exec_command', arguments: '{"cmd":"ls"}' },
+    });
+    expect(done[2]).toMatchObject({
+      output_index: 2,
+      item: { type: 'function_call', status: 'completed', call_id: 'call_b', name: 'exec_command', arguments: '{"cmd":"pwd"}' },
+    });
     const completed = events[events.length - 1].data.response as { output: Array<{ type: string }>; usage: { input_tokens: number } };
     expect(completed.output.map((item) => item.type)).toEqual(['message', 'function_call', 'function_call']);
     expect(completed.usage.input_tokens).toBe(50);
@@ -154,7 +179,10 @@ describe('chat completions stream → Responses events', () => {
 
   it('counts the last usage when the provider repeats it cumulatively on every chunk (Huawei MaaS)', () => {
     const cumulative = (completion: number, d: Record<string, unknown>, finish: string | null = null) =>
-      chunk({ choices: [{ index: 0, delta: d, finish_reason: finish }], usage: { prompt_tokens: 12, completion_tokens: completion, total_tokens: 12 + completion } });
+      chunk({
+        choices: [{ index: 0, delta: d, finish_reason: finish }],
+        usage: { prompt_tokens: 12, completion_tokens: completion, total_tokens: 12 + completion },
+      });
     const { events, stream } = run(cumulative(1, { content: 'a' }) + cumulative(2, { content: 'b' }) + cumulative(3, {}, 'stop') + 'data: [DONE]\n\n');
     expect(stream.usage).toMatchObject({ promptTokens: 12, completionTokens: 3, totalTokens: 15 });
     expect((events[events.length - 1].data.response as { usage: { output_tokens: number } }).usage.output_tokens).toBe(3);
@@ -168,10 +196,15 @@ describe('chat completions stream → Responses events', () => {
   });
 
   it('turns an upstream error event into response.failed', () => {
-    const { events, stream } = run(delta({ content: 'Hi' }) + chunk({ error: { code: 'DataInspectionFailed', message: 'Output data may contain inappropriate content.' } }));
+    const { events, stream } = run(
+      delta({ content: 'Hi' }) + chunk({ error: { code: 'DataInspectionFailed', message: 'Output data may contain inappropriate content.' } }),
+    );
     const last = events[events.length - 1];
     expect(last.event).toBe('response.failed');
-    expect(last.data.response).toMatchObject({ status: 'failed', error: { code: 'DataInspectionFailed', message: 'Output data may contain inappropriate content.' } });
+    expect(last.data.response).toMatchObject({
+      status: 'failed',
+      error: { code: 'DataInspectionFailed', message: 'Output data may contain inappropriate content.' },
+    });
     expect(events.map((e) => e.event)).toContain('response.output_item.done');
     expect(stream.streamError).toBe('DataInspectionFailed');
   });

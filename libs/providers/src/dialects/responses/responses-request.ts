@@ -48,7 +48,8 @@ export function checkResponsesBody(body: Record<string, unknown>): ResponsesBody
     if (value !== undefined && value !== null && !isObject(value)) throw badField(field, `\`${field}\` must be an object.`);
   }
   // Served by neither path: the gateway keeps no responses to poll (`GET /v1/responses/{id}`).
-  if (isSet(body.background)) throw badField('background', '`background` is not supported: the gateway keeps no responses to poll; send the request without it.');
+  if (isSet(body.background))
+    throw badField('background', '`background` is not supported: the gateway keeps no responses to poll; send the request without it.');
   return body as ResponsesBody;
 }
 

@@ -1,7 +1,14 @@
 import { ResponsesStreamTap } from './responses-stream-tap';
 
-const event = (type: string, payload: Record<string, unknown>, seq: number) => `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq, ...payload })}\n\n`;
-const usage = { input_tokens: 36, input_tokens_details: { cached_tokens: 12 }, output_tokens: 87, output_tokens_details: { reasoning_tokens: 30 }, total_tokens: 123 };
+const event = (type: string, payload: Record<string, unknown>, seq: number) =>
+  `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq, ...payload })}\n\n`;
+const usage = {
+  input_tokens: 36,
+  input_tokens_details: { cached_tokens: 12 },
+  output_tokens: 87,
+  output_tokens_details: { reasoning_tokens: 30 },
+  total_tokens: 123,
+};
 
 function feed(stream: string, size: number): { tap: ResponsesStreamTap; out: Buffer } {
   const tap = new ResponsesStreamTap();
@@ -35,7 +42,10 @@ describe('native Responses stream tap', () => {
   });
 
   it('takes the code of an error event, and tells a gateway failure as one with the next sequence number', () => {
-    const { tap } = feed(event('response.created', { response: {} }, 0) + event('error', { code: 'rate_limit_exceeded', message: 'slow down', param: null }, 1), 3);
+    const { tap } = feed(
+      event('response.created', { response: {} }, 0) + event('error', { code: 'rate_limit_exceeded', message: 'slow down', param: null }, 1),
+      3,
+    );
     expect(tap.streamError).toBe('rate_limit_exceeded');
     expect(tap.usage).toBeNull();
     expect(tap.errorEvent({ status: 504, code: 'upstream_timeout', message: 'late', param: null })).toBe(

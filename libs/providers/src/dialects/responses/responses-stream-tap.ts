@@ -1,11 +1,11 @@
 import type { TokenUsage } from '../../usage';
-import { SseEventSplitter, sseEvent } from '../../streaming/sse-events';
-import type { DialectError, StreamRelay } from '../dialect';
+import { NativeStreamTap } from '../../streaming/native-stream-tap';
+import { sseEvent } from '../../streaming/sse-events';
+import type { DialectError } from '../dialect';
 import { readResponsesUsage } from './responses-usage';
 import { wireText } from '../../wire-text';
 
 const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
-const MAX_KEPT_CHARS = 512 * 1024;
 /** Substrings of the events worth parsing, for streams that do not name their events. */
 const SNIFF = ['.delta"', '"response.completed"', '"response.incomplete"', '"response.failed"', '"error"'];
 const wanted = (name: string) => name.endsWith('.delta') || TERMINAL.has(name) || name === 'error';
@@ -17,34 +17,16 @@ const wanted = (name: string) => name.endsWith('.delta') || TERMINAL.has(name) |
  * terminal events, errors, and output deltas (text, reasoning, arguments: kept for an estimate
  * when the stream is cut before its usage arrives).
  */
-export class ResponsesStreamTap implements StreamRelay {
+export class ResponsesStreamTap extends NativeStreamTap {
   usage: TokenUsage | null = null;
-  streamError: string | null = null;
-  private readonly splitter = new SseEventSplitter();
-  private text = '';
   private seq = 0;
-
-  push(chunk: Buffer): Buffer {
-    for (const event of this.splitter.push(chunk)) this.inspect(event.event, event.data);
-    return chunk;
-  }
-
-  end(): string {
-    const rest = this.splitter.end();
-    if (rest) this.inspect(rest.event, rest.data);
-    return '';
-  }
-
-  deliveredText(): string {
-    return this.text;
-  }
 
   /** A gateway-side failure mid-stream, told as OpenAI's stream `error` event. */
   errorEvent(error: DialectError): string {
     return sseEvent('error', { type: 'error', sequence_number: this.seq + 1, code: error.code, message: error.message, param: error.param });
   }
 
-  private inspect(name: string, data: string): void {
+  protected inspect(name: string, data: string): void {
     if (!data) return;
     if (!(name ? wanted(name) : SNIFF.some((marker) => data.includes(marker)))) return;
     let parsed: {
@@ -63,7 +45,7 @@ export class ResponsesStreamTap implements StreamRelay {
     if (typeof parsed.sequence_number === 'number') this.seq = parsed.sequence_number;
     const type = parsed.type ?? name;
     if (type.endsWith('.delta') && typeof parsed.delta === 'string') {
-      if (this.text.length < MAX_KEPT_CHARS) this.text += parsed.delta;
+      this.keepDelivered(parsed.delta);
       return;
     }
     if (type === 'error') {

@@ -47,7 +47,13 @@ describe('Responses → chat completions', () => {
           { type: 'function_call_output', call_id: 'call_2', output: [{ type: 'input_text', text: '/tmp' }] },
         ],
         tools: [
-          { type: 'function', name: 'exec_command', description: 'Runs a command.', strict: false, parameters: { type: 'object', properties: { cmd: { type: 'string' } } } },
+          {
+            type: 'function',
+            name: 'exec_command',
+            description: 'Runs a command.',
+            strict: false,
+            parameters: { type: 'object', properties: { cmd: { type: 'string' } } },
+          },
           { type: 'web_search', external_web_access: false },
           { type: 'namespace', name: 'multi_agent_v1', tools: [] },
         ],
@@ -76,12 +82,25 @@ describe('Responses → chat completions', () => {
       { role: 'tool', tool_call_id: 'call_2', content: '/tmp' },
     ]);
     expect(chat.tools).toEqual([
-      { type: 'function', function: { name: 'exec_command', description: 'Runs a command.', parameters: { type: 'object', properties: { cmd: { type: 'string' } } } } },
+      {
+        type: 'function',
+        function: { name: 'exec_command', description: 'Runs a command.', parameters: { type: 'object', properties: { cmd: { type: 'string' } } } },
+      },
     ]);
     expect(chat.tool_choice).toBe('auto');
     expect(chat.parallel_tool_calls).toBe(true);
     expect(ignored.sort()).toEqual(
-      ['client_metadata', 'include', 'input[type=reasoning]', 'prompt_cache_key', 'reasoning', 'store', 'text.verbosity', 'tools[type=namespace]', 'tools[type=web_search]'].sort(),
+      [
+        'client_metadata',
+        'include',
+        'input[type=reasoning]',
+        'prompt_cache_key',
+        'reasoning',
+        'store',
+        'text.verbosity',
+        'tools[type=namespace]',
+        'tools[type=web_search]',
+      ].sort(),
     );
   });
 
@@ -147,7 +166,14 @@ describe('Responses → chat completions', () => {
       body({
         input: [
           { type: 'function_call', call_id: 'c1', name: 'view_image', arguments: '{}' },
-          { type: 'function_call_output', call_id: 'c1', output: [{ type: 'input_text', text: 'image:' }, { type: 'input_image', image_url: 'data:image/png;base64,AAAA' }] },
+          {
+            type: 'function_call_output',
+            call_id: 'c1',
+            output: [
+              { type: 'input_text', text: 'image:' },
+              { type: 'input_image', image_url: 'data:image/png;base64,AAAA' },
+            ],
+          },
         ],
       }),
     );
@@ -161,7 +187,15 @@ describe('Responses → chat completions', () => {
     [{ prompt: { id: 'pmpt_1' } }, 'prompt'],
     [{ tools: [{ type: 'file_search', vector_store_ids: ['vs_1'] }] }, 'tools[0].type'],
     [{ tools: [{ type: 'code_interpreter', container: { type: 'auto' } }] }, 'tools[0].type'],
-    [{ tools: [{ type: 'function', name: 'f' }, { type: 'mcp', server_label: 'x' }] }, 'tools[1].type'],
+    [
+      {
+        tools: [
+          { type: 'function', name: 'f' },
+          { type: 'mcp', server_label: 'x' },
+        ],
+      },
+      'tools[1].type',
+    ],
     [{ input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0]'],
     [{ input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'file_1' }] }] }, 'input[0].content[0].type'],
     [{ input: [{ role: 'user', content: [{ type: 'input_image', file_id: 'file_1' }] }] }, 'input[0].content[0].file_id'],
@@ -191,7 +225,13 @@ describe('Responses → chat completions', () => {
   it('estimates prompt tokens from instructions and every item', () => {
     const words = (text: string) => text.split(/\s+/).filter(Boolean).length;
     const estimate = estimateResponsesPromptTokens(
-      body({ instructions: 'one two', input: [{ role: 'user', content: 'three four five' }, { type: 'function_call_output', call_id: 'c', output: 'six' }] }),
+      body({
+        instructions: 'one two',
+        input: [
+          { role: 'user', content: 'three four five' },
+          { type: 'function_call_output', call_id: 'c', output: 'six' },
+        ],
+      }),
       words,
     );
     expect(estimate).toBe(3 + 4 + 2 + 4 + 3 + 4 + 1);
@@ -200,14 +240,25 @@ describe('Responses → chat completions', () => {
   it('round-trips a tool call: the translated answer, sent back with its output, becomes the chat turn again', () => {
     const first = chatToResponse(
       {
-        choices: [{ finish_reason: 'tool_calls', message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_9', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] } }],
+        choices: [
+          {
+            finish_reason: 'tool_calls',
+            message: {
+              role: 'assistant',
+              content: null,
+              tool_calls: [{ id: 'call_9', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+            },
+          },
+        ],
         usage: { prompt_tokens: 20, completion_tokens: 7, total_tokens: 27 },
       },
       { model: 'qwen-plus' },
     );
     const call = first.output[0];
     expect(call).toMatchObject({ type: 'function_call', call_id: 'call_9', name: 'get_weather', arguments: '{"city":"Paris"}', status: 'completed' });
-    const { chat } = responsesToChat(body({ input: [{ role: 'user', content: 'Weather in Paris?' }, ...first.output, { type: 'function_call_output', call_id: 'call_9', output: '18°C' }] }));
+    const { chat } = responsesToChat(
+      body({ input: [{ role: 'user', content: 'Weather in Paris?' }, ...first.output, { type: 'function_call_output', call_id: 'call_9', output: '18°C' }] }),
+    );
     expect(chat.messages).toEqual([
       { role: 'user', content: 'Weather in Paris?' },
       { role: 'assistant', content: null, tool_calls: [{ id: 'call_9', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
@@ -221,18 +272,44 @@ describe('chat completion → Response object', () => {
     const response = chatToResponse(
       {
         choices: [{ finish_reason: 'stop', message: { role: 'assistant', content: 'Paris.', reasoning_content: 'The capital of France…' } }],
-        usage: { prompt_tokens: 30, completion_tokens: 12, total_tokens: 42, prompt_tokens_details: { cached_tokens: 10 }, completion_tokens_details: { reasoning_tokens: 8 } },
+        usage: {
+          prompt_tokens: 30,
+          completion_tokens: 12,
+          total_tokens: 42,
+          prompt_tokens_details: { cached_tokens: 10 },
+          completion_tokens_details: { reasoning_tokens: 8 },
+        },
       },
       { model: 'qwen-plus', instructions: 'Be brief.' },
       'resp_1',
       1700000000,
     );
-    expect(response).toMatchObject({ id: 'resp_1', object: 'response', created_at: 1700000000, status: 'completed', model: 'qwen-plus', instructions: 'Be brief.', error: null });
+    expect(response).toMatchObject({
+      id: 'resp_1',
+      object: 'response',
+      created_at: 1700000000,
+      status: 'completed',
+      model: 'qwen-plus',
+      instructions: 'Be brief.',
+      error: null,
+    });
     expect(response.output).toEqual([
       { id: expect.stringMatching(/^rs_/), type: 'reasoning', summary: [{ type: 'summary_text', text: 'The capital of France…' }] },
-      { id: expect.stringMatching(/^msg_/), type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'Paris.', annotations: [], logprobs: [] }] },
+      {
+        id: expect.stringMatching(/^msg_/),
+        type: 'message',
+        status: 'completed',
+        role: 'assistant',
+        content: [{ type: 'output_text', text: 'Paris.', annotations: [], logprobs: [] }],
+      },
     ]);
-    expect(response.usage).toEqual({ input_tokens: 30, input_tokens_details: { cached_tokens: 10 }, output_tokens: 12, output_tokens_details: { reasoning_tokens: 8 }, total_tokens: 42 });
+    expect(response.usage).toEqual({
+      input_tokens: 30,
+      input_tokens_details: { cached_tokens: 10 },
+      output_tokens: 12,
+      output_tokens_details: { reasoning_tokens: 8 },
+      total_tokens: 42,
+    });
   });
 
   it('marks a length stop as incomplete (max_output_tokens)', () => {
