@@ -1,8 +1,8 @@
 import type { UsageRecord } from '@app/usage';
-import { RunningAdmin, startAdmin } from '../support/admin-harness';
+import { AdminApp, createAdminApp } from '../support/admin-app';
 import { Seed } from '../support/seed';
-import { createTestDatabase } from '../support/test-database';
-import { usageRecord, writeUsage } from '../support/usage-records';
+import { createTestDatabase } from '@app/core/testing';
+import { usageRecord, writeUsage } from '@app/usage/testing';
 
 interface Point {
   bucket: string;
@@ -34,7 +34,7 @@ interface Timeseries {
  * APP_TIMEZONE (Asia/Shanghai, UTC+8), largest first, the rest folded, currencies apart, scoped.
  */
 describe('usage over time by department, user and model (real PostgreSQL)', () => {
-  let admin: RunningAdmin;
+  let admin: AdminApp;
   let seed: Seed;
   const tokens: Record<string, string> = {};
   const ids: Record<string, string> = {};
@@ -113,7 +113,7 @@ describe('usage over time by department, user and model (real PostgreSQL)', () =
         },
       ].map(record),
     );
-    admin = await startAdmin(url, { APP_TIMEZONE: 'Asia/Shanghai' });
+    admin = await createAdminApp(url, { APP_TIMEZONE: 'Asia/Shanghai' });
     tokens.finance = await admin.login('fin@x.test', password);
     tokens.lead = await admin.login('lead@x.test', password);
     tokens.ana = await admin.login('ana@x.test', password);

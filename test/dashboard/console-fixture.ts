@@ -1,10 +1,10 @@
 import type { Locator, Page } from 'playwright-core';
 import { FakeProvider } from '../support/fake-provider';
 import { RunningGateway, startGateway } from '../support/gateway-harness';
-import { RunningAdmin, startAdmin } from '../support/admin-harness';
+import { AdminApp, createAdminApp } from '../support/admin-app';
 import { Seed } from '../support/seed';
-import { createTestDatabase } from '../support/test-database';
-import { usageRecord, writeUsage } from '../support/usage-records';
+import { createTestDatabase } from '@app/core/testing';
+import { usageRecord, writeUsage } from '@app/usage/testing';
 import { BrowserContextFactory, launchChromium, seriousViolations, watch } from './console-browser';
 
 export const PASSWORD = 'a-long-password-for-tests';
@@ -22,7 +22,7 @@ export class ConsoleFixture {
 
   private constructor(
     readonly seed: Seed,
-    readonly admin: RunningAdmin,
+    readonly admin: AdminApp,
     readonly gateway: RunningGateway,
     readonly fake: FakeProvider,
     readonly browser: BrowserContextFactory,
@@ -63,7 +63,7 @@ export class ConsoleFixture {
       ...Array.from({ length: 6 }, (_, i) => event(dev, mine, i * 7, 100 + i, i === 3 ? 502 : 200)),
       event(stranger, other, 2, 99_999),
     ]);
-    const admin = await startAdmin(url, { GATEWAY_PUBLIC_URL: 'https://llm.example.test' });
+    const admin = await createAdminApp(url, { GATEWAY_PUBLIC_URL: 'https://llm.example.test' });
     const gateway = await startGateway(url);
     const browser = await launchChromium();
     return new ConsoleFixture(seed, admin, gateway, fake, browser, { mine, other, providerId, dev, stranger });
