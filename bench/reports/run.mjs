@@ -130,13 +130,13 @@ for (const [label, path] of [
   log(`${label}: ${result.status} in ${result.ms} ms, ${result.lines} lines, admin RSS ${result.rssBeforeMb} → peak ${result.rssPeakMb} MB`);
 }
 // the CSV sums exactly to the events of that month
-const csv = results[0].body
+const [header, ...csv] = results[0].body
   .toString('utf8')
   .replace(/^\uFEFF/, '')
   .trim()
-  .split('\r\n')
-  .slice(1);
-const csvRequests = csv.reduce((sum, line) => sum + Number(line.split(',').at(-9)), 0);
+  .split('\r\n');
+const requestsColumn = header.split(',').indexOf('requests');
+const csvRequests = csv.reduce((sum, line) => sum + Number(line.split(',')[requestsColumn]), 0);
 const [{ n }] = (
   await db.query(
     `SELECT count(*)::bigint AS n FROM usage_events WHERE created_at >= $1::date::timestamp AT TIME ZONE 'Asia/Shanghai' AND created_at < $2::date::timestamp AT TIME ZONE 'Asia/Shanghai'`,
