@@ -2,20 +2,18 @@
 // (meters nothing), and through Tollgate (auth, quotas and metering on), in one run on this
 // machine. Non-streaming throughput at fixed connections, a fixed-rate run for latency, and
 // streaming time to first token. Prints a table and writes bench/results/latest.json.
-import { fork, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { freePort, ROOT, sleep, startStack, startUpstream, track, waitFor } from './lib/stack.mjs';
 
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
 const { Pool } = require('undici');
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
@@ -33,49 +31,10 @@ const messagesBody = (model) => JSON.stringify({ model, messages: [{ role: 'user
 /** OpenAI Responses streams (Codex's route): translated to chat at an openai-kind provider, or native. */
 const responsesBody = (model) => JSON.stringify({ model, input: 'Say hello to the benchmark.', max_output_tokens: 32, stream: true });
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const children = [];
-process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
-process.on('SIGINT', () => process.exit(130));
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(url, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (
-      await fetch(url).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await sleep(200);
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-async function startUpstream() {
-  const port = await freePort();
-  const child = fork(join(ROOT, 'bench', 'fake-upstream.mjs'), [String(port)], { stdio: 'ignore' });
-  children.push(child);
-  await sleep(300);
-  return `http://127.0.0.1:${port}`;
-}
-
 async function startPortkey(upstream) {
   const port = await freePort();
   const entry = join(ROOT, 'node_modules', '@portkey-ai', 'gateway', 'build', 'start-server.js');
-  const child = spawn(process.execPath, [entry, `--port=${port}`, '--headless'], { stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } });
-  children.push(child);
+  const child = track(spawn(process.execPath, [entry, `--port=${port}`, '--headless'], { stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } }));
   const base = `http://127.0.0.1:${port}`;
   await waitFor(`${base}/`, 30_000).catch(() => sleep(2000));
   return {
@@ -91,45 +50,8 @@ async function startPortkey(upstream) {
 }
 
 async function startTollgate(upstream, workers = process.env.GATEWAY_WORKERS ?? '1') {
-  const [gatewayPort, adminPort, pgPort] = [await freePort(), await freePort(), await freePort()];
-  const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-bench-'));
-  const env = {
-    ...process.env,
-    DATA_DIR: dataDir,
-    GATEWAY_PORT: String(gatewayPort),
-    ADMIN_PORT: String(adminPort),
-    EMBEDDED_PG_PORT: String(pgPort),
-    ADMIN_EMAIL: 'bench@example.com',
-    ADMIN_PASSWORD: 'bench-password',
-    LOG_LEVEL: 'warn',
-    GATEWAY_WORKERS: String(workers),
-  };
-  delete env.DATABASE_URL;
   const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
-  const stack = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'apps', 'stack', 'main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  children.push(stack);
-  const gateway = `http://127.0.0.1:${gatewayPort}`;
-  const admin = `http://127.0.0.1:${adminPort}/api`;
-  await waitFor(`${gateway}/healthz`);
-  await waitFor(`http://127.0.0.1:${adminPort}/healthz`);
-  const call = async (method, path, token, body) => {
-    const res = await fetch(`${admin}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const json = await res.json();
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  };
-  let token;
-  for (let i = 0; i < 50 && !token; i++) {
-    token = await call('POST', '/auth/login', undefined, { email: 'bench@example.com', password: 'bench-password' }).then(
-      (r) => r.accessToken,
-      () => undefined,
-    );
-    if (!token) await sleep(200);
-  }
+  const { stack, gateway, call, token } = await startStack({ dataDirPrefix: 'tollgate-bench-', env: { GATEWAY_WORKERS: String(workers) }, nodeArgs });
   const provider = await call('POST', '/providers', token, { name: 'bench', kind: 'openai', baseUrl: `${upstream}/v1`, apiKey: UPSTREAM_KEY });
   await call('POST', '/models', token, { name: 'bench-model', providerId: provider.id, inputPrice: '0.8', outputPrice: '2', currency: 'CNY' });
   const native = await call('POST', '/providers', token, {

@@ -5,112 +5,29 @@
 //   failover-every    the limited account cools for 1 ms and weighs 1000 to 1: nearly every call
 //                     is answered 429 first and retried on the healthy account (the worst case)
 // Prints req/s and latency for each, and checks that every call was answered 200.
-import { fork, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { sleep, startStack, startUpstream as startFakeUpstream } from '../lib/stack.mjs';
 
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const BODY = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Say hello to the benchmark.' }], max_tokens: 32 });
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const children = [];
-process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
-process.on('SIGINT', () => process.exit(130));
 
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(url, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (
-      await fetch(url).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await sleep(200);
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-async function startUpstream(retryAfter) {
-  const port = await freePort();
-  const child = fork(join(ROOT, 'bench', 'fake-upstream.mjs'), [String(port)], {
-    stdio: 'ignore',
-    env: { ...process.env, BENCH_LIMITED_RETRY_AFTER: retryAfter },
-  });
-  children.push(child);
-  await sleep(300);
-  return `http://127.0.0.1:${port}`;
+function startUpstream(retryAfter) {
+  return startFakeUpstream({ BENCH_LIMITED_RETRY_AFTER: retryAfter });
 }
 
 async function startTollgate() {
-  const [gatewayPort, adminPort, pgPort] = [await freePort(), await freePort(), await freePort()];
-  const env = {
-    ...process.env,
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'tollgate-bench-accounts-')),
-    GATEWAY_PORT: String(gatewayPort),
-    ADMIN_PORT: String(adminPort),
-    EMBEDDED_PG_PORT: String(pgPort),
-    ADMIN_EMAIL: 'bench@example.com',
-    ADMIN_PASSWORD: 'bench-password',
-    LOG_LEVEL: 'warn',
-    GATEWAY_WORKERS: process.env.GATEWAY_WORKERS ?? '1',
-  };
-  delete env.DATABASE_URL;
-  const stack = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'stack', 'main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  children.push(stack);
-  const gateway = `http://127.0.0.1:${gatewayPort}`;
-  await waitFor(`${gateway}/healthz`);
-  await waitFor(`http://127.0.0.1:${adminPort}/healthz`);
-  const admin = `http://127.0.0.1:${adminPort}/api`;
-  const call = async (method, path, token, body) => {
-    const res = await fetch(`${admin}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const json = res.status === 204 ? {} : await res.json();
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  };
-  let token;
-  for (let i = 0; i < 50 && !token; i++) {
-    token = await call('POST', '/auth/login', undefined, { email: 'bench@example.com', password: 'bench-password' }).then(
-      (r) => r.accessToken,
-      () => undefined,
-    );
-    if (!token) await sleep(200);
-  }
+  const { gateway, call, token, stop } = await startStack({
+    dataDirPrefix: 'tollgate-bench-accounts-',
+    env: { GATEWAY_WORKERS: process.env.GATEWAY_WORKERS ?? '1' },
+  });
   const department = await call('POST', '/departments', token, { name: 'Benchmark' });
   const user = await call('POST', '/users', token, { email: 'load@example.com', name: 'Load', departmentId: department.id, role: 'developer' });
   const key = (await call('POST', `/users/${user.id}/api-keys`, token, { name: 'bench' })).key;
   await call('PUT', '/quotas', token, { scope: 'user', subjectId: user.id, period: 'day', maxTokens: 1e12, maxRequests: 1e9 });
-  // The stack stops its database and apps on SIGTERM: wait for it, so nothing is left behind.
-  const stop = () =>
-    new Promise((resolve) => {
-      if (stack.exitCode !== null) return resolve();
-      stack.once('exit', resolve);
-      stack.kill('SIGTERM');
-      setTimeout(resolve, 20_000).unref();
-    });
   return { gateway, key, call, token, stop };
 }
 

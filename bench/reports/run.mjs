@@ -2,58 +2,23 @@
 // rollups, as the metering writer keeps them) across thousands of users and dozens of
 // departments, then times a month's department CSV and a 7-day summary through the real admin
 // API. BENCH_EVENTS (default 2,000,000), BENCH_USERS (2,000), BENCH_DEPARTMENTS (40).
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { sleep, startStack } from '../lib/stack.mjs';
 
 const require = createRequire(import.meta.url);
 const { Client } = require('pg');
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 2_000_000);
 const USERS = Number(process.env.BENCH_USERS ?? 2_000);
 const DEPARTMENTS = Number(process.env.BENCH_DEPARTMENTS ?? 40);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 const log = (message) => process.stderr.write(`${message}\n`);
 
-const [gatewayPort, adminPort, pgPort] = [await freePort(), await freePort(), await freePort()];
-const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-bench-reports-'));
-const env = {
-  ...process.env,
-  DATA_DIR: dataDir,
-  GATEWAY_PORT: String(gatewayPort),
-  ADMIN_PORT: String(adminPort),
-  EMBEDDED_PG_PORT: String(pgPort),
-  ADMIN_EMAIL: 'finance-bench@example.com',
-  ADMIN_PASSWORD: 'bench-password',
-  LOG_LEVEL: 'warn',
-  APP_TIMEZONE: 'Asia/Shanghai',
-};
-delete env.DATABASE_URL;
-const stack = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'stack', 'main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-process.on('exit', () => stack.kill('SIGKILL'));
-const admin = `http://127.0.0.1:${adminPort}`;
-for (
-  let i = 0;
-  i < 300 &&
-  !(await fetch(`${admin}/healthz`).then(
-    (r) => r.ok,
-    () => false,
-  ));
-  i++
-)
-  await sleep(200);
+const { stack, admin, dataDir, pgPort } = await startStack({
+  dataDirPrefix: 'tollgate-bench-reports-',
+  adminEmail: 'finance-bench@example.com',
+  env: { APP_TIMEZONE: 'Asia/Shanghai' },
+});
 
 const credentials = JSON.parse(readFileSync(join(dataDir, 'pg-credentials.json'), 'utf8'));
 const db = new Client({ host: '127.0.0.1', port: pgPort, user: credentials.user, password: credentials.password, database: 'tollgate' });
@@ -165,13 +130,13 @@ for (const [label, path] of [
   log(`${label}: ${result.status} in ${result.ms} ms, ${result.lines} lines, admin RSS ${result.rssBeforeMb} → peak ${result.rssPeakMb} MB`);
 }
 // the CSV sums exactly to the events of that month
-const csv = results[0].body
+const [header, ...csv] = results[0].body
   .toString('utf8')
   .replace(/^\uFEFF/, '')
   .trim()
-  .split('\r\n')
-  .slice(1);
-const csvRequests = csv.reduce((sum, line) => sum + Number(line.split(',').at(-9)), 0);
+  .split('\r\n');
+const requestsColumn = header.split(',').indexOf('requests');
+const csvRequests = csv.reduce((sum, line) => sum + Number(line.split(',')[requestsColumn]), 0);
 const [{ n }] = (
   await db.query(
     `SELECT count(*)::bigint AS n FROM usage_events WHERE created_at >= $1::date::timestamp AT TIME ZONE 'Asia/Shanghai' AND created_at < $2::date::timestamp AT TIME ZONE 'Asia/Shanghai'`,

@@ -2,8 +2,7 @@ import { DataSource } from 'typeorm';
 import { SecretBox } from '@app/core';
 import { CliIo, runCli } from '../../apps/admin-api/src/cli';
 import { AdminApp, call, createAdminApp, loginAs, seedDepartment, seedUser } from '../support/admin-app';
-import { createTestDatabase } from '../support/test-database';
-import { TEST_SECRET_KEY, testConfig } from '../support/test-config';
+import { createTestDatabase, TEST_SECRET_KEY, testConfig } from '@app/core/testing';
 
 interface Entry {
   id: string;

@@ -1,8 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import { DataSource } from 'typeorm';
 import { AdminApp, call, createAdminApp, loginAs, seedUser } from '../support/admin-app';
-import { createTestDatabase } from '../support/test-database';
-import { TEST_JWT_SECRET } from '../support/test-config';
+import { createTestDatabase, TEST_JWT_SECRET } from '@app/core/testing';
 
 const login = (url: string, email: string, password: string) =>
   call<{ accessToken: string; expiresIn: number; message?: string }>(url, 'POST', '/api/auth/login', undefined, { email, password });

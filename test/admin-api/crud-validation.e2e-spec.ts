@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { AdminApp, call, createAdminApp, seedDepartment, SeededUser, seedUser } from '../support/admin-app';
-import { createTestDatabase } from '../support/test-database';
+import { createTestDatabase } from '@app/core/testing';
 
 type Body = { message?: string | string[]; [field: string]: unknown };
 const MISSING = '00000000-0000-4000-8000-000000000000';

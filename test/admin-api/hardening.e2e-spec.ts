@@ -2,8 +2,7 @@ import { JwtService } from '@nestjs/jwt';
 import { DataSource } from 'typeorm';
 import { CliIo, runCli } from '../../apps/admin-api/src/cli';
 import { AdminApp, call, createAdminApp, loginAs, seedDepartment, SeededUser, seedUser } from '../support/admin-app';
-import { createTestDatabase } from '../support/test-database';
-import { TEST_JWT_SECRET, testConfig } from '../support/test-config';
+import { createTestDatabase, TEST_JWT_SECRET, testConfig } from '@app/core/testing';
 
 type ErrorBody = { statusCode: number; message: string | string[]; errors?: Array<{ field: string; code: string }> };
 const STRONG = 'Violet-harbour-lantern-93';

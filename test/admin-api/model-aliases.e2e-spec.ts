@@ -1,5 +1,5 @@
 import { AdminApp, call, createAdminApp, SeededUser, seedUser } from '../support/admin-app';
-import { createTestDatabase } from '../support/test-database';
+import { createTestDatabase } from '@app/core/testing';
 
 type Body = { message?: string | string[]; [field: string]: unknown };
 

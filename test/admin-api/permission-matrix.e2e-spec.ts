@@ -3,7 +3,7 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import { IS_PUBLIC } from '../../apps/admin-api/src/auth';
 import { AdminApp, call, createAdminApp, seedDepartment, SeededUser, seedUser } from '../support/admin-app';
-import { createTestDatabase } from '../support/test-database';
+import { createTestDatabase } from '@app/core/testing';
 
 /**
  * THE PERMISSION MATRIX: every admin API route × every role × own/other department, as the

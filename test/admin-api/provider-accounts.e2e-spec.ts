@@ -1,8 +1,6 @@
-import { DataSource } from 'typeorm';
 import { SecretBox } from '@app/core';
-import { AdminApp, call, createAdminApp, SeededUser, seedUser } from '../support/admin-app';
-import { createTestDatabase } from '../support/test-database';
-import { TEST_SECRET_KEY } from '../support/test-config';
+import { TEST_SECRET_KEY } from '@app/core/testing';
+import { adminWithRoles, call } from '../support/admin-app';
 
 type Account = {
   id: string;
@@ -22,27 +20,15 @@ type Account = {
 };
 
 describe('admin API: upstream accounts of a provider (/api/providers/:id/accounts)', () => {
-  let admin: AdminApp;
-  let root: SeededUser;
-  let finance: SeededUser;
-  let db: DataSource;
+  const scene = adminWithRoles();
   const box = new SecretBox(TEST_SECRET_KEY);
-  const as = <T = Account>(method: string, path: string, body?: unknown, token = root.token) => call<T>(admin.url, method, path, token, body);
+  const as = <T = Account>(method: string, path: string, body?: unknown, token = scene.root.token) => call<T>(scene.admin.url, method, path, token, body);
   const sealed = async (accountId: string) =>
-    (await db.query<Array<{ c: string }>>(`SELECT encrypted_credentials AS c FROM provider_accounts WHERE id = $1`, [accountId]))[0].c;
+    (await scene.db.query<Array<{ c: string }>>(`SELECT encrypted_credentials AS c FROM provider_accounts WHERE id = $1`, [accountId]))[0].c;
   let n = 0;
   const newProvider = async (apiKey = 'sk-first-key-secret') =>
     (await as<{ id: string }>('POST', '/api/providers', { name: `bailian-${n++}`, kind: 'dashscope', baseUrl: 'https://dashscope.aliyuncs.com', apiKey })).body
       .id;
-
-  beforeAll(async () => {
-    admin = await createAdminApp(await createTestDatabase());
-    db = admin.app.get(DataSource);
-    root = await seedUser(admin.app, { role: 'admin' });
-    finance = await seedUser(admin.app, { role: 'finance' });
-  });
-
-  afterAll(() => admin?.close());
 
   it('gives a provider created with apiKey its first account, holding that key sealed', async () => {
     const providerId = await newProvider('sk-first-key-secret');
@@ -85,7 +71,7 @@ describe('admin API: upstream accounts of a provider (/api/providers/:id/account
 
     const reads = [
       created.body,
-      (await as('GET', `/api/providers/${providerId}/accounts`, undefined, finance.token)).body,
+      (await as('GET', `/api/providers/${providerId}/accounts`, undefined, scene.finance.token)).body,
       (await as('GET', `/api/providers/${providerId}/accounts/${created.body.id}`)).body,
     ];
     for (const body of reads) {
@@ -93,8 +79,8 @@ describe('admin API: upstream accounts of a provider (/api/providers/:id/account
       expect(json).not.toContain('sk-second-very-secret');
       expect(json).not.toMatch(/"apiKey"|encryptedCredentials|v1\./);
     }
-    expect((await as('POST', `/api/providers/${providerId}/accounts`, { name: 'x', apiKey: 'k' }, finance.token)).status).toBe(403);
-    expect((await as('PATCH', `/api/providers/${providerId}/accounts/${created.body.id}`, { weight: 2 }, finance.token)).status).toBe(403);
+    expect((await as('POST', `/api/providers/${providerId}/accounts`, { name: 'x', apiKey: 'k' }, scene.finance.token)).status).toBe(403);
+    expect((await as('PATCH', `/api/providers/${providerId}/accounts/${created.body.id}`, { weight: 2 }, scene.finance.token)).status).toBe(403);
 
     const renamed = await as('PATCH', `/api/providers/${providerId}/accounts/${created.body.id}`, {
       name: 'workspace-c',
@@ -107,7 +93,7 @@ describe('admin API: upstream accounts of a provider (/api/providers/:id/account
     const enabled = await as('PATCH', `/api/providers/${providerId}/accounts/${created.body.id}`, { enabled: true });
     expect(enabled.body.status).toBe('ok');
 
-    const audit = await db.query(`SELECT action, before, after FROM audit_log WHERE entity_type = 'provider_account' AND entity_id = $1 ORDER BY id`, [
+    const audit = await scene.db.query(`SELECT action, before, after FROM audit_log WHERE entity_type = 'provider_account' AND entity_id = $1 ORDER BY id`, [
       created.body.id,
     ]);
     expect(audit.map((entry: { action: string }) => entry.action)).toEqual(['provider_account.create', 'provider_account.update', 'provider_account.update']);
@@ -137,9 +123,9 @@ describe('admin API: upstream accounts of a provider (/api/providers/:id/account
   it('keeps an account with usage history (disable it instead)', async () => {
     const providerId = await newProvider();
     const [account] = (await as<{ items: Account[] }>('GET', `/api/providers/${providerId}/accounts`)).body.items;
-    await db.query(
+    await scene.db.query(
       `INSERT INTO usage_rollups (bucket_start, user_id, provider_id, account_id, model, currency, requests) VALUES (now(), $1, $2, $3, 'm', 'CNY', 1)`,
-      [root.user.id, providerId, account.id],
+      [scene.root.user.id, providerId, account.id],
     );
     const res = await as('DELETE', `/api/providers/${providerId}/accounts/${account.id}`);
     expect(res.status).toBe(409);
@@ -183,13 +169,13 @@ describe('admin API: upstream accounts of a provider (/api/providers/:id/account
     const providerId = await newProvider();
     const [account] = (await as<{ items: Account[] }>('GET', `/api/providers/${providerId}/accounts`)).body.items;
     const until = new Date(Date.now() + 60_000);
-    await db.query(
+    await scene.db.query(
       `UPDATE provider_accounts SET status = 'cooling', cooling_until = $2, last_error = 'Throttling.RateQuota', last_error_at = now(), failed_attempts = 7 WHERE id = $1`,
       [account.id, until],
     );
-    const cooling = (await as('GET', `/api/providers/${providerId}/accounts/${account.id}`, undefined, finance.token)).body;
+    const cooling = (await as('GET', `/api/providers/${providerId}/accounts/${account.id}`, undefined, scene.finance.token)).body;
     expect(cooling).toMatchObject({ status: 'cooling', coolingUntil: until.toISOString(), lastError: 'Throttling.RateQuota', failedAttempts: 7 });
-    await db.query(`UPDATE provider_accounts SET cooling_until = now() - interval '1 second' WHERE id = $1`, [account.id]);
+    await scene.db.query(`UPDATE provider_accounts SET cooling_until = now() - interval '1 second' WHERE id = $1`, [account.id]);
     expect((await as('GET', `/api/providers/${providerId}/accounts/${account.id}`)).body).toMatchObject({ status: 'ok', coolingUntil: null });
   });
 });

@@ -1,13 +1,12 @@
-import { Controller, Get, INestApplication, RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { ModulesContainer, NestFactory, Reflector } from '@nestjs/core';
+import { Controller, Get, INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import pino from 'pino';
 import { AppLogger } from '@app/core';
 import { AdminApiModule } from '../../apps/admin-api/src/app.module';
 import { IS_PUBLIC, PERMISSIONS } from '../../apps/admin-api/src/auth';
 import { AdminApp, baseUrlOf, call, createAdminApp, seedUser } from '../support/admin-app';
-import { createTestDatabase } from '../support/test-database';
-import { testConfig } from '../support/test-config';
+import { concretePath, routesOf } from '../support/nest-routes';
+import { createTestDatabase, testConfig } from '@app/core/testing';
 
 interface RouteInfo {
   name: string;
@@ -17,37 +16,15 @@ interface RouteInfo {
   permissions: string[] | undefined;
 }
 
-/** Every route the running app registered, read from Nest's own module container. */
-function routesOf(app: INestApplication): RouteInfo[] {
-  const reflector = new Reflector();
-  const routes: RouteInfo[] = [];
-  for (const module of app.get(ModulesContainer).values()) {
-    for (const wrapper of module.controllers.values()) {
-      const controller = wrapper.metatype as (new (...args: never[]) => object) | null;
-      if (!controller) continue;
-      const prefix = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
-      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
-        const handler = (controller.prototype as Record<string, unknown>)[name];
-        if (name === 'constructor' || typeof handler !== 'function') continue;
-        const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
-        if (path === undefined) continue;
-        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
-        const targets = [handler, controller];
-        routes.push({
-          name: `${controller.name}.${name}`,
-          method,
-          path: `/${[prefix, path].filter(Boolean).join('/')}`.replace(/\/+/g, '/'),
-          isPublic: reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) ?? false,
-          permissions: reflector.getAllAndOverride<string[]>(PERMISSIONS, targets),
-        });
-      }
-    }
-  }
-  return routes;
-}
-
-/** A concrete URL for a route pattern: every `:param` becomes a well-formed UUID. */
-const concrete = (path: string) => path.replace(/:[A-Za-z]+/g, '00000000-0000-4000-8000-000000000000').replace(/\{\*[A-Za-z]+\}/g, 'x');
+/** Every route of the admin API, with what it declares about access. */
+const routeInfo = (app: INestApplication): RouteInfo[] =>
+  routesOf(app).map((route) => ({
+    name: route.name,
+    method: route.method,
+    path: route.path,
+    isPublic: route.metadata(IS_PUBLIC) === true,
+    permissions: route.metadata(PERMISSIONS) as string[] | undefined,
+  }));
 
 describe('deny by default: every admin API route is @Public() or declares its permissions', () => {
   let admin: AdminApp;
@@ -55,7 +32,7 @@ describe('deny by default: every admin API route is @Public() or declares its pe
 
   beforeAll(async () => {
     admin = await createAdminApp(await createTestDatabase());
-    routes = routesOf(admin.app);
+    routes = routeInfo(admin.app);
   });
 
   afterAll(() => admin?.close());
@@ -90,7 +67,7 @@ describe('deny by default: every admin API route is @Public() or declares its pe
     const failures: string[] = [];
     for (const route of routes.filter((r) => !r.isPublic)) {
       const path = `/api${route.path}`;
-      const res = await call(admin.url, route.method, concrete(path), undefined, ['POST', 'PUT', 'PATCH'].includes(route.method) ? {} : undefined);
+      const res = await call(admin.url, route.method, concretePath(path), undefined, ['POST', 'PUT', 'PATCH'].includes(route.method) ? {} : undefined);
       if (res.status !== 401) failures.push(`${route.method} ${path}: ${res.status}`);
     }
     expect(failures).toEqual([]);

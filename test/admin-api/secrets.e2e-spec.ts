@@ -1,40 +1,28 @@
 import { createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { SecretBox } from '@app/core';
-import { AdminApp, call, createAdminApp, SeededUser, seedUser } from '../support/admin-app';
-import { createTestDatabase } from '../support/test-database';
-import { TEST_SECRET_KEY } from '../support/test-config';
+import { TEST_SECRET_KEY } from '@app/core/testing';
+import { adminWithRoles, call, seedUser } from '../support/admin-app';
 
 type Body = Record<string, unknown> & { id: string; message?: string };
 
 describe('secrets are write-only: provider credentials sealed, API keys shown once and stored as hashes', () => {
-  let admin: AdminApp;
-  let root: SeededUser;
-  let finance: SeededUser;
-  let db: DataSource;
+  const scene = adminWithRoles();
   const box = new SecretBox(TEST_SECRET_KEY);
-  const as = <T = Body>(method: string, path: string, body?: unknown, token = root.token) => call<T>(admin.url, method, path, token, body);
+  const as = <T = Body>(method: string, path: string, body?: unknown, token = scene.root.token) => call<T>(scene.admin.url, method, path, token, body);
+  const createProvider = (name: string, kind: string, baseUrl: string, apiKey: string, options: Record<string, string>) =>
+    as('POST', '/api/providers', { name, kind, baseUrl, apiKey, options });
   const sealed = async (id: string) =>
     (
-      await db.query<Array<{ c: string; options: Record<string, unknown> }>>(`SELECT encrypted_credentials AS c, options FROM providers WHERE id = $1`, [id])
+      await scene.db.query<Array<{ c: string; options: Record<string, unknown> }>>(`SELECT encrypted_credentials AS c, options FROM providers WHERE id = $1`, [
+        id,
+      ])
     )[0];
 
-  beforeAll(async () => {
-    admin = await createAdminApp(await createTestDatabase());
-    db = admin.app.get(DataSource);
-    root = await seedUser(admin.app, { role: 'admin' });
-    finance = await seedUser(admin.app, { role: 'finance' });
-  });
-
-  afterAll(() => admin?.close());
-
   it('never returns a provider’s API key or secret options; stores them as ciphertext; keeps plain options plain', async () => {
-    const created = await as('POST', '/api/providers', {
-      name: 'bailian',
-      kind: 'dashscope',
-      baseUrl: 'https://dashscope.aliyuncs.com/',
-      apiKey: 'sk-very-secret-dashscope',
-      options: { accessKeyId: 'LTAI5tVerySecretId', accessKeySecret: 'alibaba-very-secret', bssEndpoint: 'https://business.aliyuncs.com' },
+    const created = await createProvider('bailian', 'dashscope', 'https://dashscope.aliyuncs.com/', 'sk-very-secret-dashscope', {
+      accessKeyId: 'LTAI5tVerySecretId',
+      accessKeySecret: 'alibaba-very-secret',
+      bssEndpoint: 'https://business.aliyuncs.com',
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
@@ -49,7 +37,7 @@ describe('secrets are write-only: provider credentials sealed, API keys shown on
       created.body,
       (await as('GET', '/api/providers')).body,
       (await as('GET', `/api/providers/${created.body.id}`)).body,
-      (await as('GET', '/api/providers', undefined, finance.token)).body,
+      (await as('GET', '/api/providers', undefined, scene.finance.token)).body,
     ];
     for (const body of reads) {
       const json = JSON.stringify(body);
@@ -64,12 +52,10 @@ describe('secrets are write-only: provider credentials sealed, API keys shown on
   });
 
   it('replaces the key, merges options, removes one with null, and validates options by kind', async () => {
-    const created = await as('POST', '/api/providers', {
-      name: 'maas',
-      kind: 'huawei-maas',
-      baseUrl: 'https://api.modelarts-maas.com',
-      apiKey: 'hw-key-1',
-      options: { accessKey: 'HWAKEXAMPLE12', secretKey: 'hw-sk', region: 'cn-southwest-2' },
+    const created = await createProvider('maas', 'huawei-maas', 'https://api.modelarts-maas.com', 'hw-key-1', {
+      accessKey: 'HWAKEXAMPLE12',
+      secretKey: 'hw-sk',
+      region: 'cn-southwest-2',
     });
     const patched = await as('PATCH', `/api/providers/${created.body.id}`, { apiKey: 'hw-key-2', options: { projectId: 'p-123', secretKey: null } });
     expect(patched.status).toBe(200);
@@ -109,7 +95,7 @@ describe('secrets are write-only: provider credentials sealed, API keys shown on
   });
 
   it('shows an API key once, in the POST answer, and stores only its SHA-256', async () => {
-    const dev = await seedUser(admin.app, { role: 'developer' });
+    const dev = await seedUser(scene.admin.app, { role: 'developer' });
     const created = await as<Body & { key: string; prefix: string }>(
       'POST',
       `/api/users/${dev.user.id}/api-keys`,
@@ -119,9 +105,11 @@ describe('secrets are write-only: provider credentials sealed, API keys shown on
     expect(created.status).toBe(201);
     expect(created.body.key).toMatch(/^tg_[\w-]{40,}$/);
     expect(created.body.key.startsWith(created.body.prefix)).toBe(true);
-    const [row] = await db.query<Array<{ key_hash: string; prefix: string }>>(`SELECT key_hash, prefix FROM api_keys WHERE id = $1`, [created.body.id]);
+    const [row] = await scene.db.query<Array<{ key_hash: string; prefix: string }>>(`SELECT key_hash, prefix FROM api_keys WHERE id = $1`, [created.body.id]);
     expect(row.key_hash).toBe(createHash('sha256').update(created.body.key).digest('hex'));
-    const [{ n }] = await db.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM api_keys WHERE key_hash = $1 OR prefix = $1`, [created.body.key]);
+    const [{ n }] = await scene.db.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM api_keys WHERE key_hash = $1 OR prefix = $1`, [
+      created.body.key,
+    ]);
     expect(n).toBe(0);
     const list = await as<{ items: Array<Record<string, unknown>> }>('GET', `/api/users/${dev.user.id}/api-keys`, undefined, dev.token);
     expect(Object.keys(list.body.items[0]).sort()).toEqual(['createdAt', 'expiresAt', 'id', 'name', 'prefix', 'revokedAt', 'userId']);
@@ -131,7 +119,7 @@ describe('secrets are write-only: provider credentials sealed, API keys shown on
   });
 
   it('revokes a key (once; again is harmless) and refuses expiry dates in the past', async () => {
-    const dev = await seedUser(admin.app, { role: 'developer' });
+    const dev = await seedUser(scene.admin.app, { role: 'developer' });
     const key = await as('POST', `/api/users/${dev.user.id}/api-keys`, {}, dev.token);
     expect((await as('DELETE', `/api/api-keys/${key.body.id}`, undefined, dev.token)).status).toBe(204);
     expect((await as('DELETE', `/api/api-keys/${key.body.id}`, undefined, dev.token)).status).toBe(204);

@@ -1,21 +1,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RunningAdmin, startAdmin } from '../support/admin-harness';
 import { Seed } from '../support/seed';
-import { createTestDatabase } from '../support/test-database';
+import { createTestDatabase } from '@app/core/testing';
+import { AdminApp, createAdminApp } from '../support/admin-app';
 
 const BUILT = join(__dirname, '..', '..', 'dist', 'console', 'index.html');
 
 /** The console's files as the admin API serves them: strict CSP, hashed assets cached, nothing else reachable. */
 describe('console files and pre-sign-in config', () => {
-  let admin: RunningAdmin;
+  let admin: AdminApp;
   let seed: Seed;
 
   beforeAll(async () => {
     if (!existsSync(BUILT)) throw new Error('The console is not built: run `npm run build` first');
     const url = await createTestDatabase();
     seed = await Seed.connect(url);
-    admin = await startAdmin(url, { HOST: '10.1.2.3', GATEWAY_PORT: '9090' });
+    admin = await createAdminApp(url, { HOST: '10.1.2.3', GATEWAY_PORT: '9090' });
   });
 
   afterAll(async () => {

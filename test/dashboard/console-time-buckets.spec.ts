@@ -1,58 +1,45 @@
-import { continuousBuckets, groupSeries } from '../../apps/console/src/time-buckets';
-import type { Timeseries } from '../../apps/console/src/types';
+import { axisOf, chartSeries, requestsPerBucket } from '../../apps/console/src/time-buckets';
+import type { Timeseries, TimeseriesSeries } from '../../apps/console/src/types';
 
-const point = (bucket: string, totalTokens: number, extra: Record<string, unknown> = {}) => ({
-  bucket,
-  currency: 'CNY',
-  requests: 1,
-  failedRequests: 0,
-  totalTokens,
-  cost: '0',
-  ...extra,
-});
+const words = { total: 'Tokens', none: 'None', other: (n: number) => `Other (${n})` };
 
-/** The chart's time axis is continuous: every bucket of the range is there, quiet ones as zero. */
-describe('console time buckets', () => {
-  it("fills the hours of today between the points with zeros, on the points' grid", () => {
-    const series: Timeseries = {
-      unit: 'hour',
-      from: '2026-11-24T00:00:00.000Z',
-      to: '2026-11-24T05:30:00.000Z',
-      points: [point('2026-11-24T01:00:00.000Z', 10), point('2026-11-24T03:00:00.000Z', 30)],
-    };
-    const buckets = continuousBuckets(series);
-    expect(buckets.map((b) => new Date(b.at).toISOString().slice(11, 16))).toEqual(['00:00', '01:00', '02:00', '03:00', '04:00', '05:00']);
-    expect(buckets.map((b) => b.tokens)).toEqual([0, 10, 0, 30, 0, 0]);
+function series(key: string | null, tokens: number[], extra: Partial<TimeseriesSeries> = {}): TimeseriesSeries {
+  const buckets = tokens.map((_, i) => `2026-11-24T0${i}:00:00.000+08:00`);
+  return {
+    key,
+    label: key,
+    other: false,
+    groups: 1,
+    requests: tokens.length,
+    failedRequests: 0,
+    totalTokens: tokens.reduce((a, b) => a + b, 0),
+    costs: [],
+    points: tokens.map((totalTokens, i) => ({ bucket: buckets[i], requests: totalTokens ? 1 : 0, failedRequests: 0, totalTokens, costs: [] })),
+    ...extra,
+  };
+}
+
+function timeseries(groupBy: string | null, list: TimeseriesSeries[], hours = 3): Timeseries {
+  const buckets = Array.from({ length: hours }, (_, i) => `2026-11-24T0${i}:00:00.000+08:00`);
+  return { range: 'today', unit: 'hour', from: buckets[0], to: '2026-11-24T02:30:00.000+08:00', groupBy, buckets, groups: list.length, series: list };
+}
+
+/** The chart draws what the server sends: a continuous axis, one dataset per series, named for people. */
+describe('console chart series', () => {
+  it('keeps every bucket of the axis, quiet ones as zero', () => {
+    const data = timeseries(null, [series(null, [0, 10, 0])]);
+    expect(axisOf(data).map((at) => new Date(at).toISOString().slice(11, 16))).toEqual(['16:00', '17:00', '18:00']);
+    expect(chartSeries(data, words)).toEqual([{ label: 'Tokens', tokens: [0, 10, 0] }]);
+    expect(requestsPerBucket(data)).toEqual([0, 1, 0]);
   });
 
-  it('anchors days on the midnights of APP_TIMEZONE (Asia/Shanghai), and sums currencies of one bucket', () => {
-    const series: Timeseries = {
-      unit: 'day',
-      from: '2026-11-17T16:00:00.000Z',
-      to: '2026-11-24T03:00:00.000Z',
-      points: [
-        point('2026-11-19T00:00:00.000+08:00', 5),
-        point('2026-11-19T00:00:00.000+08:00', 7, { currency: 'USD' }),
-        point('2026-11-24T00:00:00.000+08:00', 1),
-      ],
-    };
-    const buckets = continuousBuckets(series);
-    expect(buckets).toHaveLength(7);
-    expect(new Date(buckets[0].at).toISOString()).toBe('2026-11-17T16:00:00.000Z'); // 18 Nov 00:00 in Shanghai
-    expect(buckets.map((b) => b.tokens)).toEqual([0, 12, 0, 0, 0, 0, 1]);
-  });
-
-  it('splits tokens by group when the points carry the dimension (top 6, the rest together)', () => {
-    const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
-    const series: Timeseries = {
-      unit: 'hour',
-      from: '2026-11-24T00:00:00.000Z',
-      to: '2026-11-24T01:00:00.000Z',
-      points: names.map((model, i) => point('2026-11-24T00:00:00.000Z', 100 - i, { model })),
-    };
-    const groups = groupSeries(series, 'model', continuousBuckets(series), 'Other');
-    expect(groups.map((g) => g.label)).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'Other']);
-    expect(groups.find((g) => g.label === 'Other')!.data).toEqual([94 + 93]); // g and h
-    expect(groupSeries({ ...series, points: series.points.map(({ model: _m, ...rest }) => rest) }, 'model', [], 'Other')).toEqual([]);
+  it('names each group (users with their email), the group without a value and the folded rest', () => {
+    const data = timeseries('user', [
+      series('u1', [5, 0, 1], { label: 'Ana', detail: 'ana@x.test' }),
+      series(null, [1, 0, 0], { label: null }),
+      series(null, [0, 2, 2], { other: true, groups: 4, label: null }),
+    ]);
+    expect(chartSeries(data, words).map((s) => s.label)).toEqual(['Ana <ana@x.test>', 'None', 'Other (4)']);
+    expect(requestsPerBucket(data)).toEqual([2, 1, 2]);
   });
 });

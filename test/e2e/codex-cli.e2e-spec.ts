@@ -7,7 +7,7 @@ import { installToolChat, TOOL_CHAT_COMPLETION_TOKENS } from '../fakes/fake-tool
 import { fakePromptTokens, FakeProvider } from '../support/fake-provider';
 import { RunningGateway, startGateway } from '../support/gateway-harness';
 import { Seed } from '../support/seed';
-import { createTestDatabase } from '../support/test-database';
+import { createTestDatabase } from '@app/core/testing';
 
 const CODEX = require.resolve('@openai/codex/bin/codex.js');
 

@@ -1,9 +1,8 @@
 import OpenAI from 'openai';
 import { FakeProvider } from '../support/fake-provider';
-import { RunningAdmin, startAdmin } from '../support/admin-harness';
 import { RunningGateway, startGateway } from '../support/gateway-harness';
-import { createTestDatabase } from '../support/test-database';
-import { waitFor } from '../support/wait-for';
+import { createTestDatabase, waitFor } from '@app/core/testing';
+import { AdminApp, createAdminApp } from '../support/admin-app';
 
 /**
  * Issue #2's "done when", as a new user would do it: over the admin API create a provider, a
@@ -13,7 +12,7 @@ import { waitFor } from '../support/wait-for';
  */
 describe('the README flow, end to end (admin API + gateway + real PostgreSQL)', () => {
   let url: string;
-  let admin: RunningAdmin;
+  let admin: AdminApp;
   let gateway: RunningGateway;
   let fake: FakeProvider;
   let adminToken: string;
@@ -21,7 +20,7 @@ describe('the README flow, end to end (admin API + gateway + real PostgreSQL)', 
   beforeAll(async () => {
     url = await createTestDatabase();
     fake = await FakeProvider.start('dashscope');
-    admin = await startAdmin(url, { ADMIN_EMAIL: 'admin@example.com', ADMIN_PASSWORD: 'change-me-now' });
+    admin = await createAdminApp(url, { ADMIN_EMAIL: 'admin@example.com', ADMIN_PASSWORD: 'change-me-now' });
     gateway = await startGateway(url);
     adminToken = await admin.login('admin@example.com', 'change-me-now');
   });
@@ -105,7 +104,7 @@ describe('the README flow, end to end (admin API + gateway + real PostgreSQL)', 
     // restart both apps on the same database: everything is still there
     await gateway.close();
     await admin.close();
-    admin = await startAdmin(url);
+    admin = await createAdminApp(url);
     gateway = await startGateway(url);
     adminToken = await admin.login('admin@example.com', 'change-me-now');
     await check();

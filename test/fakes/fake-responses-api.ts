@@ -164,20 +164,7 @@ export class FakeResponsesApi {
     const status = ending === 'completed' ? 'completed' : ending;
     event(`response.${status}`, { response: response(status, output, true) });
     // The fake's stream modes apply here too (dying, hanging or slow streams).
-    const mode = fake.mode;
-    let i = 0;
-    const next = () => {
-      if (res.destroyed) return;
-      if ((mode.type === 'die-mid-stream' || mode.type === 'hang-mid-stream') && i >= mode.afterChunks) {
-        if (mode.type === 'die-mid-stream') res.socket?.destroy();
-        return;
-      }
-      if (i >= events.length) return void res.end();
-      res.write(events[i++]);
-      if (mode.type === 'slow-stream') setTimeout(next, mode.chunkDelayMs);
-      else setImmediate(next);
-    };
-    next();
+    fake.writeStream(res, events);
   }
 
   private answerText(body: Json): string {

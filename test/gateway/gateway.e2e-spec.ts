@@ -1,9 +1,8 @@
 import OpenAI from 'openai';
-import { createTestDatabase } from '../support/test-database';
+import { createTestDatabase, waitFor } from '@app/core/testing';
 import { FakeProvider } from '../support/fake-provider';
 import { RunningGateway, startGateway } from '../support/gateway-harness';
 import { Seed } from '../support/seed';
-import { waitFor } from '../support/wait-for';
 
 interface EventRow {
   id: string;

@@ -10,8 +10,8 @@ import { GatewayProcess } from '../support/gateway-process';
 import { RunningGateway, startGateway } from '../support/gateway-harness';
 import { Seed } from '../support/seed';
 import { TcpProxy } from '../support/tcp-proxy';
-import { createTestDatabase } from '../support/test-database';
-import { usageRecord } from '../support/usage-records';
+import { createTestDatabase } from '@app/core/testing';
+import { usageRecord } from '@app/usage/testing';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -2,8 +2,7 @@ import { request } from 'undici';
 import { FakeProvider } from '../support/fake-provider';
 import { RunningGateway, startGateway } from '../support/gateway-harness';
 import { Seed } from '../support/seed';
-import { createTestDatabase } from '../support/test-database';
-import { waitFor } from '../support/wait-for';
+import { createTestDatabase, waitFor } from '@app/core/testing';
 
 /**
  * Two gateway replicas (each its own key cache, quota ledger and leases) on one database, hit

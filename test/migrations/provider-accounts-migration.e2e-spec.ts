@@ -8,8 +8,7 @@ import { ProviderAccounts1764600000000 } from '../../libs/core/src/database/migr
 import { FakeProvider } from '../support/fake-provider';
 import { RunningGateway, startGateway } from '../support/gateway-harness';
 import { Seed } from '../support/seed';
-import { TEST_SECRET_KEY } from '../support/test-config';
-import { readTestState } from '../support/test-state';
+import { readTestState, TEST_SECRET_KEY } from '@app/core/testing';
 
 /**
  * An existing installation upgraded to upstream accounts: a database migrated up to just before

@@ -1,14 +1,13 @@
 import { FakeProvider } from '../support/fake-provider';
-import { RunningAdmin, startAdmin } from '../support/admin-harness';
 import { RunningGateway, startGateway } from '../support/gateway-harness';
 import { Seed } from '../support/seed';
-import { createTestDatabase } from '../support/test-database';
-import { waitFor } from '../support/wait-for';
+import { createTestDatabase, waitFor } from '@app/core/testing';
+import { AdminApp, createAdminApp } from '../support/admin-app';
 
 describe('Prometheus metrics on both apps', () => {
   let seed: Seed;
   let gateway: RunningGateway;
-  let admin: RunningAdmin;
+  let admin: AdminApp;
   let fake: FakeProvider;
 
   beforeAll(async () => {
@@ -17,7 +16,7 @@ describe('Prometheus metrics on both apps', () => {
     fake = await FakeProvider.start('openai');
     await seed.model('gpt-test', await seed.provider('openai', fake.baseUrl, fake.apiKey));
     gateway = await startGateway(url);
-    admin = await startAdmin(url);
+    admin = await createAdminApp(url);
   });
 
   afterAll(async () => {
@@ -72,12 +71,12 @@ describe('Prometheus metrics on both apps', () => {
   describe('with METRICS_TOKEN set', () => {
     const token = 'metrics-scrape-token-0123456789';
     let guardedGateway: RunningGateway;
-    let guardedAdmin: RunningAdmin;
+    let guardedAdmin: AdminApp;
 
     beforeAll(async () => {
       const url = await createTestDatabase();
       guardedGateway = await startGateway(url, { METRICS_TOKEN: token });
-      guardedAdmin = await startAdmin(url, { METRICS_TOKEN: token });
+      guardedAdmin = await createAdminApp(url, { METRICS_TOKEN: token });
     });
 
     afterAll(async () => {

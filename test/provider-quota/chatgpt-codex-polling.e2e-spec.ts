@@ -2,10 +2,9 @@ import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SecretBox } from '@app/core';
 import { FakeChatGptCodex, whamUsage } from '../fakes/chatgpt-codex';
-import { RunningAdmin, startAdmin } from '../support/admin-harness';
 import { Seed } from '../support/seed';
-import { TEST_SECRET_KEY } from '../support/test-config';
-import { createTestDatabase } from '../support/test-database';
+import { createTestDatabase, TEST_SECRET_KEY } from '@app/core/testing';
+import { AdminApp, createAdminApp } from '../support/admin-app';
 
 interface AccountView {
   accountId: string;
@@ -18,7 +17,7 @@ interface AccountView {
 }
 
 describe('chatgpt-codex seats: wham/usage per account, token refresh, clear statuses (fakes on loopback)', () => {
-  let admin: RunningAdmin;
+  let admin: AdminApp;
   let seed: Seed;
   let codex: FakeChatGptCodex;
   let hook: Server;
@@ -42,7 +41,7 @@ describe('chatgpt-codex seats: wham/usage per account, token refresh, clear stat
       });
     });
     await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
-    admin = await startAdmin(url, { PROVIDER_POLL_SECONDS: '3600', ALERT_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/alerts` });
+    admin = await createAdminApp(url, { PROVIDER_POLL_SECONDS: '3600', ALERT_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/alerts` });
     token = await admin.login('admin@x.test', 'a-long-password');
 
     // 'expiring': Tollgate owns its tokens; the access token has expired; 5 h window swapped into

@@ -1,14 +1,14 @@
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { RunningAdmin, startAdmin } from '../support/admin-harness';
 import { Seed } from '../support/seed';
-import { createTestDatabase } from '../support/test-database';
+import { createTestDatabase } from '@app/core/testing';
+import { AdminApp, createAdminApp } from '../support/admin-app';
 
 const PERIOD_SECONDS = 1;
 const WINDOW_SECONDS = 6;
 
 describe('one poll per provider per period across admin-API replicas (DESIGN §6)', () => {
-  let replicas: RunningAdmin[] = [];
+  let replicas: AdminApp[] = [];
   let seed: Seed;
   let fake: Server;
   let origin: string;
@@ -27,7 +27,7 @@ describe('one poll per provider per period across admin-API replicas (DESIGN §6
     });
     await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
-    replicas = await Promise.all([0, 1].map(() => startAdmin(url, { PROVIDER_POLL_SECONDS: String(PERIOD_SECONDS) })));
+    replicas = await Promise.all([0, 1].map(() => createAdminApp(url, { PROVIDER_POLL_SECONDS: String(PERIOD_SECONDS) })));
   });
 
   afterAll(async () => {
@@ -54,7 +54,7 @@ describe('one poll per provider per period across admin-API replicas (DESIGN §6
 
     // a manual poll is the same claim without the time check: it polls now and takes the turn
     await Promise.all(replicas.map((replica) => replica.app.close().catch(() => undefined)));
-    replicas = [await startAdmin(databaseUrl, { PROVIDER_POLL_SECONDS: '3600' })];
+    replicas = [await createAdminApp(databaseUrl, { PROVIDER_POLL_SECONDS: '3600' })];
     const adminToken = await replicas[0].login('admin@x.test', 'a-long-password');
     const [provider] = (await replicas[0].call('GET', '/api/providers', adminToken)).body.items;
     const before = hits.length;

@@ -2,13 +2,12 @@ import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeProvider } from '../support/fake-provider';
 import { FakeProviderApis } from '../fakes/provider-apis';
-import { RunningAdmin, startAdmin } from '../support/admin-harness';
 import { Seed } from '../support/seed';
-import { createTestDatabase } from '../support/test-database';
-import { waitFor } from '../support/wait-for';
+import { createTestDatabase, waitFor } from '@app/core/testing';
+import { AdminApp, createAdminApp } from '../support/admin-app';
 
 describe('provider quota, balance and usage polling with reconciliation (signed fakes on loopback)', () => {
-  let admin: RunningAdmin;
+  let admin: AdminApp;
   let seed: Seed;
   let dashscope: FakeProvider;
   let apis: FakeProviderApis;
@@ -46,7 +45,7 @@ describe('provider quota, balance and usage polling with reconciliation (signed 
       });
     });
     await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
-    admin = await startAdmin(url, {
+    admin = await createAdminApp(url, {
       PROVIDER_POLL_SECONDS: '3600',
       ALERT_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/alerts`,
       ALERT_BALANCE_BELOW: '2000',

@@ -1,8 +1,8 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { RunningAdmin, startAdmin } from '../support/admin-harness';
 import { Seed } from '../support/seed';
-import { createTestDatabase } from '../support/test-database';
+import { createTestDatabase } from '@app/core/testing';
+import { AdminApp, createAdminApp } from '../support/admin-app';
 
 /** A loopback HTTP server answering with `handler`, counting the requests it got. */
 async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; origin: string; hits: string[] }> {
@@ -16,7 +16,7 @@ async function listen(handler: (req: IncomingMessage, res: ServerResponse) => vo
 }
 
 describe('provider URLs cannot be turned inward (SSRF)', () => {
-  let admin: RunningAdmin;
+  let admin: AdminApp;
   let seed: Seed;
   let token: string;
   let internal: Awaited<ReturnType<typeof listen>>;
@@ -39,7 +39,7 @@ describe('provider URLs cannot be turned inward (SSRF)', () => {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<html><body>INTERNAL-ADMIN-PAGE root:x:0:0</body></html>');
     });
-    admin = await startAdmin(url, { PROVIDER_POLL_SECONDS: '3600' });
+    admin = await createAdminApp(url, { PROVIDER_POLL_SECONDS: '3600' });
     token = await admin.login('admin@x.test', 'a-long-password');
   });
 

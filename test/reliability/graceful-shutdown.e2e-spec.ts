@@ -5,8 +5,7 @@ import { FakeProvider } from '../support/fake-provider';
 import { freePort } from '../support/free-port';
 import { GatewayProcess } from '../support/gateway-process';
 import { Seed } from '../support/seed';
-import { createTestDatabase } from '../support/test-database';
-import { waitFor } from '../support/wait-for';
+import { createTestDatabase, waitFor } from '@app/core/testing';
 
 /** SIGTERM: stop accepting, let the stream in flight finish, flush usage, exit 0. */
 describe('graceful shutdown of the real gateway process', () => {

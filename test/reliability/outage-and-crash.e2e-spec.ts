@@ -1,14 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Pool } from 'undici';
 import { FakeProvider } from '../support/fake-provider';
 import { freePort } from '../support/free-port';
 import { GatewayProcess } from '../support/gateway-process';
+import { ChatLoad, usageEventCounts } from '../support/chat-load';
 import { Seed } from '../support/seed';
 import { TcpProxy } from '../support/tcp-proxy';
-import { createTestDatabase } from '../support/test-database';
-import { waitFor } from '../support/wait-for';
+import { createTestDatabase, waitFor } from '@app/core/testing';
 
 /**
  * The promise of issue "nothing lost": a load of concurrent calls runs through a 5-second
@@ -51,30 +50,8 @@ describe('metering survives a database outage and a SIGKILL (real processes)', (
     gateway = new GatewayProcess(await freePort(), { DATABASE_URL: proxied, DATA_DIR: dataDir });
     await gateway.start();
 
-    const served = new Set<string>();
-    let failed = 0;
-    let running = true;
-    const client = new Pool(gateway.url, { connections: 16 });
-    const body = JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'count me' }] });
-    const worker = async () => {
-      while (running) {
-        try {
-          const res = await client.request({
-            method: 'POST',
-            path: '/v1/chat/completions',
-            headers: { authorization: `Bearer ${dev.key}`, 'content-type': 'application/json' },
-            body,
-          });
-          await res.body.text();
-          if (res.statusCode === 200) served.add(String(res.headers['x-request-id']));
-          else failed++;
-        } catch {
-          failed++;
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-      }
-    };
-    const workers = Array.from({ length: 8 }, worker);
+    const load = new ChatLoad(gateway.url, dev.key, { connections: 16, workers: 8 });
+    const served = load.served;
     const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
     await waitFor(() => served.size >= 50, 'calls served before the outage');
@@ -89,22 +66,15 @@ describe('metering survives a database outage and a SIGKILL (real processes)', (
     await gateway.start(); // same DATA_DIR: replays the dead process's spool
     const atRestart = served.size;
     await waitFor(() => served.size >= atRestart + 50, 'calls served by the restarted gateway');
-    running = false;
-    await Promise.all(workers);
-    await client.close();
+    await load.stop();
 
     expect(servedDuringOutage).toBeGreaterThan(0);
     const ids = [...served];
-    let found: Array<{ id: string; n: number }> = [];
-    for (let i = 0; i < 100; i++) {
-      found = await seed.dataSource.query(`SELECT id::text, count(*)::int AS n FROM usage_events WHERE id = ANY($1::uuid[]) GROUP BY id`, [ids]);
-      if (found.length === ids.length) break;
-      await sleep(300);
-    }
+    const found = await usageEventCounts(seed.dataSource, ids);
     expect(found.length).toBe(ids.length);
     expect(found.every((row) => row.n === 1)).toBe(true);
     // the failed attempts (connection refused while the process was down) are not served calls
     expect(ids.length).toBeGreaterThan(100);
-    expect(failed).toBeGreaterThanOrEqual(0);
+    expect(load.failed).toBeGreaterThanOrEqual(0);
   });
 });

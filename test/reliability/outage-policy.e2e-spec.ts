@@ -3,7 +3,7 @@ import { FakeProvider } from '../support/fake-provider';
 import { RunningGateway, startGateway } from '../support/gateway-harness';
 import { Seed } from '../support/seed';
 import { TcpProxy } from '../support/tcp-proxy';
-import { createTestDatabase } from '../support/test-database';
+import { createTestDatabase } from '@app/core/testing';
 
 /**
  * DB_OUTAGE_POLICY: with the database gone, `serve` keeps admitting a quota'd user against the

@@ -1,8 +1,8 @@
 import type { UsageRecord } from '@app/usage';
-import { usageRecord, writeUsage } from '../support/usage-records';
-import { RunningAdmin, startAdmin } from '../support/admin-harness';
+import { usageRecord, writeUsage } from '@app/usage/testing';
 import { Seed } from '../support/seed';
-import { createTestDatabase } from '../support/test-database';
+import { createTestDatabase } from '@app/core/testing';
+import { AdminApp, createAdminApp } from '../support/admin-app';
 
 /** RFC 4180 parsing of what the endpoint returned (quotes, doubled quotes, CRLF). */
 function parseCsv(text: string): string[][] {
@@ -35,7 +35,7 @@ function parseCsv(text: string): string[][] {
 }
 
 describe('finance CSV report and usage summaries (real PostgreSQL, APP_TIMEZONE=Asia/Kolkata)', () => {
-  let admin: RunningAdmin;
+  let admin: AdminApp;
   let seed: Seed;
   const tokens: Record<string, string> = {};
   const ids: Record<string, string> = {};
@@ -111,7 +111,7 @@ describe('finance CSV report and usage summaries (real PostgreSQL, APP_TIMEZONE=
     ];
     await writeUsage(seed.dataSource, events.map(record));
 
-    admin = await startAdmin(url, { APP_TIMEZONE: 'Asia/Kolkata' });
+    admin = await createAdminApp(url, { APP_TIMEZONE: 'Asia/Kolkata' });
     tokens.finance = await admin.login('fin@x.test', password);
     tokens.lead = await admin.login('lead@x.test', password);
   });

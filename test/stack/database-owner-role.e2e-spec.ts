@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { runMigrations } from '../../libs/core/src/database/migration-runner';
 import { freePort } from '../support/free-port';
 import { GatewayProcess } from '../support/gateway-process';
-import { readTestState } from '../support/test-state';
+import { readTestState } from '@app/core/testing';
 
 const INIT_SQL = join(__dirname, '..', '..', 'docker', 'postgres-init', 'tollgate-owner.psql');
 

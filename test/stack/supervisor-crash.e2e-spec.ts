@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Pool } from 'undici';
 import { FakeProvider } from '../support/fake-provider';
+import { ChatLoad, usageEventCounts } from '../support/chat-load';
 import { Seed } from '../support/seed';
 import { alive, commandLine, StackProcess } from '../support/stack-process';
 
@@ -69,26 +69,8 @@ describe('the stack supervisor dies (real processes, embedded PostgreSQL)', () =
     await stack.start();
     const key = await seedCatalog(stack, fake);
 
-    const served = new Set<string>();
-    let running = true;
-    const client = new Pool(stack.gatewayUrl, { connections: 8 });
+    const warmUp = new Set<string>(); // the first call served: the catalog and key have arrived
     const body = JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'count me' }] });
-    const worker = async () => {
-      while (running) {
-        try {
-          const res = await client.request({
-            method: 'POST',
-            path: '/v1/chat/completions',
-            headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-            body,
-          });
-          await res.body.text();
-          if (res.statusCode === 200) served.add(String(res.headers['x-request-id']));
-        } catch {
-          await sleep(20);
-        }
-      }
-    };
     // the new key and model reach the gateway's caches through the change feed
     for (let i = 0; i < 150; i++) {
       const res = await fetch(`${stack.gatewayUrl}/v1/chat/completions`, {
@@ -98,41 +80,35 @@ describe('the stack supervisor dies (real processes, embedded PostgreSQL)', () =
       });
       await res.text();
       if (res.status === 200) {
-        served.add(String(res.headers.get('x-request-id')));
+        warmUp.add(String(res.headers.get('x-request-id')));
         break;
       }
       await sleep(100);
     }
-    expect(served.size).toBe(1);
-    const workers = Array.from({ length: 8 }, worker);
+    expect(warmUp.size).toBe(1);
+    const load = new ChatLoad(stack.gatewayUrl, key, { connections: 8, workers: 8 });
     // mid-load: wait until calls are flowing (a condition, not a fixed window, so a slow machine still gets there)
-    for (let i = 0; i < 300 && served.size <= 50; i++) await sleep(50);
+    for (let i = 0; i < 300 && warmUp.size + load.served.size <= 50; i++) await sleep(50);
 
     const processes = stack.descendants();
     const postmaster = stack.postmasterPid()!;
     expect(processes).toContain(postmaster);
     expect(processes.map(commandLine).filter((line) => line.includes('dist/apps/')).length).toBeGreaterThanOrEqual(2);
-    const servedBeforeKill = served.size;
+    const servedBeforeKill = warmUp.size + load.served.size;
     await stack.kill('SIGKILL');
     const gone = await within(3000, () => processes.every((pid) => !alive(pid)));
     const survivors = processes.filter(alive).map((pid) => `${pid} ${commandLine(pid)}`);
     expect(survivors).toEqual([]);
     expect(gone).toBeLessThan(3000);
 
-    running = false;
-    await Promise.all(workers);
-    await client.close();
+    await load.stop();
     expect(servedBeforeKill).toBeGreaterThan(50);
 
     await stack.start(); // same DATA_DIR and ports: comes up, replays the spool
-    const ids = [...served];
+    const ids = [...warmUp, ...load.served];
     const seed = await Seed.connect(stack.databaseUrl);
     try {
-      let found: Array<{ id: string; n: number }> = [];
-      for (let i = 0; i < 100 && found.length < ids.length; i++) {
-        found = await seed.dataSource.query(`SELECT id::text, count(*)::int AS n FROM usage_events WHERE id = ANY($1::uuid[]) GROUP BY id`, [ids]);
-        if (found.length < ids.length) await sleep(200);
-      }
+      const found = await usageEventCounts(seed.dataSource, ids);
       expect(found.length).toBe(ids.length);
       expect(found.every((row) => row.n === 1)).toBe(true);
     } finally {

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { Environment, Role } from '@app/core';
 import { createAdminApp as buildAdminApp } from '../../apps/admin-api/src/admin-app';
 import { Seed } from './seed';
-import { testConfig } from './test-config';
+import { createTestDatabase, testConfig } from '@app/core/testing';
 
 /** Environment overrides, as strings, the way they arrive in `process.env`. */
 export type EnvOverrides = Partial<Record<keyof Environment, string>>;
@@ -118,4 +118,29 @@ export async function seedUser(app: INestApplication, options: SeedUserOptions):
 /** Inserts a department straight into the app's database (through `Seed`, the one seeding API); returns its id. */
 export function seedDepartment(app: INestApplication, name = `dept-${randomBytes(5).toString('hex')}`, allowedModels: string[] | null = null): Promise<string> {
   return new Seed(app.get(DataSource)).department(name, allowedModels);
+}
+
+/** An admin API with an admin (`root`) and a finance user signed in; filled in by the suite's `beforeAll`. */
+export interface AdminWithRoles {
+  admin: AdminApp;
+  /** The app's own database connection, for looking at what the API stored. */
+  db: DataSource;
+  root: SeededUser;
+  finance: SeededUser;
+}
+
+/**
+ * Registers the suite's `beforeAll`/`afterAll`: the real admin API on a fresh database, an admin
+ * and a finance user signed in. Read the returned object's fields inside tests and hooks.
+ */
+export function adminWithRoles(): AdminWithRoles {
+  const scene = {} as AdminWithRoles;
+  beforeAll(async () => {
+    scene.admin = await createAdminApp(await createTestDatabase());
+    scene.db = scene.admin.app.get(DataSource);
+    scene.root = await seedUser(scene.admin.app, { role: 'admin' });
+    scene.finance = await seedUser(scene.admin.app, { role: 'finance' });
+  });
+  afterAll(() => scene.admin?.close());
+  return scene;
 }

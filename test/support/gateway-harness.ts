@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import pino, { Logger } from 'pino';
 import { createGatewayApp } from '../../apps/gateway/src/gateway-app';
-import { testConfig } from './test-config';
+import { testConfig } from '@app/core/testing';
 
 export interface RunningGateway {
   app: NestExpressApplication;

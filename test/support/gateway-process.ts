@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { TEST_JWT_SECRET, TEST_SECRET_KEY } from './test-config';
+import { TEST_JWT_SECRET, TEST_SECRET_KEY } from '@app/core/testing';
 
 const ROOT = join(__dirname, '..', '..');
 export const GATEWAY_ENTRY = join(ROOT, 'dist', 'apps', 'gateway', 'main.js');

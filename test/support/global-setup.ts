@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedDatabase } from '../../libs/core/src/database/embedded-database';
 import { runMigrations } from '../../libs/core/src/database/migration-runner';
-import { testStateFile, TestState } from './test-state';
+import { TestState, testStateFile } from '../../libs/core/src/testing/test-state';
 import { freePort } from './free-port';
 
 declare global {

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { readTestState, testStateFile } from './test-state';
+import { readTestState, testStateFile } from '../../libs/core/src/testing/test-state';
 
 export default async function globalTeardown(): Promise<void> {
   await globalThis.__TOLLGATE_TEST_DB__?.destroy();

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { hashPassword, mintApiKey, ProviderKind, Role, SecretBox } from '@app/core';
-import { TEST_SECRET_KEY } from './test-config';
+import { TEST_SECRET_KEY } from '@app/core/testing';
 
 /**
  * THE seeding API: direct inserts of the rows a test needs (no audit entry, no permission check).

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './free-port';
-import { TEST_JWT_SECRET, TEST_SECRET_KEY } from './test-config';
+import { TEST_JWT_SECRET, TEST_SECRET_KEY } from '@app/core/testing';
 
 const ROOT = join(__dirname, '..', '..');
 const STACK_ENTRY = join(ROOT, 'dist', 'apps', 'stack', 'main.js');

@@ -1,60 +1,57 @@
-import { BarController, BarElement, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+import { BarController, BarElement, Chart, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import { useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from './format';
-import { continuousBuckets, DAY, groupSeries, HOUR } from './time-buckets';
+import { axisOf, chartSeries, DAY, HOUR, requestsPerBucket } from './time-buckets';
 import type { Timeseries } from './types';
 
-Chart.register(BarController, BarElement, LineController, LineElement, PointElement, LinearScale, Tooltip, Legend);
+Chart.register(BarController, BarElement, LineController, LineElement, PointElement, LinearScale, Tooltip);
 
-const PALETTE = ['#2457c5', '#0f8b8d', '#8e44ad', '#c0392b', '#7f8c2b', '#d35400', '#6b7280'];
+/** The same colours as `.swatch.s0`… in styles.css (no inline styles under the CSP). */
+const PALETTE = ['#2457c5', '#0f8b8d', '#8e44ad', '#c0392b', '#7f8c2b', '#d35400', '#b03a78', '#3d6b45', '#6b7280'];
+const OTHER = '#9aa3af';
+const REQUESTS = '#d9822b';
 
-export function UsageChart({ series, dimension }: { series: Timeseries; dimension?: string }) {
+/** Tokens per bucket as stacked bars (one dataset per series), requests as a line; the legend is HTML, so it can be read and navigated. */
+export function UsageChart({ series }: { series: Timeseries }) {
   const { t } = useTranslation();
   const format = useFormat();
   const canvas = useRef<HTMLCanvasElement>(null);
-  const unit = series.unit ?? series.bucket ?? 'hour';
-  const buckets = useMemo(() => continuousBuckets(series), [series]);
-  const totalTokens = buckets.reduce((sum, b) => sum + b.tokens, 0);
-  const totalRequests = buckets.reduce((sum, b) => sum + b.requests, 0);
+  const unit = series.unit;
+  const axis = useMemo(() => axisOf(series), [series]);
+  const requests = useMemo(() => requestsPerBucket(series), [series]);
+  const groups = useMemo(
+    () => chartSeries(series, { total: t('usage.tokens'), none: t('usage.none'), other: (count) => t('usage.otherGroups', { count }) }),
+    [series, t],
+  );
+  const colours = series.series.map((s, i) => (s.other ? OTHER : PALETTE[i % PALETTE.length]));
+  const totalTokens = series.series.reduce((sum, s) => sum + s.totalTokens, 0);
+  const totalRequests = requests.reduce((sum, n) => sum + n, 0);
 
   useEffect(() => {
     if (!canvas.current) return;
     const step = unit === 'hour' ? HOUR : DAY;
-    const groups = groupSeries(series, dimension, buckets, t('usage.other'));
-    const bars = groups.length
-      ? groups.map((group, g) => ({
-          type: 'bar' as const,
-          label: group.label,
-          stack: 'tokens',
-          data: group.data.map((y, i) => ({ x: buckets[i].at + step / 2, y })),
-          yAxisID: 'tokens',
-          backgroundColor: PALETTE[g % PALETTE.length],
-          barPercentage: 1,
-          categoryPercentage: 0.9,
-        }))
-      : [
-          {
-            type: 'bar' as const,
-            label: t('usage.tokens'),
-            data: buckets.map((b) => ({ x: b.at + step / 2, y: b.tokens })),
-            yAxisID: 'tokens',
-            backgroundColor: '#3b6fd8',
-            barPercentage: 1,
-            categoryPercentage: 0.9,
-          },
-        ];
+    const x = (i: number) => axis[i] + step / 2;
     const chart = new Chart(canvas.current, {
       data: {
         datasets: [
-          ...bars,
+          ...groups.map((group, g) => ({
+            type: 'bar' as const,
+            label: group.label,
+            stack: 'tokens',
+            data: group.tokens.map((y, i) => ({ x: x(i), y })),
+            yAxisID: 'tokens',
+            backgroundColor: colours[g],
+            barPercentage: 1,
+            categoryPercentage: 0.9,
+          })),
           {
             type: 'line',
             label: t('usage.requests'),
-            data: buckets.map((b) => ({ x: b.at + step / 2, y: b.requests })),
+            data: requests.map((y, i) => ({ x: x(i), y })),
             yAxisID: 'requests',
-            borderColor: '#d9822b',
-            backgroundColor: '#d9822b',
+            borderColor: REQUESTS,
+            backgroundColor: REQUESTS,
             pointRadius: 2,
           },
         ],
@@ -68,13 +65,13 @@ export function UsageChart({ series, dimension }: { series: Timeseries; dimensio
         scales: {
           x: {
             type: 'linear',
-            min: buckets[0]?.at,
-            max: buckets.length ? buckets[buckets.length - 1].at + step : undefined,
+            min: axis[0],
+            max: axis.length ? axis[axis.length - 1] + step : undefined,
             ticks: { autoSkip: false, callback: (value) => format.axisTime(Number(value), unit) },
             // ticks on bucket edges (whole hours, or midnights in APP_TIMEZONE), at most about 12 of them
-            afterBuildTicks: (axis) => {
-              const every = Math.max(1, Math.ceil(buckets.length / 12));
-              axis.ticks = buckets.filter((_, i) => i % every === 0).map((b) => ({ value: b.at }));
+            afterBuildTicks: (scale) => {
+              const every = Math.max(1, Math.ceil(axis.length / 12));
+              scale.ticks = axis.filter((_, i) => i % every === 0).map((value) => ({ value }));
             },
             grid: { display: false },
           },
@@ -82,7 +79,7 @@ export function UsageChart({ series, dimension }: { series: Timeseries; dimensio
             type: 'linear',
             position: 'left',
             beginAtZero: true,
-            stacked: groups.length > 0,
+            stacked: true,
             ticks: { callback: (value) => format.number(Number(value)) },
             title: { display: true, text: t('usage.tokens') },
           },
@@ -101,7 +98,7 @@ export function UsageChart({ series, dimension }: { series: Timeseries; dimensio
       },
     });
     return () => chart.destroy();
-  }, [buckets, unit, dimension, t, format.locale]); // the chart is rebuilt only when what it draws changes
+  }, [axis, groups, requests, unit, t, format.locale]); // the chart is rebuilt only when what it draws changes
 
   return (
     <figure className="chart">
@@ -112,7 +109,21 @@ export function UsageChart({ series, dimension }: { series: Timeseries; dimensio
           aria-label={t('usage.chartLabel', { unit: t(`usage.unit.${unit}`), tokens: format.number(totalTokens), requests: format.number(totalRequests) })}
         />
       </div>
-      <figcaption>{t('usage.chartCaption', { unit: t(`usage.unit.${unit}`) })}</figcaption>
+      <figcaption>
+        {t('usage.chartCaption', { unit: t(`usage.unit.${unit}`) })}
+        <ul className="legend" aria-label={t('usage.series')}>
+          {series.series.map((s, i) => (
+            <li key={s.other ? 'other' : (s.key ?? 'none')}>
+              <span className={`swatch ${s.other ? 'other' : `s${i % PALETTE.length}`}`} aria-hidden="true" />
+              {t('usage.seriesLine', { name: groups[i]?.label, tokens: format.number(s.totalTokens) })}
+            </li>
+          ))}
+          <li>
+            <span className="swatch line" aria-hidden="true" />
+            {t('usage.requestsLine', { requests: format.number(totalRequests) })}
+          </li>
+        </ul>
+      </figcaption>
     </figure>
   );
 }

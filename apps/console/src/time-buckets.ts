@@ -1,69 +1,46 @@
-import type { Timeseries } from './types';
+import type { Timeseries, TimeseriesSeries } from './types';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
 
-/**
- * Buckets on a continuous time axis: every hour (or day) of the range is present, empty ones as
- * zero, so a quiet afternoon shows as a gap rather than being squeezed out.
- */
-export function continuousBuckets(series: Timeseries): Array<{ at: number; requests: number; tokens: number; failed: number }> {
-  const unit = series.unit ?? series.bucket ?? 'hour';
-  const step = unit === 'hour' ? HOUR : DAY;
-  const byTime = new Map<number, { requests: number; tokens: number; failed: number }>();
-  for (const point of series.points) {
-    const at = Date.parse(point.bucket);
-    const slot = byTime.get(at) ?? { requests: 0, tokens: 0, failed: 0 };
-    slot.requests += point.requests;
-    slot.tokens += point.totalTokens;
-    slot.failed += point.failedRequests;
-    byTime.set(at, slot);
-  }
-  const from = Date.parse(series.from);
-  const to = Date.parse(series.to);
-  const known = [...byTime.keys()].sort((a, b) => a - b);
-  // anchor the grid on a real bucket (they start at the period's edge in APP_TIMEZONE)
-  let anchor = known[0] ?? Math.floor(from / step) * step;
-  while (anchor > from) anchor -= step;
-  const out: Array<{ at: number; requests: number; tokens: number; failed: number }> = [];
-  for (let at = anchor; at < to && out.length < 1000; at += step) out.push({ at, ...(byTime.get(at) ?? { requests: 0, tokens: 0, failed: 0 }) });
-  for (const at of known) {
-    const point = byTime.get(at);
-    if (point && !out.some((p) => p.at === at)) out.push({ at, ...point });
-  }
-  return out.sort((a, b) => a.at - b.at);
+/** What the chart draws for one series: its name and a value per bucket of the axis. */
+export interface ChartSeries {
+  label: string;
+  tokens: number[];
 }
 
-/** Per-group token series when the server splits the points by the chosen dimension (top 6, the rest as one). */
-export function groupSeries(
-  series: Timeseries,
-  dimension: string | undefined,
-  buckets: Array<{ at: number }>,
-  other: string,
-): Array<{ label: string; data: number[] }> {
-  if (!dimension) return [];
-  const labelOf = (point: Timeseries['points'][number]) => point[dimension] ?? point[`${dimension}Id`];
-  if (!series.points.some((point) => labelOf(point) !== undefined)) return [];
-  const totals = new Map<string, number>();
-  for (const point of series.points) {
-    const name = labelText(labelOf(point) ?? '—');
-    totals.set(name, (totals.get(name) ?? 0) + point.totalTokens);
-  }
-  const top = [...totals.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 6)
-    .map(([label]) => label);
-  const index = new Map(buckets.map((b, i) => [b.at, i]));
-  const groups = new Map<string, number[]>();
-  for (const point of series.points) {
-    const name = labelText(labelOf(point) ?? '—');
-    const label = top.includes(name) ? name : other;
-    const data = groups.get(label) ?? new Array<number>(buckets.length).fill(0);
-    const i = index.get(Date.parse(point.bucket));
-    if (i !== undefined) data[i] += point.totalTokens;
-    groups.set(label, data);
-  }
-  return [...groups.entries()].map(([label, data]) => ({ label, data }));
+/** Words the series names need, in the reader's language. */
+export interface SeriesWords {
+  total: string;
+  none: string;
+  other: (groups: number) => string;
+}
+
+/**
+ * The bucket starts (epoch ms) of the continuous axis the server gives: every hour (or day) of
+ * the window is there, quiet ones as zero, so a quiet afternoon shows as a gap rather than being
+ * squeezed out.
+ */
+export function axisOf(series: Timeseries): number[] {
+  return series.buckets.map((bucket) => Date.parse(bucket));
+}
+
+/** Requests per bucket, all series together (the line over the bars). */
+export function requestsPerBucket(series: Timeseries): number[] {
+  return series.buckets.map((_, i) => series.series.reduce((sum, s) => sum + (s.points[i]?.requests ?? 0), 0));
+}
+
+/** Tokens per bucket, one series per group (largest first, the rest as one), as the server split them. */
+export function chartSeries(series: Timeseries, words: SeriesWords): ChartSeries[] {
+  return series.series.map((s) => ({ label: seriesLabel(s, series.groupBy, words), tokens: series.buckets.map((_, i) => s.points[i]?.totalTokens ?? 0) }));
+}
+
+function seriesLabel(series: TimeseriesSeries, dimension: string | null, words: SeriesWords): string {
+  if (series.other) return words.other(series.groups);
+  if (!dimension) return words.total;
+  if (series.key === null) return words.none;
+  const label = labelText(series.label ?? series.key);
+  return dimension === 'user' && series.detail ? `${label} <${labelText(series.detail)}>` : label;
 }
 
 /** A group label off the wire: ids and names are strings (numbers for a few); anything else as JSON. */

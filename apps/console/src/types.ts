@@ -87,20 +87,32 @@ export interface Summary {
   rows: SummaryRow[];
 }
 
+interface TimeseriesFigures {
+  requests: number;
+  failedRequests: number;
+  totalTokens: number;
+  costs: Array<{ currency: string | null; cost: string }>;
+}
+
+/** One group's usage over the axis (`other`: the groups beyond the first few, summed). */
+export interface TimeseriesSeries extends TimeseriesFigures {
+  key: string | null;
+  label: string | null;
+  detail?: string | null;
+  other: boolean;
+  groups: number;
+  points: Array<TimeseriesFigures & { bucket: string }>;
+}
+
 export interface Timeseries {
-  unit?: 'hour' | 'day';
-  bucket?: 'hour' | 'day';
+  range: string | null;
+  unit: 'hour' | 'day';
   from: string;
   to: string;
-  points: Array<{
-    bucket: string;
-    currency: string | null;
-    requests: number;
-    failedRequests: number;
-    totalTokens: number;
-    cost: string;
-    [group: string]: unknown;
-  }>;
+  groupBy: string | null;
+  buckets: string[];
+  groups: number;
+  series: TimeseriesSeries[];
 }
 
 export interface Provider {

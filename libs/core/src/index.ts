@@ -20,6 +20,7 @@ export * from './logging/http-logging';
 export * from './secrets/secret-fields';
 export * from './logging/error-message';
 export * from './change-feed/change-feed';
+export * from './change-feed/change-feed-cache';
 export * from './core.module';
 export * from './bootstrap/load-config';
 export * from './observability/metrics-token';

@@ -1,15 +1,10 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { ChangeFeed, ChangedTable } from '@app/core';
+import { ChangeFeed, ChangeFeedCache } from '@app/core';
 import type { Caller } from './caller';
 import { SessionRow, SessionStore } from './session.store';
 
 const TTL_MS = 1000;
 const MAX_CACHED = 10_000;
-
-interface Cached {
-  row: SessionRow | undefined;
-  at: number;
-}
 
 /**
  * Resolves a token's session to a live caller: the session must exist, belong to the token's
@@ -20,29 +15,31 @@ interface Cached {
  */
 @Injectable()
 export class SessionService implements OnModuleInit, OnModuleDestroy {
-  private readonly cache = new Map<string, Cached>();
-  private readonly onChange = (table: ChangedTable) => {
-    if (table === 'users' || table === 'admin_sessions') this.cache.clear();
-  };
-  private readonly onResync = () => this.cache.clear();
+  private readonly cache: ChangeFeedCache<string, SessionRow | undefined>;
 
   constructor(
     private readonly store: SessionStore,
-    private readonly changes: ChangeFeed,
-  ) {}
+    changes: ChangeFeed,
+  ) {
+    this.cache = new ChangeFeedCache({
+      feed: changes,
+      tables: ['users', 'admin_sessions'],
+      load: (sessionId) => this.store.find(sessionId),
+      ttlMs: () => TTL_MS,
+      maxEntries: MAX_CACHED,
+    });
+  }
 
   onModuleInit(): void {
-    this.changes.on('change', this.onChange);
-    this.changes.on('resync', this.onResync);
+    this.cache.start();
   }
 
   onModuleDestroy(): void {
-    this.changes.off('change', this.onChange);
-    this.changes.off('resync', this.onResync);
+    this.cache.stop();
   }
 
   async callerFor(sessionId: string, userId: string, tokenVersion: number): Promise<Caller | undefined> {
-    const row = await this.session(sessionId);
+    const row = await this.cache.get(sessionId);
     if (!row || !row.live || !row.userActive || row.userId !== userId || row.tokenVersion !== tokenVersion) return undefined;
     return { id: row.userId, email: row.email, role: row.role, departmentId: row.departmentId, sessionId };
   }
@@ -55,15 +52,6 @@ export class SessionService implements OnModuleInit, OnModuleDestroy {
 
   /** Forget a user's sessions at once (this process changed them). */
   forget(userId: string): void {
-    for (const [sessionId, cached] of this.cache) if (cached.row?.userId === userId) this.cache.delete(sessionId);
-  }
-
-  private async session(sessionId: string): Promise<SessionRow | undefined> {
-    const cached = this.cache.get(sessionId);
-    if (cached && Date.now() - cached.at < TTL_MS) return cached.row;
-    const row = await this.store.find(sessionId);
-    if (this.cache.size >= MAX_CACHED) this.cache.clear();
-    this.cache.set(sessionId, { row, at: Date.now() });
-    return row;
+    this.cache.deleteWhere((row) => row?.userId === userId);
   }
 }

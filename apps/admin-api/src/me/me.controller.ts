@@ -8,7 +8,8 @@ import type { Page } from '../common/page';
 import { QuotaStatusListDto } from '../quotas/dto/quota-response.dto';
 import { QuotasService } from '../quotas/quotas.service';
 import { MyUsageQueryDto, UsageEventsQueryDto } from '../usage/dto/usage-query.dto';
-import { UsageEventDto, UsageSummaryDto, UsageTimeseriesDto } from '../usage/dto/usage-response.dto';
+import { UsageEventDto, UsageSummaryDto } from '../usage/dto/usage-response.dto';
+import { MyTimeseriesQueryDto, UsageTimeseriesDto } from '../usage/dto/usage-timeseries.dto';
 import { UsageQueryService } from '../usage/usage-query.service';
 import { MeDto } from '../users/dto/user.dto';
 import { UsersService } from '../users/users.service';
@@ -43,7 +44,7 @@ export class MeController {
   @Get('usage/timeseries')
   @RequirePermissions(Permission.SelfRead)
   @ApiOkResponse({ type: UsageTimeseriesDto })
-  timeseriesOf(@CurrentUser() caller: Caller, @Query() query: MyUsageQueryDto): Promise<UsageTimeseriesDto> {
+  timeseriesOf(@CurrentUser() caller: Caller, @Query() query: MyTimeseriesQueryDto): Promise<UsageTimeseriesDto> {
     return this.usage.myTimeseries(caller, query);
   }
 

@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@app/core';
 import { formatDecimal, parseDecimal } from '@app/usage';
-import type { UsageSummaryDto, UsageSummaryRowDto, UsageTimeseriesDto } from './dto/usage-response.dto';
+import type { UsageSummaryDto, UsageSummaryRowDto } from './dto/usage-response.dto';
 
 export const SUMMARY_RANGES = ['today', '1h', '5h', '24h', '7d', '30d', 'month'] as const;
 export type SummaryRange = (typeof SUMMARY_RANGES)[number];
@@ -81,42 +81,6 @@ export class UsageSummaryService {
     if (window) return { from: new Date(now.getTime() - window), to: now };
     const local = DateTime.fromJSDate(now, { zone: this.config.timezone });
     return { from: local.startOf(range === 'month' ? 'month' : 'day').toJSDate(), to: now };
-  }
-
-  /**
-   * Usage over time for charts: hourly buckets for windows up to a day, daily ones beyond, both
-   * in APP_TIMEZONE, from the rollups (bucket edges fall on quarter hours in every zone).
-   */
-  async timeseries(range: SummaryRange, scope: SummaryScope, now = new Date()): Promise<UsageTimeseriesDto> {
-    const { from, to } = this.bounds(range, now);
-    const unit: UsageTimeseriesDto['unit'] = ['1h', '5h', '24h', 'today'].includes(range) ? 'hour' : 'day';
-    const params: unknown[] = [from, to, this.config.timezone];
-    const filters = scopeFilters(scope, params);
-    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT date_trunc('${unit}', bucket_start AT TIME ZONE $3) AS local_bucket, currency,
-              sum(requests)::bigint AS requests, sum(failed_requests)::bigint AS failed, sum(total_tokens)::bigint AS total, sum(cost)::text AS cost
-       FROM usage_rollups WHERE bucket_start >= date_trunc('${unit}', $1::timestamptz AT TIME ZONE $3) AT TIME ZONE $3 AND bucket_start < $2
-       ${filters.length ? `AND ${filters.join(' AND ')}` : ''}
-       GROUP BY 1, 2 ORDER BY 1, 2`,
-      params,
-    );
-    return {
-      range,
-      unit,
-      from: from.toISOString(),
-      to: to.toISOString(),
-      points: rows.map((row) => ({
-        bucket:
-          DateTime.fromJSDate(row.local_bucket as Date, { zone: 'UTC' })
-            .setZone(this.config.timezone, { keepLocalTime: true })
-            .toISO() ?? '',
-        currency: row.currency as string | null,
-        requests: Number(row.requests),
-        failedRequests: Number(row.failed),
-        totalTokens: Number(row.total),
-        cost: formatDecimal(parseDecimal((row.cost as string | null) ?? '0')),
-      })),
-    };
   }
 
   async summary(range: SummaryRange, groupBy: SummaryDimension | undefined, scope: SummaryScope, limit = 100, now = new Date()): Promise<UsageSummaryDto> {

@@ -6,7 +6,8 @@ import { Permission } from '../auth/permissions';
 import { ApiPageResponse } from '../common/api-page-response.decorator';
 import type { Page } from '../common/page';
 import { UsageEventsQueryDto, UsageSummaryQueryDto } from './dto/usage-query.dto';
-import { UsageEventDto, UsageSummaryDto, UsageTimeseriesDto } from './dto/usage-response.dto';
+import { UsageEventDto, UsageSummaryDto } from './dto/usage-response.dto';
+import { UsageTimeseriesDto, UsageTimeseriesQueryDto } from './dto/usage-timeseries.dto';
 import { UsageQueryService } from './usage-query.service';
 
 @ApiTags('usage')
@@ -24,7 +25,7 @@ export class UsageController {
   @Get('timeseries')
   @RequirePermissions(Permission.UsageRead)
   @ApiOkResponse({ type: UsageTimeseriesDto })
-  timeseries(@CurrentUser() caller: Caller, @Query() query: UsageSummaryQueryDto): Promise<UsageTimeseriesDto> {
+  timeseries(@CurrentUser() caller: Caller, @Query() query: UsageTimeseriesQueryDto): Promise<UsageTimeseriesDto> {
     return this.usage.timeseries(caller, query);
   }
 

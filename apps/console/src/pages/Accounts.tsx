@@ -72,7 +72,9 @@ export function AccountWindows({ accounts, providerName }: { accounts: SnapshotA
     return (
       <span className={w.usedPercent !== undefined && w.usedPercent >= 90 ? 'badge bad' : undefined}>
         {used}
-        {w.resetsAt ? ` · ${t('providers.resets', { when: format.fromNow(w.resetsAt) })}` : ''}
+        {w.resetsAt
+          ? ` · ${Date.parse(w.resetsAt) > Date.now() ? t('providers.resets', { when: format.fromNow(w.resetsAt) }) : t('providers.resetSincePoll')}`
+          : ''}
       </span>
     );
   };

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { Checkbox, CheckboxGroup, Label } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { api, get } from '../api';
+import { AllowedModelsField } from '../AllowedModels';
 import { useLoad } from '../session';
 import { QuotaManager } from '../Quotas';
 import type { Department, Model, Page } from '../types';
@@ -70,25 +70,18 @@ function DepartmentDialog({ department, models, onSaved }: { department?: Depart
         onSaved();
       }}
     >
-      {(errors) => (
+      {() => (
         <>
           <TextInput name="name" label={t('departments.name')} defaultValue={department?.name} isRequired />
-          <Checkbox className="react-aria-Checkbox check" isSelected={every} onChange={setEvery}>
-            <span className="box" aria-hidden="true" />
-            {t('departments.everyModel')}
-          </Checkbox>
-          {every ? null : (
-            <CheckboxGroup className="checks" value={allowed} onChange={setAllowed} isInvalid={!!errors.allowedModels}>
-              <Label>{t('departments.models')}</Label>
-              {names.map((name) => (
-                <Checkbox key={name} value={name}>
-                  <span className="box" aria-hidden="true" />
-                  {name}
-                </Checkbox>
-              ))}
-              {errors.allowedModels ? <span className="field-error">{errors.allowedModels}</span> : null}
-            </CheckboxGroup>
-          )}
+          <AllowedModelsField
+            unrestricted={every}
+            onUnrestrictedChange={setEvery}
+            unrestrictedLabel={t('departments.everyModel')}
+            label={t('departments.models')}
+            names={names}
+            allowed={allowed}
+            onAllowedChange={setAllowed}
+          />
         </>
       )}
     </FormDialog>

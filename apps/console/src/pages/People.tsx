@@ -1,12 +1,14 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AllowedModelsField } from '../AllowedModels';
 import { api, get, query } from '../api';
 import { href, Route, useViewParams } from '../router';
 import { Session, useLoad, useSession } from '../session';
-import { Department, Page, Role, ROLES, User } from '../types';
+import { Department, Model, Page, Role, ROLES, User } from '../types';
 import { QuotaManager } from '../Quotas';
 import { Button, ConfirmButton, DataTable, ErrorMessages, FormDialog, Section, SelectInput, TextInput } from '../ui';
 
-const USER_FIELDS = ['name', 'email', 'role', 'departmentId', 'password'] as const;
+const USER_FIELDS = ['name', 'email', 'role', 'departmentId', 'password', 'allowedModels'] as const;
 
 /** Admin: everyone; team lead: their department's people; finance: read only. */
 export function PeoplePage({ route }: { route: Route }) {
@@ -19,6 +21,16 @@ export function PeoplePage({ route }: { route: Route }) {
   const departmentId = lead ? (session.me.departmentId ?? '') : (params.get('department') ?? '');
   const departments = useLoad(() => get<Page<Department>>('/api/departments?limit=500'), []);
   const users = useLoad(() => get<Page<User>>(`/api/users${query({ departmentId, limit: 500 })}`), [departmentId]);
+  const models = useLoad(() => (canWrite ? get<Page<Model>>('/api/models?limit=500') : Promise.resolve({ items: [], nextCursor: null })), [canWrite]);
+  const dialog = (user?: User) => (
+    <UserDialog
+      session={session}
+      departments={departments.data?.items ?? []}
+      models={(models.data?.items ?? []).map((m) => m.name)}
+      user={user}
+      onSaved={users.reload}
+    />
+  );
   const departmentName = (id: string | null) => departments.data?.items.find((d) => d.id === id)?.name ?? '—';
 
   return (
@@ -38,10 +50,7 @@ export function PeoplePage({ route }: { route: Route }) {
         </div>
       ) : null}
       <ErrorMessages messages={users.error ? [(users.error as Error).message] : []} />
-      <Section
-        title={lead ? t('people.ofDepartment', { name: session.me.departmentName }) : t('people.title')}
-        actions={canWrite ? <UserDialog session={session} departments={departments.data?.items ?? []} onSaved={users.reload} /> : null}
-      >
+      <Section title={lead ? t('people.ofDepartment', { name: session.me.departmentName }) : t('people.title')} actions={canWrite ? dialog() : null}>
         <DataTable
           caption={t('people.title')}
           columns={[
@@ -49,6 +58,7 @@ export function PeoplePage({ route }: { route: Route }) {
             { label: t('people.email') },
             { label: t('people.role') },
             { label: t('people.department') },
+            { label: t('people.models') },
             { label: t('people.status') },
             ...(canWrite ? [{ label: t('common.actions') }] : []),
           ]}
@@ -60,13 +70,12 @@ export function PeoplePage({ route }: { route: Route }) {
             user.email,
             t(`roles.${user.role}`),
             departmentName(user.departmentId),
+            user.allowedModels === null ? t('people.departmentModelsShort') : user.allowedModels.join(', ') || t('departments.noModels'),
             user.active ? t('people.active') : t('people.inactive'),
             ...(canWrite
               ? [
                   <div className="row-actions">
-                    {admin || user.role === 'developer' ? (
-                      <UserDialog session={session} departments={departments.data?.items ?? []} user={user} onSaved={users.reload} />
-                    ) : null}
+                    {admin || user.role === 'developer' ? dialog(user) : null}
                     {user.active && user.id !== session.me.id && (admin || user.role === 'developer') ? (
                       <ConfirmButton
                         label={t('people.deactivate')}
@@ -97,11 +106,31 @@ export function PeoplePage({ route }: { route: Route }) {
   );
 }
 
-/** Add a person, or edit one (`user` given). A team lead may only make developers of their own department. */
-function UserDialog({ session, departments, user, onSaved }: { session: Session; departments: Department[]; user?: User; onSaved: () => void }) {
+/**
+ * Add a person, or edit one (`user` given). A team lead may only make developers of their own
+ * department. The models a person may call narrow their department's list (none: the department's).
+ */
+function UserDialog({
+  session,
+  departments,
+  models,
+  user,
+  onSaved,
+}: {
+  session: Session;
+  departments: Department[];
+  models: string[];
+  user?: User;
+  onSaved: () => void;
+}) {
   const { t } = useTranslation();
   const admin = session.me.role === 'admin';
   const roles: Role[] = admin ? ROLES : ['developer'];
+  const [departmentId, setDepartmentId] = useState(admin ? (user?.departmentId ?? '') : (session.me.departmentId ?? ''));
+  const [sameAsDepartment, setSameAsDepartment] = useState(!user?.allowedModels);
+  const [allowed, setAllowed] = useState<string[]>(user?.allowedModels ?? []);
+  const departmentList = departments.find((d) => d.id === departmentId)?.allowedModels ?? null;
+  const names = [...new Set([...(departmentList ?? models), ...allowed])];
   return (
     <FormDialog
       trigger={user ? t('people.edit') : t('people.add')}
@@ -119,6 +148,7 @@ function UserDialog({ session, departments, user, onSaved }: { session: Session;
           body.departmentId = session.me.departmentId;
         }
         if (values.password) body.password = values.password;
+        body.allowedModels = sameAsDepartment ? null : allowed;
         if (user) await api('PATCH', `/api/users/${user.id}`, body);
         else await api('POST', '/api/users', body);
         onSaved();
@@ -140,7 +170,8 @@ function UserDialog({ session, departments, user, onSaved }: { session: Session;
               <SelectInput
                 name="departmentId"
                 label={t('people.department')}
-                defaultValue={user?.departmentId ?? ''}
+                value={departmentId}
+                onChange={setDepartmentId}
                 error={errors.departmentId}
                 options={[{ value: '', label: t('people.noDepartment') }, ...departments.map((d) => ({ value: d.id, label: d.name }))]}
               />
@@ -152,6 +183,16 @@ function UserDialog({ session, departments, user, onSaved }: { session: Session;
             label={user ? t('people.newPassword') : t('people.password')}
             autoComplete="new-password"
             description={t('people.passwordHint')}
+          />
+          <AllowedModelsField
+            unrestricted={sameAsDepartment}
+            onUnrestrictedChange={setSameAsDepartment}
+            unrestrictedLabel={t('people.departmentModels')}
+            label={t('people.models')}
+            description={t('people.modelsHint')}
+            names={names}
+            allowed={allowed}
+            onAllowedChange={setAllowed}
           />
         </>
       )}

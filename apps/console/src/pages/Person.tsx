@@ -32,6 +32,8 @@ export function PersonPage({ id }: { id: string }) {
           <dd>{t(`roles.${person.role}`)}</dd>
           <dt>{t('people.status')}</dt>
           <dd>{person.active ? t('people.active') : t('people.inactive')}</dd>
+          <dt>{t('people.models')}</dt>
+          <dd>{person.allowedModels === null ? t('people.departmentModels') : person.allowedModels.join(', ') || t('departments.noModels')}</dd>
           <dt>{t('keys.created')}</dt>
           <dd>{format.dateTime(person.createdAt)}</dd>
         </dl>

@@ -25,6 +25,11 @@ export function UsagePage({ route }: { route: Route }) {
   const groupByParam = params.get('groupBy') ?? '';
   const groupBy = dimensions.includes(groupByParam) ? groupByParam : dimensions[0];
   const departmentId = everyDepartment ? (params.get('department') ?? '') : '';
+  // the chart's split: by department / user / model as the role reaches (a developer's own usage: by model)
+  const chartDimensions = ['total', ...(!wide ? ['model'] : everyDepartment ? ['department', 'user', 'model', 'provider'] : ['user', 'model'])];
+  const chartParam = params.get('chart') ?? '';
+  const chartBy = chartDimensions.includes(chartParam) ? chartParam : 'total';
+  const split = chartBy === 'total' ? undefined : chartBy;
 
   const departments = useLoad(
     () => (everyDepartment ? get<Page<Department>>('/api/departments?limit=500') : Promise.resolve({ items: [], nextCursor: null })),
@@ -38,13 +43,13 @@ export function UsagePage({ route }: { route: Route }) {
     () => (wide ? get<Summary>(`/api/usage/summary${query({ range, departmentId, limit: 1000 })}`) : get<Summary>(`/api/me/usage${query({ range })}`)),
     [range, departmentId, wide],
   );
-  // the points come split by the dimension where the server does so; the chart then stacks them
+  // one series per group (the largest few, the rest as one); the chart stacks them
   const series = useLoad(
     () =>
       wide
-        ? get<Timeseries>(`/api/usage/timeseries${query({ range, departmentId, groupBy })}`)
-        : get<Timeseries>(`/api/me/usage/timeseries${query({ range })}`),
-    [range, departmentId, groupBy, wide],
+        ? get<Timeseries>(`/api/usage/timeseries${query({ range, departmentId, groupBy: split })}`)
+        : get<Timeseries>(`/api/me/usage/timeseries${query({ range, groupBy: split })}`),
+    [range, departmentId, split, wide],
   );
   const quotas = useLoad(() => get<{ items: QuotaStatus[] }>('/api/me/quotas'), []);
 
@@ -103,8 +108,22 @@ export function UsagePage({ route }: { route: Route }) {
         ))}
         {byCurrency.size === 0 ? <Kpi label={t('usage.cost')} value={format.money(0, 'CNY')} /> : null}
       </div>
-      <Section title={t('usage.overTime')}>
-        {series.data ? <UsageChart series={series.data} dimension={wide ? groupBy : undefined} /> : <p>{t('common.loading')}</p>}
+      <Section
+        title={t('usage.overTime')}
+        actions={
+          <RadioGroup className="segmented" orientation="horizontal" value={chartBy} onChange={(value) => set({ chart: value === 'total' ? null : value })}>
+            <Label>{t('usage.chartBy')}</Label>
+            <div className="segments">
+              {chartDimensions.map((d) => (
+                <Radio key={d} value={d}>
+                  {t(`usage.split.${d}`)}
+                </Radio>
+              ))}
+            </div>
+          </RadioGroup>
+        }
+      >
+        {series.data ? <UsageChart series={series.data} /> : <p>{t('common.loading')}</p>}
       </Section>
       {!wide || quotas.data?.items.length ? <QuotaTable title={t('usage.myQuotas')} items={quotas.data?.items ?? []} format={format} /> : null}
       <Section title={t('usage.top', { dimension: t(`dimensions.${groupBy}`) })}>

@@ -1,22 +1,18 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { AccountStatus, ChangeFeed, ChangedTable, ProviderKind, ROOT_LOGGER, SecretBox } from '@app/core';
+import { AccountStatus, ChangeFeed, ChangeFeedSnapshot, ChangedTable, errorMessage, ProviderKind, ROOT_LOGGER, SecretBox } from '@app/core';
 import { adapterFor, ProviderAdapter, ProviderCredentials } from '@app/providers';
 import type { ModelPrice } from '@app/usage';
 import { AccountHealthService } from '../upstream/account-health.service';
 import type { UpstreamAccount } from '../upstream/upstream-account';
 
 const RELOAD_SAFETY_NET_MS = 60_000;
-const CATALOG_TABLES: ReadonlySet<ChangedTable> = new Set(['models', 'providers', 'provider_accounts']);
+const CATALOG_TABLES: readonly ChangedTable[] = ['models', 'providers', 'provider_accounts'];
 
 /** Everything needed to forward and price a call to one model, resolved once per catalog load. */
-function names(routes: Map<string, ModelRoute>): ModelRoute[] {
-  return [...new Set(routes.values())];
-}
-
 export interface ModelRoute {
   modelId: string;
   name: string;
@@ -57,6 +53,15 @@ interface CatalogRow {
   provider_options: Record<string, unknown> | null;
 }
 
+/** One catalog load: routes by name and alias, every model once, every enabled account. */
+interface Catalog {
+  routes: Map<string, ModelRoute>;
+  names: ModelRoute[];
+  accounts: UpstreamAccount[];
+}
+
+const EMPTY_CATALOG: Catalog = { routes: new Map(), names: [], accounts: [] };
+
 interface AccountRow {
   id: string;
   provider_id: string;
@@ -86,64 +91,55 @@ const ACCOUNTS_SQL = `
  * A failed reload keeps the previous catalog: the gateway goes on serving.
  */
 @Injectable()
-export class ModelCatalogService implements OnModuleInit {
-  private routes = new Map<string, ModelRoute>();
-  private accountList: UpstreamAccount[] = [];
-  private names: ModelRoute[] = [];
-  private reloading: Promise<void> | undefined;
-  private reloadAgain = false;
+export class ModelCatalogService implements OnModuleInit, OnModuleDestroy {
+  private readonly catalog: ChangeFeedSnapshot<Catalog>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly changeFeed: ChangeFeed,
+    changeFeed: ChangeFeed,
     private readonly secretBox: SecretBox,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
     private readonly health: AccountHealthService,
-  ) {}
+  ) {
+    this.catalog = new ChangeFeedSnapshot({
+      feed: changeFeed,
+      tables: CATALOG_TABLES,
+      load: () => this.load(),
+      initial: EMPTY_CATALOG,
+      resyncEveryMs: RELOAD_SAFETY_NET_MS,
+      onLoadError: (error) => this.logger.warn({ err: errorMessage(error) }, 'model catalog reload failed; keeping the previous one'),
+    });
+  }
 
   async onModuleInit(): Promise<void> {
-    this.changeFeed.on('change', (table: ChangedTable) => {
-      if (CATALOG_TABLES.has(table)) void this.reload();
-    });
-    this.changeFeed.on('resync', () => void this.reload());
-    setInterval(() => void this.reload(), RELOAD_SAFETY_NET_MS).unref();
-    await this.reload();
+    await this.catalog.start();
+  }
+
+  onModuleDestroy(): void {
+    this.catalog.stop();
   }
 
   /** The model a name or an alias resolves to (an alias is metered under the model's name). */
   route(model: string): ModelRoute | undefined {
-    return this.routes.get(model);
+    return this.catalog.current.routes.get(model);
   }
 
   /** Every model once (aliases not repeated). */
   all(): ModelRoute[] {
-    return this.names;
+    return this.catalog.current.names;
   }
 
   /** Every enabled upstream account (metrics). */
   accounts(): UpstreamAccount[] {
-    return this.accountList;
+    return this.catalog.current.accounts;
   }
 
-  /** Coalesces bursts of change notifications into at most one reload at a time (plus one after). */
+  /** Reloads now; bursts of change notifications coalesce into at most one reload at a time (plus one after). */
   reload(): Promise<void> {
-    if (this.reloading) {
-      this.reloadAgain = true;
-      return this.reloading;
-    }
-    this.reloading = this.load()
-      .catch((error: unknown) => this.logger.warn({ err: (error as Error).message }, 'model catalog reload failed; keeping the previous one'))
-      .finally(() => {
-        this.reloading = undefined;
-        if (this.reloadAgain) {
-          this.reloadAgain = false;
-          void this.reload();
-        }
-      });
-    return this.reloading;
+    return this.catalog.reload();
   }
 
-  private async load(): Promise<void> {
+  private async load(): Promise<Catalog> {
     const [rows, accountRows] = await Promise.all([this.dataSource.query<CatalogRow[]>(CATALOG_SQL), this.dataSource.query<AccountRow[]>(ACCOUNTS_SQL)]);
     const accounts = this.openAccounts(accountRows);
     const byProvider = new Map<string, UpstreamAccount[]>();
@@ -179,9 +175,7 @@ export class ModelCatalogService implements OnModuleInit {
     // A model's own name wins over another model's alias (the admin API refuses such clashes).
     for (const [alias, route] of aliases) if (!routes.has(alias)) routes.set(alias, route);
     this.health.sync(accounts);
-    this.accountList = accounts;
-    this.routes = routes;
-    this.names = names(routes);
+    return { routes, names: [...new Set(routes.values())], accounts };
   }
 
   /** Decrypts each account's credentials; an account that cannot be opened is left out, the others serve. */

@@ -1,6 +1,7 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppConfig, metricsScrapeAllowed } from '@app/core';
+import { Public } from '../key-auth/public.decorator';
 import { HealthService } from './health.service';
 import { GatewayMetrics } from '../metrics/gateway-metrics.service';
 
@@ -13,6 +14,7 @@ export class HealthController {
   ) {}
 
   /** 200 when the process and the database are up and usage is being written (CONTRACT); 503 naming the cause otherwise. */
+  @Public()
   @Get('healthz')
   async healthz(@Res() res: Response): Promise<void> {
     const report = await this.health.check();
@@ -20,12 +22,14 @@ export class HealthController {
   }
 
   /** Liveness only: a load balancer may keep routing here while the database is away (keys and quotas are served from memory). */
+  @Public()
   @Get('livez')
   livez() {
     return { status: 'ok' };
   }
 
   /** Prometheus scrape; with METRICS_TOKEN set, only for `Authorization: Bearer <METRICS_TOKEN>`. */
+  @Public()
   @Get('metrics')
   async scrape(@Req() req: Request, @Res() res: Response): Promise<void> {
     if (!metricsScrapeAllowed(req.headers.authorization, this.config.metricsToken)) {

@@ -1,8 +1,8 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { AppConfig, ChangeFeed, ChangedTable, hashApiKey, looksLikeApiKey, ROOT_LOGGER } from '@app/core';
+import { AppConfig, ChangeFeed, ChangeFeedCache, ChangedTable, errorMessage, hashApiKey, looksLikeApiKey, ROOT_LOGGER } from '@app/core';
 import { GatewayError } from '../proxy/gateway-error';
 import type { Principal } from './principal';
 
@@ -11,12 +11,7 @@ const POSITIVE_TTL_MS = 60_000;
 /** Unknown keys are remembered briefly so a misconfigured client cannot hammer the database. */
 const NEGATIVE_TTL_MS = 5_000;
 const MAX_NEGATIVE_ENTRIES = 10_000;
-const IDENTITY_TABLES: ReadonlySet<ChangedTable> = new Set(['api_keys', 'users', 'departments']);
-
-interface Entry {
-  principal: Principal | null;
-  loadedAt: number;
-}
+const IDENTITY_TABLES: readonly ChangedTable[] = ['api_keys', 'users', 'departments'];
 
 interface KeyRow {
   api_key_id: string;
@@ -44,23 +39,33 @@ const LOOKUP_SQL = `
  * unreachable, known keys keep working from their last known state.
  */
 @Injectable()
-export class KeyCacheService implements OnModuleInit {
-  private readonly entries = new Map<string, Entry>();
-  private readonly inflight = new Map<string, Promise<Principal | null>>();
-  private negativeCount = 0;
+export class KeyCacheService implements OnModuleInit, OnModuleDestroy {
+  /** Key hash → caller; `null` remembers an unknown or unusable key (briefly, and at most 10,000 of them). */
+  private readonly cache: ChangeFeedCache<string, Principal | null>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly changeFeed: ChangeFeed,
+    changeFeed: ChangeFeed,
     private readonly config: AppConfig,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.cache = new ChangeFeedCache({
+      feed: changeFeed,
+      tables: IDENTITY_TABLES,
+      load: (hash) => this.load(hash),
+      ttlMs: (principal) => (principal ? POSITIVE_TTL_MS : NEGATIVE_TTL_MS),
+      maxEntries: MAX_NEGATIVE_ENTRIES,
+      bounded: (principal) => principal === null,
+      onLoadError: (error, _hash, stale) => this.whenDatabaseFails(error, stale),
+    });
+  }
 
   onModuleInit(): void {
-    this.changeFeed.on('change', (table: ChangedTable) => {
-      if (IDENTITY_TABLES.has(table)) this.clear();
-    });
-    this.changeFeed.on('resync', () => this.clear());
+    this.cache.start();
+  }
+
+  onModuleDestroy(): void {
+    this.cache.stop();
   }
 
   /**
@@ -70,55 +75,28 @@ export class KeyCacheService implements OnModuleInit {
   async authenticate(headers: KeyHeaders): Promise<Principal> {
     const token = gatewayKeyOf(headers);
     if (!token || !looksLikeApiKey(token)) throw unauthorized();
-    const principal = await this.lookup(hashApiKey(token));
+    const principal = await this.cache.get(hashApiKey(token));
     if (!principal || (principal.expiresAt !== null && principal.expiresAt <= Date.now())) throw unauthorized();
     return principal;
   }
 
   clear(): void {
-    this.entries.clear();
-    this.negativeCount = 0;
+    this.cache.clear();
   }
 
-  private async lookup(hash: string): Promise<Principal | null> {
-    const entry = this.entries.get(hash);
-    const now = Date.now();
-    if (entry) {
-      const ttl = entry.principal ? POSITIVE_TTL_MS : NEGATIVE_TTL_MS;
-      if (now - entry.loadedAt < ttl) return entry.principal;
-    }
-    let pending = this.inflight.get(hash);
-    if (!pending) {
-      pending = this.load(hash, entry).finally(() => this.inflight.delete(hash));
-      this.inflight.set(hash, pending);
-    }
-    return pending;
-  }
-
-  private async load(hash: string, stale: Entry | undefined): Promise<Principal | null> {
-    let rows: KeyRow[];
-    try {
-      rows = await this.dataSource.query(LOOKUP_SQL, [hash]);
-    } catch (error) {
-      if (stale?.principal && this.config.dbOutagePolicy === 'serve') {
-        this.logger.warn({ err: (error as Error).message }, 'key lookup failed; serving the cached caller');
-        return stale.principal;
-      }
-      throw new GatewayError(503, 'service_unavailable', 'The gateway cannot verify API keys right now; try again shortly.');
-    }
+  private async load(hash: string): Promise<Principal | null> {
+    const rows: KeyRow[] = await this.dataSource.query(LOOKUP_SQL, [hash]);
     const row = rows.at(0);
-    const principal = row?.usable ? toPrincipal(row) : null;
-    if (!principal) {
-      if (this.negativeCount >= MAX_NEGATIVE_ENTRIES) this.clearNegatives();
-      this.negativeCount++;
-    }
-    this.entries.set(hash, { principal, loadedAt: Date.now() });
-    return principal;
+    return row?.usable ? toPrincipal(row) : null;
   }
 
-  private clearNegatives(): void {
-    for (const [hash, entry] of this.entries) if (!entry.principal) this.entries.delete(hash);
-    this.negativeCount = 0;
+  /** The database cannot be read: a known caller keeps working if the outage policy says so. */
+  private whenDatabaseFails(error: unknown, stale: Principal | null | undefined): Principal | null {
+    if (stale && this.config.dbOutagePolicy === 'serve') {
+      this.logger.warn({ err: errorMessage(error) }, 'key lookup failed; serving the cached caller');
+      return stale;
+    }
+    throw new GatewayError(503, 'service_unavailable', 'The gateway cannot verify API keys right now; try again shortly.');
   }
 }
 

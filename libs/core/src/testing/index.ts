@@ -6,3 +6,4 @@
 export * from './test-state';
 export * from './test-database';
 export * from './test-config';
+export * from './wait-for';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { ChangeFeed, ChangedTable, OutagePolicy } from '@app/core';
-import { errorMessage } from '@app/core';
+import type { ChangeFeed, OutagePolicy } from '@app/core';
+import { ChangeFeedSnapshot, errorMessage } from '@app/core';
 import type { Fixed } from '../pricing/decimal';
 import { QuotaUnavailableError } from './quota-errors';
 import type { QuotaLeaseStore } from './quota-lease-store';
@@ -26,70 +26,62 @@ const SAFETY_NET_MS = 30_000;
  * more, so none is missed.
  */
 export class QuotaDefinitions {
-  private bySubject = new Map<string, QuotaDefinition[]>();
-  private loaded = false;
-  private loading: Promise<void> | undefined;
-  private reloadAgain = false;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly snapshot: ChangeFeedSnapshot<Map<string, QuotaDefinition[]>>;
+  private lastError = '';
 
   constructor(
-    private readonly store: QuotaLeaseStore,
-    private readonly changeFeed: ChangeFeed,
+    store: QuotaLeaseStore,
+    changeFeed: ChangeFeed,
     private readonly outagePolicy: OutagePolicy,
-    private readonly logger: Logger,
-  ) {}
+    logger: Logger,
+  ) {
+    this.snapshot = new ChangeFeedSnapshot<Map<string, QuotaDefinition[]>>({
+      feed: changeFeed,
+      tables: ['quotas'],
+      load: async () => bySubject(await store.definitions()),
+      initial: new Map(),
+      resyncEveryMs: SAFETY_NET_MS,
+      onLoadError: (error) => {
+        this.lastError = errorMessage(error);
+        logger.warn({ err: this.lastError }, 'quota definitions could not be loaded; keeping the last known ones');
+      },
+    });
+  }
 
   async start(): Promise<void> {
-    this.changeFeed.on('change', (table: ChangedTable) => {
-      if (table === 'quotas') void this.reload();
-    });
-    this.changeFeed.on('resync', () => void this.reload());
-    this.timer = setInterval(() => void this.reload(), SAFETY_NET_MS);
-    this.timer.unref();
-    await this.reload();
+    await this.snapshot.start();
+    this.refuseIfNeverLoaded();
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.snapshot.stop();
   }
 
   /** The quotas that bind a call of this user: their own and their department's. */
   async forSubject(subject: { userId: string; departmentId: string | null }): Promise<QuotaDefinition[]> {
-    if (!this.loaded) await this.reload();
-    const own = this.bySubject.get(`user:${subject.userId}`) ?? [];
-    const department = subject.departmentId ? (this.bySubject.get(`department:${subject.departmentId}`) ?? []) : [];
+    if (!this.snapshot.loaded) {
+      await this.snapshot.reload();
+      this.refuseIfNeverLoaded();
+    }
+    const definitions = this.snapshot.current;
+    const own = definitions.get(`user:${subject.userId}`) ?? [];
+    const department = subject.departmentId ? (definitions.get(`department:${subject.departmentId}`) ?? []) : [];
     return department.length === 0 ? own : own.concat(department);
   }
 
-  private reload(): Promise<void> {
-    if (this.loading) {
-      this.reloadAgain = true;
-      return this.loading;
-    }
-    this.loading = this.store
-      .definitions()
-      .then((definitions) => {
-        const bySubject = new Map<string, QuotaDefinition[]>();
-        for (const definition of definitions) {
-          const key = `${definition.scope}:${definition.subjectId}`;
-          const list = bySubject.get(key) ?? [];
-          list.push(definition);
-          bySubject.set(key, list);
-        }
-        this.bySubject = bySubject;
-        this.loaded = true;
-      })
-      .catch((error: unknown) => {
-        this.logger.warn({ err: errorMessage(error) }, 'quota definitions could not be loaded; keeping the last known ones');
-        if (!this.loaded && this.outagePolicy === 'refuse') throw new QuotaUnavailableError(errorMessage(error));
-      })
-      .finally(() => {
-        this.loading = undefined;
-        if (this.reloadAgain) {
-          this.reloadAgain = false;
-          void this.reload();
-        }
-      });
-    return this.loading;
+  /** With no definitions ever loaded, a `refuse` policy refuses rather than admit without quotas. */
+  private refuseIfNeverLoaded(): void {
+    if (!this.snapshot.loaded && this.outagePolicy === 'refuse') throw new QuotaUnavailableError(this.lastError);
   }
+}
+
+function bySubject(definitions: QuotaDefinition[]): Map<string, QuotaDefinition[]> {
+  const map = new Map<string, QuotaDefinition[]>();
+  for (const definition of definitions) {
+    const key = `${definition.scope}:${definition.subjectId}`;
+    const list = map.get(key) ?? [];
+    list.push(definition);
+    map.set(key, list);
+  }
+  return map;
 }

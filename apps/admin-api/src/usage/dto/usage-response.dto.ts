@@ -60,15 +60,3 @@ export class UsageSummaryDto {
   @ApiProperty({ format: 'date-time' }) to: string;
   @ApiProperty({ type: [UsageSummaryRowDto], description: 'by total tokens, largest first; one row per group and currency' }) rows: UsageSummaryRowDto[];
 }
-
-export class UsageTimeseriesPointDto extends UsageFiguresDto {
-  @ApiProperty({ format: 'date-time', description: 'start of the bucket, in APP_TIMEZONE' }) bucket: string;
-}
-
-export class UsageTimeseriesDto {
-  @ApiProperty({ enum: SUMMARY_RANGES }) range: SummaryRange;
-  @ApiProperty({ enum: ['hour', 'day'] }) unit: 'hour' | 'day';
-  @ApiProperty({ format: 'date-time' }) from: string;
-  @ApiProperty({ format: 'date-time' }) to: string;
-  @ApiProperty({ type: [UsageTimeseriesPointDto], description: 'one point per bucket and currency, oldest first' }) points: UsageTimeseriesPointDto[];
-}

@@ -1,2 +1,0 @@
-/** Moved to libs/core/src/testing (one fixture layer for the libs' specs and test/). */
-export * from '../../libs/core/src/testing/test-state';
