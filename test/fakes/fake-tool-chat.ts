@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { fakePromptTokens, FakeProvider } from '../support/fake-provider';
+import { FakeProvider } from '../support/fake-provider';
+import { fakePromptTokens } from '../support/fake-wire';
 
 /**
  * Function calling on a fake provider's chat completions endpoint (the target of translated

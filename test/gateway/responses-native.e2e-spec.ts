@@ -1,6 +1,6 @@
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { FakeResponsesApi, fakeResponsesUsage } from '../fakes/fake-responses-api';
-import { fakePromptTokens } from '../support/fake-provider';
+import { fakePromptTokens } from '../support/fake-wire';
 import { json, responsesScene } from './responses-scene';
 
 /** Responses calls a provider serves natively, and the gate they share with chat completions; responses-translated covers translation. */

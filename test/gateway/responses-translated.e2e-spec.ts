@@ -1,6 +1,6 @@
 import type { ResponseInputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { TOOL_CHAT_COMPLETION_TOKENS } from '../fakes/fake-tool-chat';
-import { fakePromptTokens } from '../support/fake-provider';
+import { fakePromptTokens } from '../support/fake-wire';
 import { json, responsesScene, WEATHER_TOOL } from './responses-scene';
 
 /** Responses calls translated to chat completions (Huawei MaaS; openai kind by default); responses-native covers the rest. */

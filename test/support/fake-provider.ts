@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { fakePromptTokens, json, split, words } from './fake-wire';
 
 /**
  * A fake LLM provider on loopback speaking the real wire formats (see shared providers.md):
@@ -27,27 +28,6 @@ export interface RecordedRequest {
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: unknown) => void;
-
-interface ChatMessage {
-  content?: unknown;
-}
-
-/** Prompt tokens the fake reports: whitespace-separated words of every text + 3 per message. */
-export function fakePromptTokens(messages: unknown): number {
-  if (!Array.isArray(messages)) return 0;
-  return messages.reduce<number>((sum, message: ChatMessage) => sum + 3 + words(textOf(message?.content)), 0);
-}
-
-function textOf(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((part: { text?: unknown }) => (typeof part?.text === 'string' ? part.text : '')).join(' ');
-  return '';
-}
-
-function words(text: string): number {
-  const trimmed = text.trim();
-  return trimmed ? trimmed.split(/\s+/).length : 0;
-}
 
 const DEFAULT_CONTENT = 'Hello from the fake provider, streaming as the real one does.';
 
@@ -393,15 +373,4 @@ function toolTurn(body: Record<string, unknown>): ToolTurn | null {
   const last = messages[messages.length - 1];
   if (last?.role === 'tool') return { text: `The tool said: ${String(last.content)}`, call: false };
   return { text: 'Let me check.', call: true };
-}
-
-function split(text: string, parts: number): string[] {
-  const size = Math.ceil(text.length / parts);
-  return Array.from({ length: parts }, (_, i) => text.slice(i * size, (i + 1) * size)).filter(Boolean);
-}
-
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const payload = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers });
-  res.end(payload);
 }

@@ -30,7 +30,7 @@ export function routesOf(app: INestApplication): NestRoute[] {
         routes.push({
           name: `${controller.name}.${name}`,
           method: RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod],
-          path: `/${[prefix, path].filter(Boolean).join('/')}`.replace(/\/+/g, '/'),
+          path: `/${[prefix, path].filter(Boolean).join('/')}`.replace(/\/+/g, '/').replace(/(.)\/$/, '$1'),
           metadata: (key: string): unknown => reflector.getAllAndOverride<unknown>(key, targets),
         });
       }
