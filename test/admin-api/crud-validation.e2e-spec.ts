@@ -168,6 +168,32 @@ describe('admin API CRUD and validation (real HTTP, real PostgreSQL)', () => {
       expect(row.password_hash).toMatch(/^\$argon2id\$/);
     });
 
+    it('keeps a person’s models inside the department’s list (400 naming allowedModels and the model)', async () => {
+      const departmentId = (await as<{ id: string }>('POST', '/api/departments', { name: 'Narrow', allowedModels: ['qwen-plus', 'qwen-max'] })).body.id;
+      const outside = await as('POST', '/api/users', {
+        email: 'narrow@x.test',
+        name: 'n',
+        role: 'developer',
+        departmentId,
+        allowedModels: ['qwen-plus', 'gpt-x'],
+      });
+      expect(outside.status).toBe(400);
+      expect(outside.body.message).toBe('allowedModels: gpt-x not allowed in the department (it allows qwen-plus, qwen-max)');
+      expect(outside.body.errors).toEqual([{ field: 'allowedModels', code: 'outside_department' }]);
+      const inside = await as<Body & { id: string }>('POST', '/api/users', {
+        email: 'narrow@x.test',
+        name: 'n',
+        role: 'developer',
+        departmentId,
+        allowedModels: ['qwen-max'],
+      });
+      expect(inside.status).toBe(201);
+      const widened = await as('PATCH', `/api/users/${inside.body.id}`, { allowedModels: ['qwen-max', 'gpt-x'] });
+      expect(widened.status).toBe(400);
+      expect(widened.body.errors).toEqual([{ field: 'allowedModels', code: 'outside_department' }]);
+      expect((await as('PATCH', `/api/users/${inside.body.id}`, { allowedModels: null })).status).toBe(200);
+    });
+
     it('needs an existing department for developers and team leads (400 naming departmentId)', async () => {
       const none = await as('POST', '/api/users', { email: 'nodept@x.test', name: 'n', role: 'developer' });
       expect(none.status).toBe(400);

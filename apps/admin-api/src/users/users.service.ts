@@ -63,6 +63,7 @@ export class UsersService {
     const passwordHash = dto.password ? await hashPassword(dto.password) : null;
     return this.dataSource.transaction(async (manager) => {
       await this.assertDepartmentExists(manager, departmentId);
+      await this.assertModelsWithinDepartment(manager, departmentId, dto.allowedModels);
       return this.insert(manager, caller, {
         email: dto.email,
         name: dto.name,
@@ -151,6 +152,7 @@ export class UsersService {
       if (user.active !== next.active) this.recordActivation(caller, user, next.active);
       if (dto.role !== undefined || dto.departmentId !== undefined) this.assertDepartmentFitsRole(next.role, next.departmentId);
       if (dto.departmentId !== undefined) await this.assertDepartmentExists(manager, dto.departmentId);
+      if (dto.allowedModels !== undefined) await this.assertModelsWithinDepartment(manager, next.departmentId, dto.allowedModels);
       if (dto.email !== undefined && dto.email !== user.email) await this.assertEmailFree(manager, dto.email);
       const before = UserDto.from(user);
       let sessionsEnd = false;
@@ -214,6 +216,24 @@ export class UsersService {
   private async assertDepartmentExists(manager: EntityManager, departmentId: string | null): Promise<void> {
     if (departmentId && !(await manager.getRepository(Department).exists({ where: { id: departmentId } }))) {
       throw invalid(`departmentId: department ${departmentId} does not exist`);
+    }
+  }
+
+  /**
+   * A person's list narrows their department's: a model the department does not allow would be a
+   * promise the gateway does not keep (it serves the intersection), so it is refused, by name.
+   */
+  private async assertModelsWithinDepartment(manager: EntityManager, departmentId: string | null, allowedModels: string[] | null | undefined): Promise<void> {
+    if (!allowedModels || !departmentId) return;
+    const department = await manager.getRepository(Department).findOne({ where: { id: departmentId } });
+    const departmentModels = department?.allowedModels;
+    if (!departmentModels) return;
+    const outside = allowedModels.filter((model) => !departmentModels.includes(model));
+    if (outside.length > 0) {
+      throw invalid(
+        `allowedModels: ${outside.join(', ')} not allowed in the department (it allows ${departmentModels.join(', ') || 'no model'})`,
+        'outside_department',
+      );
     }
   }
 
