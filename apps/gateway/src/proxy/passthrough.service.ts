@@ -160,9 +160,9 @@ export class PassthroughService {
       size += chunk.length;
     });
     proxyRes.on('end', () => {
-      const json = safeJson(Buffer.concat(chunks)) as { usage?: unknown; error?: { code?: unknown } } | null;
+      const json = safeJson(Buffer.concat(chunks)) as { usage?: unknown } | null;
       passing.call.usage = readUsage(json?.usage);
-      if ((proxyRes.statusCode ?? 0) >= 300) passing.call.errorCode = errorCodeOf(json?.error?.code) ?? `upstream_${String(proxyRes.statusCode)}`;
+      if ((proxyRes.statusCode ?? 0) >= 300) passing.call.errorCode = passing.route.adapter.errorCode(json) ?? `upstream_${String(proxyRes.statusCode)}`;
     });
   }
 
@@ -197,11 +197,6 @@ export class PassthroughService {
     });
     this.metrics.observe(record);
   }
-}
-
-/** A provider's error code, when it is a plain string or number. */
-function errorCodeOf(code: unknown): string | undefined {
-  return typeof code === 'string' || typeof code === 'number' ? String(code) : undefined;
 }
 
 /** The call a proxied request carries (set before the request is handed to the proxy). */
