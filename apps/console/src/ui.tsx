@@ -134,6 +134,71 @@ function describeProblem(
 }
 
 /**
+ * A form whose submit calls the API: `onSubmit` gets the form's values (and the form); the submit
+ * button is disabled while it runs; an API error is shown beside the field it names, or above the
+ * form. `explain` tells some errors in the form's own words (a wrong password, a throttled sign-in).
+ */
+export function ApiForm(props: {
+  fields: readonly string[];
+  submit: string;
+  onSubmit: (values: Record<string, string>, form: HTMLFormElement) => Promise<void>;
+  explain?: (error: unknown) => string[] | undefined;
+  children: (errors: Record<string, string>) => ReactNode;
+  /** Buttons beside the submit button (e.g. Cancel), which then sit in an actions row. */
+  actions?: ReactNode;
+  /** Below the button (e.g. a status line). */
+  footer?: ReactNode;
+}) {
+  const errors = useFormErrors(props.fields);
+  const [busy, setBusy] = useState(false);
+  const [explained, setExplained] = useState<string[]>([]);
+  const submit = (
+    <Button className="button primary" type="submit" isDisabled={busy}>
+      {props.submit}
+    </Button>
+  );
+  return (
+    <Form
+      validationBehavior="aria"
+      validationErrors={errors.byField}
+      onSubmit={(event) =>
+        void (async () => {
+          event.preventDefault();
+          const form = event.currentTarget;
+          const values = Object.fromEntries([...new FormData(form).entries()].map(([k, v]) => [k, formText(v)]));
+          setBusy(true);
+          setExplained([]);
+          errors.clear();
+          try {
+            await props.onSubmit(values, form);
+          } catch (error) {
+            const words = props.explain?.(error);
+            if (words) setExplained(words);
+            else errors.show(error);
+          } finally {
+            setBusy(false);
+          }
+        })()
+      }
+    >
+      <ErrorMessages messages={[...explained, ...errors.general]} />
+      <div className="form-body" onInput={(event) => errors.drop((event.target as HTMLInputElement).name)}>
+        {props.children(errors.byField)}
+      </div>
+      {props.actions ? (
+        <div className="actions">
+          {props.actions}
+          {submit}
+        </div>
+      ) : (
+        submit
+      )}
+      {props.footer}
+    </Form>
+  );
+}
+
+/**
  * A button that opens a modal form. `onSubmit` gets the form's values; an API error is shown
  * beside its field (or above the form), success closes the dialog (unless `keepOpen` says otherwise).
  */
@@ -147,16 +212,11 @@ export function FormDialog(props: {
   onSubmit: (values: Record<string, string>, form: FormData) => Promise<ReactNode>;
 }) {
   const { t } = useTranslation();
-  const errors = useFormErrors(props.fields);
-  const [busy, setBusy] = useState(false);
   const [after, setAfter] = useState<ReactNode | null>(null);
   return (
     <DialogTrigger
       onOpenChange={(open) => {
-        if (!open) {
-          errors.clear();
-          setAfter(null);
-        }
+        if (!open) setAfter(null);
       }}
     >
       <Button className={props.triggerClass ?? 'button primary'}>{props.trigger}</Button>
@@ -176,41 +236,22 @@ export function FormDialog(props: {
                     </div>
                   </>
                 ) : (
-                  <Form
-                    validationBehavior="aria"
-                    validationErrors={errors.byField}
-                    onSubmit={(event) =>
-                      void (async () => {
-                        event.preventDefault();
-                        const data = new FormData(event.currentTarget);
-                        const values = Object.fromEntries([...data.entries()].map(([k, v]) => [k, formText(v)]));
-                        setBusy(true);
-                        errors.clear();
-                        try {
-                          const result = await props.onSubmit(values, data);
-                          if (result) setAfter(result);
-                          else close();
-                        } catch (error) {
-                          errors.show(error);
-                        } finally {
-                          setBusy(false);
-                        }
-                      })()
-                    }
-                  >
-                    <ErrorMessages messages={errors.general} />
-                    <div className="form-body" onInput={(event) => errors.drop((event.target as HTMLInputElement).name)}>
-                      {props.children(errors.byField)}
-                    </div>
-                    <div className="actions">
+                  <ApiForm
+                    fields={props.fields}
+                    submit={props.submit}
+                    onSubmit={async (values, form) => {
+                      const result = await props.onSubmit(values, new FormData(form));
+                      if (result) setAfter(result);
+                      else close();
+                    }}
+                    actions={
                       <Button className="button" onPress={close}>
                         {t('common.cancel')}
                       </Button>
-                      <Button className="button primary" type="submit" isDisabled={busy}>
-                        {props.submit}
-                      </Button>
-                    </div>
-                  </Form>
+                    }
+                  >
+                    {props.children}
+                  </ApiForm>
                 )}
               </>
             )}

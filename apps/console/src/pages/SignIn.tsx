@@ -1,16 +1,10 @@
-import { useState } from 'react';
-import { Button, Form } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, setToken } from '../api';
 import type { ConsoleConfig } from '../types';
-import { ErrorMessages, TextInput, useFormErrors } from '../ui';
-import { formText } from '../forms';
+import { ApiForm, TextInput } from '../ui';
 
 export function SignInPage({ config, onSignedIn }: { config: ConsoleConfig; onSignedIn: () => void }) {
   const { t } = useTranslation();
-  const errors = useFormErrors(['email', 'password']);
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<string[]>([]);
   return (
     <div className="signin card">
       <h1>{t('signIn.title')}</h1>
@@ -23,42 +17,27 @@ export function SignInPage({ config, onSignedIn }: { config: ConsoleConfig; onSi
           <p>{t('signIn.firstAdminEnv')}</p>
         </div>
       ) : null}
-      <Form
-        validationBehavior="aria"
-        validationErrors={errors.byField}
-        onSubmit={(event) =>
-          void (async () => {
-            event.preventDefault();
-            const data = new FormData(event.currentTarget);
-            setBusy(true);
-            setMessage([]);
-            errors.clear();
-            try {
-              const answer = await api<{ accessToken: string }>('POST', '/api/auth/login', {
-                email: formText(data.get('email')),
-                password: formText(data.get('password')),
-              });
-              setToken(answer.accessToken);
-              onSignedIn();
-            } catch (error) {
-              if (error instanceof ApiError && error.status === 401) setMessage([t('signIn.wrong')]);
-              else if (error instanceof ApiError && error.status === 429) setMessage([t('signIn.throttled')]);
-              else errors.show(error);
-            } finally {
-              setBusy(false);
-            }
-          })()
-        }
+      <ApiForm
+        fields={['email', 'password']}
+        submit={t('signIn.submit')}
+        onSubmit={async (values) => {
+          const answer = await api<{ accessToken: string }>('POST', '/api/auth/login', { email: values.email, password: values.password });
+          setToken(answer.accessToken);
+          onSignedIn();
+        }}
+        explain={(error) => {
+          if (error instanceof ApiError && error.status === 401) return [t('signIn.wrong')];
+          if (error instanceof ApiError && error.status === 429) return [t('signIn.throttled')];
+          return undefined;
+        }}
       >
-        <ErrorMessages messages={[...message, ...errors.general]} />
-        <div className="form-body" onInput={(event) => errors.drop((event.target as HTMLInputElement).name)}>
-          <TextInput name="email" type="email" label={t('signIn.email')} autoComplete="username" isRequired />
-          <TextInput name="password" type="password" label={t('signIn.password')} autoComplete="current-password" isRequired />
-        </div>
-        <Button type="submit" className="button primary" isDisabled={busy}>
-          {t('signIn.submit')}
-        </Button>
-      </Form>
+        {() => (
+          <>
+            <TextInput name="email" type="email" label={t('signIn.email')} autoComplete="username" isRequired />
+            <TextInput name="password" type="password" label={t('signIn.password')} autoComplete="current-password" isRequired />
+          </>
+        )}
+      </ApiForm>
     </div>
   );
 }
