@@ -1,20 +1,12 @@
 import { DataSource } from 'typeorm';
 import { SecretBox } from '@app/core';
+import type { AuditEntryDto } from '../../apps/admin-api/src/audit/dto/audit.dto';
 import { CliIo, runCli } from '../../apps/admin-api/src/cli';
 import { AdminApp, call, createAdminApp, loginAs, seedDepartment, seedUser } from '../support/admin-app';
 import { createTestDatabase, TEST_SECRET_KEY, testConfig } from '@app/core/testing';
 
-interface Entry {
-  id: string;
-  createdAt: string;
-  actorId: string | null;
-  actorEmail: string | null;
-  action: string;
-  entityType: string;
-  entityId: string | null;
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
-}
+/** An audit entry as the API answers it. */
+type Entry = AuditEntryDto;
 
 describe('audit log: every change, with actor, before and after, in the change’s transaction', () => {
   let admin: AdminApp;
