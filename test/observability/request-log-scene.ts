@@ -5,10 +5,10 @@ import { FakeProvider } from '../support/fake-provider';
 import { Seed } from '../support/seed';
 
 /**
- * What the two request-logging suites share. nestjs-pino keeps ONE pino-http middleware per
- * process (the first app's): one app per process in production. Jest gives each file its own
- * module registry, so each suite builds the app whose Nest request lines it checks first; the
- * gateway's node:http routes log through the app's own logger and are checked in both.
+ * What the two request-logging suites share. The admin API logs through nestjs-pino, which keeps
+ * ONE pino-http middleware per process (the first app's): one app per process in production.
+ * Jest gives each file its own module registry, so each suite builds the app whose request lines
+ * it checks first. The gateway logs every route through its own logger (no nestjs-pino there).
  */
 
 export interface CapturedLog {

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { CoreModule, CoreModuleOptions, httpLoggingModule } from '@app/core';
+import { CoreModule, CoreModuleOptions } from '@app/core';
 import { UsageModule } from '@app/usage';
 import { ModelCatalogService } from './catalog/model-catalog.service';
 import { HealthController } from './health/health.controller';
@@ -24,8 +24,8 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [
+        // No nestjs-pino here: its per-request AsyncLocalStorage costs every metered call (see logRawRequest).
         CoreModule.forRoot({ poolSize: 10, ...options }),
-        httpLoggingModule(options.logger.pino, { requestLevel: 'debug', message: 'gateway request' }),
         UsageModule,
       ],
       controllers: [ModelsController, HealthController],

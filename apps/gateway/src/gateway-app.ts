@@ -2,7 +2,6 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AppConfig, AppLogger, logRawRequest, requestIdFor } from '@app/core';
 import { ApiDialect, dialectFor } from '@app/providers';
@@ -39,8 +38,6 @@ export async function createGatewayApp(config: AppConfig, databaseUrl: string, l
     bodyParser: false,
     logger: appLogger,
   });
-  // from here on Nest logs through nestjs-pino: the root logger's redaction, the request id on every line
-  app.useLogger(app.get(NestPinoLogger));
   app.disable('x-powered-by');
   app.disable('etag');
   // The metered routes are served straight from node:http, ahead of Express and Nest's
@@ -69,6 +66,8 @@ export async function createGatewayApp(config: AppConfig, databaseUrl: string, l
         logRawRequest(logger, req, res, 'gateway request');
         return void passthrough.handle(passthroughRoute, req, res);
       }
+      requestIdFor(req, res);
+      logRawRequest(logger, req, res, 'gateway request', { errorsAlways: true });
       nest(req, res);
       return;
     }
@@ -81,10 +80,6 @@ export async function createGatewayApp(config: AppConfig, databaseUrl: string, l
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       if (!res.writableEnded) res.end();
     });
-  });
-  app.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
-    requestIdFor(req, res);
-    next();
   });
   return app;
 }

@@ -18,6 +18,7 @@ import { relayedHeaders } from './relayed-headers';
 import { buildUpstreamRequest, UpstreamRequest } from './upstream-request';
 import type { UpstreamResponse } from '../upstream/buffered-response';
 import { UpstreamCallError, UpstreamDispatcher } from '../upstream/upstream-dispatcher';
+import { CallCancellation } from '../upstream/upstream-exchange';
 
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 /** A stream's response head waits this long for the first event to share its write. */
@@ -164,16 +165,16 @@ export class ProxyService {
     call: MeteredCall,
     upstreamRequest: UpstreamRequest,
     res: ServerResponse,
-  ): Promise<{ upstream: UpstreamResponse; abort: AbortController; answered: UpstreamRequest }> {
-    const abort = new AbortController();
+  ): Promise<{ upstream: UpstreamResponse; abort: CallCancellation; answered: UpstreamRequest }> {
+    const abort = new CallCancellation();
     // A client that goes away cancels the provider call at once: nobody pays for unread tokens.
     res.once('close', () => {
-      if (!res.writableFinished) abort.abort();
+      if (!res.writableFinished) abort.cancel();
     });
     call.forwarded = true;
     const allowed = call.principal.allowedModels;
     try {
-      const answer = await this.upstream.send(call.routed(), upstreamRequest, (model) => !allowed || allowed.has(model), abort.signal);
+      const answer = await this.upstream.send(call.routed(), upstreamRequest, (model) => !allowed || allowed.has(model), abort);
       call.route = answer.route;
       call.account = answer.account;
       return { upstream: answer.response, abort, answered: answer.request };
@@ -189,7 +190,7 @@ export class ProxyService {
    * Native endpoints serve only some models: a native call the provider answers 404 is tried
    * once more, translated to chat completions (nothing has reached the client yet).
    */
-  private async send(call: MeteredCall, plan: CallPlan, res: ServerResponse): Promise<{ upstream: UpstreamResponse; abort: AbortController }> {
+  private async send(call: MeteredCall, plan: CallPlan, res: ServerResponse): Promise<{ upstream: UpstreamResponse; abort: CallCancellation }> {
     const sent = await this.sendUpstream(call, plan.upstreamRequest, res);
     plan.upstreamRequest = sent.answered; // a fallback model's request, if one answered
     if (sent.upstream.statusCode !== 404 || plan.upstreamRequest.translation || !plan.dialect.translation) return sent;
@@ -205,7 +206,7 @@ export class ProxyService {
     const { upstream, abort } = await this.send(call, plan, res);
     let payload: Buffer;
     try {
-      payload = Buffer.from(await upstream.body.arrayBuffer());
+      payload = await upstream.body.buffer();
     } catch (error) {
       throw this.upstreamFailure(error, abort, res);
     }
@@ -255,7 +256,7 @@ export class ProxyService {
     const contentType = header(upstream.headers['content-type']) ?? '';
     if (upstream.statusCode >= 300 || !contentType.includes('text/event-stream')) {
       // An error (or a provider that ignored `stream`): answered whole.
-      const payload = Buffer.from(await upstream.body.arrayBuffer().catch(() => new ArrayBuffer(0)));
+      const payload = await upstream.body.buffer().catch(() => Buffer.alloc(0));
       return this.answerWhole(call, plan, upstream, payload, res);
     }
     const relay: StreamRelay = translation ? translation.streamFromChat(plan.context) : plan.dialect.streamTap(plan.request);
@@ -271,7 +272,7 @@ export class ProxyService {
     call.status = 200;
     call.estimateCompletion = () => estimateTextTokens(relay.deliveredText());
     try {
-      for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
+      for await (const chunk of upstream.body) {
         const out = relay.push(chunk);
         if (out.length === 0) continue;
         clearTimeout(flushHead);
@@ -280,7 +281,7 @@ export class ProxyService {
       }
     } catch (error) {
       clearTimeout(flushHead);
-      if (abort.signal.aborted || res.destroyed) {
+      if (abort.cancelled || res.destroyed) {
         call.status = 499;
         call.errorCode = 'client_closed_request';
         return '';
@@ -300,9 +301,9 @@ export class ProxyService {
     return rest;
   }
 
-  private upstreamFailure(error: unknown, abort: AbortController, res: ServerResponse): GatewayError {
+  private upstreamFailure(error: unknown, abort: CallCancellation, res: ServerResponse): GatewayError {
     if (error instanceof GatewayError) return error;
-    if (abort.signal.aborted || res.destroyed) return new GatewayError(499, 'client_closed_request', 'The client closed the request.');
+    if (abort.cancelled || res.destroyed) return new GatewayError(499, 'client_closed_request', 'The client closed the request.');
     if (
       error instanceof undiciErrors.HeadersTimeoutError ||
       error instanceof undiciErrors.BodyTimeoutError ||

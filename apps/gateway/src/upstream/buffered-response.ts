@@ -1,10 +1,15 @@
-import type { Dispatcher } from 'undici';
+/** A provider answer's body, read once: whole, chunk by chunk, or dumped unread. */
+export interface UpstreamBody {
+  buffer(): Promise<Buffer>;
+  dump(): Promise<void>;
+  [Symbol.asyncIterator](): AsyncIterator<Buffer>;
+}
 
-/** What the proxy reads of an upstream answer: status, headers, and a body it can read once. */
+/** What the proxy reads of an upstream answer: status, headers (lower-case names), and its body. */
 export interface UpstreamResponse {
   statusCode: number;
-  headers: Dispatcher.ResponseData['headers'];
-  body: { arrayBuffer(): Promise<ArrayBuffer>; dump(): Promise<void>; [Symbol.asyncIterator](): AsyncIterator<Buffer> };
+  headers: Record<string, string | string[] | undefined>;
+  body: UpstreamBody;
 }
 
 /** Reads at most `limit` bytes of a body and discards the rest (error answers only). */
@@ -21,12 +26,12 @@ export async function readBounded(body: AsyncIterable<Buffer>, limit: number): P
 }
 
 /** An upstream answer whose (error) body was already read, for the proxy to relay as it is. */
-export function bufferedResponse(response: Pick<Dispatcher.ResponseData, 'statusCode' | 'headers'>, payload: Buffer): UpstreamResponse {
+export function bufferedResponse(response: Pick<UpstreamResponse, 'statusCode' | 'headers'>, payload: Buffer): UpstreamResponse {
   return {
     statusCode: response.statusCode,
     headers: response.headers,
     body: {
-      arrayBuffer: () => Promise.resolve(payload.buffer.slice(payload.byteOffset, payload.byteOffset + payload.byteLength) as ArrayBuffer),
+      buffer: () => Promise.resolve(payload),
       dump: () => Promise.resolve(),
       [Symbol.asyncIterator]: () => singleChunk(payload),
     },

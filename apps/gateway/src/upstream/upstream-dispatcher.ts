@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import type { Dispatcher } from 'undici';
 import { ROOT_LOGGER } from '@app/core';
 import { ModelCatalogService, ModelRoute } from '../catalog/model-catalog.service';
 import { GatewayError } from '../proxy/gateway-error';
@@ -10,6 +9,7 @@ import { AccountAlerts } from './account-alerts';
 import { AccountHealthService } from './account-health.service';
 import { bufferedResponse, readBounded, UpstreamResponse } from './buffered-response';
 import type { UpstreamAccount } from './upstream-account';
+import { CallCancellation, exchange } from './upstream-exchange';
 import { UpstreamAccountMetrics } from './upstream-account-metrics';
 import { classifyConnectionError, classifyUpstreamError, UpstreamFailure } from './upstream-error-class';
 
@@ -75,24 +75,24 @@ export class UpstreamDispatcher {
   ) {}
 
   /** `allows`: whether the caller may use a model (fallbacks obey the caller's allowed models). */
-  async send(route: ModelRoute, request: UpstreamRequest, allows: (model: string) => boolean, signal: AbortSignal): Promise<UpstreamAnswer> {
+  async send(route: ModelRoute, request: UpstreamRequest, allows: (model: string) => boolean, cancellation: CallCancellation): Promise<UpstreamAnswer> {
     let last: Exhausted | undefined;
     for (const [candidate, built] of this.candidates(route, request, allows)) {
       if (last) this.metrics.failovers.inc({ provider: route.providerId });
-      const outcome = await this.tryRoute(candidate, built, signal);
+      const outcome = await this.tryRoute(candidate, built, cancellation);
       if (outcome.done) return outcome.answer;
       last = outcome;
-      if (signal.aborted) break;
+      if (cancellation.cancelled) break;
     }
     // The client went away between attempts: nothing to answer, nobody to fail over for.
-    if (signal.aborted) throw new UpstreamCallError(new Error('the client closed the request'), last?.account ?? null, last?.route ?? route);
+    if (cancellation.cancelled) throw new UpstreamCallError(new Error('the client closed the request'), last?.account ?? null, last?.route ?? route);
     // Nothing could be tried (every account cooling, no fallback with room): the account whose
     // cool-down ends first gets the call after all. The provider may have recovered before its
     // Retry-After, and if not, the client gets the provider's own 429 and headers, as without accounts.
     if (!last?.answer && last?.error === undefined) {
       const soonest = this.health.soonest(route.accounts);
       if (soonest) {
-        const outcome = await this.tryRoute(route, request, signal, soonest);
+        const outcome = await this.tryRoute(route, request, cancellation, soonest);
         if (outcome.done) return outcome.answer;
         last = outcome;
       }
@@ -120,7 +120,7 @@ export class UpstreamDispatcher {
   }
 
   /** Up to MAX_ATTEMPTS accounts of one model; `only`: just that account, once. */
-  private async tryRoute(route: ModelRoute, request: UpstreamRequest, signal: AbortSignal, only?: UpstreamAccount): Promise<RouteOutcome> {
+  private async tryRoute(route: ModelRoute, request: UpstreamRequest, cancellation: CallCancellation, only?: UpstreamAccount): Promise<RouteOutcome> {
     const tried = new Set<string>();
     let last: Exhausted = { done: false, route };
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -128,17 +128,13 @@ export class UpstreamDispatcher {
       if (!account) break;
       if (attempt > 0) this.metrics.failovers.inc({ provider: route.providerId });
       tried.add(account.id);
-      let response: Dispatcher.ResponseData;
+      let response: UpstreamResponse;
       try {
-        response = await this.pools.pool(request.target.origin).request({
-          method: 'POST',
-          path: request.target.path,
-          headers: { ...request.headers, ...route.adapter.authHeaders(account.credentials, request.operation) },
-          body: request.payload,
-          signal,
-        });
+        const headers = { ...request.headers, ...route.adapter.authHeaders(account.credentials, request.operation) };
+        const options = { method: 'POST', path: request.target.path, headers, body: request.payload } as const;
+        response = await exchange(this.pools.pool(request.target.origin), options, cancellation);
       } catch (error) {
-        const failure = signal.aborted ? null : classifyConnectionError(error);
+        const failure = cancellation.cancelled ? null : classifyConnectionError(error);
         if (!failure) throw new UpstreamCallError(error, account, route);
         this.logger.warn({ providerId: route.providerId, accountId: account.id, code: failure.code }, 'upstream account unreachable; trying another');
         this.failed(route, account, failure);
@@ -156,7 +152,7 @@ export class UpstreamDispatcher {
       this.failed(route, account, failure);
       if (failure.kind === 'final') return { done: true, answer };
       last = { done: false, route, account, answer, failure };
-      if (signal.aborted) break;
+      if (cancellation.cancelled) break;
     }
     return last;
   }

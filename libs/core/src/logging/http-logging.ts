@@ -68,19 +68,29 @@ export function httpLoggingModule(logger: Logger, options: HttpLoggingOptions): 
 }
 
 /**
- * The same request line for the routes the gateway serves from node:http ahead of Express: at
- * debug, and only when debug is on (one level check per request when it is not).
+ * The gateway's request line, without `nestjs-pino`: its middleware runs every request inside an
+ * AsyncLocalStorage, and on Node 20 the first such request switches on async hooks for the whole
+ * process, which then tax every promise of every metered call (~7 % of the gateway's CPU). At
+ * debug, one line per request (request id, method, path, route pattern when Nest routed it,
+ * status, ms); a 5xx on a Nest route is logged at error whatever the level (the metered routes
+ * log their own failures through the error mapper). One level check per request otherwise.
  */
-export function logRawRequest(logger: Logger, req: IncomingMessage, res: ServerResponse, message: string): void {
-  if (!logger.isLevelEnabled('debug')) return;
+export function logRawRequest(logger: Logger, req: IncomingMessage, res: ServerResponse, message: string, options: { errorsAlways?: boolean } = {}): void {
+  const debug = logger.isLevelEnabled('debug');
+  if (!debug && !options.errorsAlways) return;
   const started = process.hrtime.bigint();
   res.once('finish', () => {
+    const failed = res.statusCode >= 500;
+    if (!debug && !failed) return;
     const requestId = res.getHeader('x-request-id');
-    logger.debug(
+    const route = (req as RoutedRequest).route?.path;
+    (failed && options.errorsAlways ? logger.error : logger.debug).call(
+      logger,
       {
         requestId: typeof requestId === 'string' ? requestId : undefined,
         method: req.method,
         path: pathOf(req),
+        ...(route ? { route } : {}),
         status: res.statusCode,
         ms: Number(process.hrtime.bigint() - started) / 1e6,
       },
