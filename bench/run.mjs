@@ -9,6 +9,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { freePort, ROOT, sleep, startStack, startUpstream, track, waitFor } from './lib/stack.mjs';
+import { steady } from './lib/steady.mjs';
 
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
@@ -218,17 +219,26 @@ async function measure(name, target) {
   const warmup = await cannon(target, { duration: 2 }); // warm-up: pools, JIT, leases
   const { result: throughput, cpuUsPerCall } = await withCpu(target, () => cannon(target, {}), answeredCalls);
   process.stderr.write(`   throughput: ${throughput.requests.average} req/s, ${cpuUsPerCall.toFixed(0)} µs CPU per call\n`);
-  const { result: fixed, cpuUsPerCall: fixedCpu } = await withCpu(target, () => cannon(target, { overallRate: RATE }), answeredCalls);
-  process.stderr.write(`   fixed ${RATE} req/s: p99 ${fixed.latency.p99} ms, ${fixedCpu.toFixed(0)} µs CPU per call\n`);
-  // Steady-rate streams (whole-stream latency): chat, and Messages / Responses translated to chat.
-  const fixedStream = { chat: await cannon(target, { overallRate: RATE, body: STREAM_BODY }) };
-  if (target.messages) fixedStream.messages = await cannon(target.messages, { overallRate: RATE, body: messagesBody('bench-model') });
-  if (target.responses) fixedStream.responses = await cannon(target.responses, { overallRate: RATE, body: responsesBody('bench-model') });
+  // A steady RATE/s (open loop, latency from when each call was due): chat, then chat / Messages /
+  // Responses streams (whole-stream latency). See bench/lib/steady.mjs.
+  const { result: fixed, cpuUsPerCall: fixedCpu } = await withCpu(
+    target,
+    () => steady(target, { rate: RATE, seconds: SECONDS, body: BODY }),
+    (r) => r.ok + r.errors,
+  );
+  process.stderr.write(`   steady ${RATE} req/s: p50 ${fixed.p50.toFixed(2)} ms, p99 ${fixed.p99.toFixed(2)} ms, ${fixedCpu.toFixed(0)} µs CPU per call\n`);
+  const fixedStream = { chat: await steady(target, { rate: RATE, seconds: SECONDS, body: STREAM_BODY }) };
+  if (target.messages) fixedStream.messages = await steady(target.messages, { rate: RATE, seconds: SECONDS, body: messagesBody('bench-model') });
+  if (target.responses) fixedStream.responses = await steady(target.responses, { rate: RATE, seconds: SECONDS, body: responsesBody('bench-model') });
   process.stderr.write(
-    `   fixed ${RATE} streams/s: p99 ${Object.entries(fixedStream)
-      .map(([k, r]) => `${k} ${r.latency.p99} ms`)
+    `   steady ${RATE} streams/s: p99 ${Object.entries(fixedStream)
+      .map(([k, r]) => `${k} ${r.p99.toFixed(2)} ms`)
       .join(', ')}\n`,
   );
+  // autocannon's `overallRate` sends each second's calls in a burst per connection: kept as a
+  // second figure (how fast a burst of CONNECTIONS drains), not as the steady-rate tail.
+  const burst = await cannon(target, { overallRate: RATE });
+  process.stderr.write(`   burst (autocannon overallRate ${RATE}): p99 ${burst.latency.p99} ms\n`);
   const { result: stream, cpuUsPerCall: streamCpu } = await withCpu(
     target,
     () => streams(target),
@@ -251,11 +261,18 @@ async function measure(name, target) {
     responses = { translated, native };
   }
   clearInterval(sampler);
-  const runs = [warmup, throughput, fixed, ...Object.values(fixedStream)];
+  const runs = [warmup, throughput, burst];
+  const steadyRuns = [fixed, ...Object.values(fixedStream)];
   const messageStreams = [messages, responses].reduce((sum, pair) => sum + (pair ? pair.translated.streams + pair.native.streams : 0), 0);
   const messageErrors = [messages, responses].reduce((sum, pair) => sum + (pair ? pair.translated.errors + pair.native.errors : 0), 0);
-  const served2xx = runs.reduce((sum, r) => sum + r['2xx'], 0) + stream.streams + messageStreams;
-  const answered = runs.reduce((sum, r) => sum + r['2xx'] + r.non2xx, 0) + stream.streams + stream.errors + messageStreams + messageErrors;
+  const served2xx = runs.reduce((sum, r) => sum + r['2xx'], 0) + steadyRuns.reduce((sum, r) => sum + r.ok, 0) + stream.streams + messageStreams;
+  const answered =
+    runs.reduce((sum, r) => sum + r['2xx'] + r.non2xx, 0) +
+    steadyRuns.reduce((sum, r) => sum + r.ok + r.errors, 0) +
+    stream.streams +
+    stream.errors +
+    messageStreams +
+    messageErrors;
   const third = Math.floor(samples.length / 3);
   const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
   return {
@@ -265,8 +282,9 @@ async function measure(name, target) {
     p99: throughput.latency.p99,
     cpuUsPerCall,
     errors: throughput.errors + throughput.non2xx,
-    fixedRate: { rate: RATE, p50: fixed.latency.p50, p99: fixed.latency.p99, errors: fixed.errors + fixed.non2xx, cpuUsPerCall: fixedCpu },
-    fixedStreams: Object.fromEntries(Object.entries(fixedStream).map(([k, r]) => [k, { p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx }])),
+    fixedRate: { rate: RATE, p50: fixed.p50, p90: fixed.p90, p99: fixed.p99, p999: fixed.p999, errors: fixed.errors, cpuUsPerCall: fixedCpu },
+    fixedStreams: Object.fromEntries(Object.entries(fixedStream).map(([k, r]) => [k, { p50: r.p50, p99: r.p99, p999: r.p999, errors: r.errors }])),
+    burst: { rate: RATE, connections: CONNECTIONS, p50: burst.latency.p50, p99: burst.latency.p99, errors: burst.errors + burst.non2xx },
     stream,
     messages,
     responses,
@@ -298,14 +316,14 @@ async function scalingLine(upstream, workers) {
   }
 }
 
-const only = process.env.BENCH_ONLY; // e.g. "tollgate" while profiling
+const only = process.env.BENCH_ONLY?.split(','); // e.g. "tollgate" or "direct,tollgate" while profiling
 const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, loadBefore: loadavg().map((l) => l.toFixed(2)) };
 process.stderr.write(
   `bench: ${machine.cores} × ${machine.cpu}, Node ${machine.node}, load ${machine.loadBefore.join(' ')}; ${SECONDS} s per run, ${CONNECTIONS} connections, steady ${RATE}/s\n`,
 );
 const upstream = await startUpstream();
 const direct =
-  only && only !== 'direct'
+  only && !only.includes('direct')
     ? null
     : await measure('direct', {
         url: `${upstream}/v1/chat/completions`,
@@ -316,7 +334,7 @@ const direct =
 
 let portkey = null;
 try {
-  if (!only || only === 'portkey') portkey = await measure('portkey', await startPortkey(upstream));
+  if (!only || only.includes('portkey')) portkey = await measure('portkey', await startPortkey(upstream));
 } catch (error) {
   process.stderr.write(`portkey skipped: ${error.message}\n`);
 }
@@ -324,7 +342,7 @@ try {
 let tollgate = null;
 let metering = null;
 try {
-  if (only && only !== 'tollgate') throw new Error('not selected');
+  if (only && !only.includes('tollgate')) throw new Error('not selected');
   const target = await startTollgate(upstream);
   const before = await target.metered();
   tollgate = await measure('tollgate', target);
@@ -365,6 +383,7 @@ const table = [
     'stream',
     'Messages',
     'Responses',
+    'burst p99',
     'streams/s',
     'TTFT p50',
     'TTFT p99',
@@ -377,14 +396,15 @@ const table = [
     fmt(r.reqPerSec),
     fmt(r.p50, 1),
     fmt(r.p99, 1),
-    fmt(r.fixedRate.p99, 1),
-    fmt(r.fixedStreams.chat?.p99, 1),
-    fmt(r.fixedStreams.messages?.p99, 1),
-    fmt(r.fixedStreams.responses?.p99, 1),
+    fmt(r.fixedRate.p99, 2),
+    fmt(r.fixedStreams.chat?.p99, 2),
+    fmt(r.fixedStreams.messages?.p99, 2),
+    fmt(r.fixedStreams.responses?.p99, 2),
+    fmt(r.burst.p99, 1),
     fmt(r.stream.perSecond),
     fmt(r.stream.ttftP50, 2),
     fmt(r.stream.ttftP99, 2),
-    String(r.errors + r.fixedRate.errors + r.stream.errors + Object.values(r.fixedStreams).reduce((sum, f) => sum + f.errors, 0)),
+    String(r.errors + r.fixedRate.errors + r.burst.errors + r.stream.errors + Object.values(r.fixedStreams).reduce((sum, f) => sum + f.errors, 0)),
     fmt(r.cpuUsPerCall),
     r.memoryMb ? fmt(r.memoryMb.peak) : '-',
   ]),
@@ -394,6 +414,11 @@ const lines = table.map((row) => row.map((cell, i) => cell.padStart(widths[i])).
 const ratios = {
   tollgateVsPortkeyThroughput: tollgate && portkey ? tollgate.reqPerSec / portkey.reqPerSec : null,
   tollgateP99MinusDirectAtFixedRateMs: tollgate && direct ? tollgate.fixedRate.p99 - direct.fixedRate.p99 : null,
+  /** Per steady stream kind (chat, Messages, Responses): Tollgate's p99 minus direct's. */
+  tollgateStreamP99MinusDirectMs:
+    tollgate && direct
+      ? Object.fromEntries(Object.keys(tollgate.fixedStreams).map((k) => [k, tollgate.fixedStreams[k].p99 - (direct.fixedStreams[k]?.p99 ?? NaN)]))
+      : null,
   tollgateTtftMinusDirectMs: tollgate && direct ? tollgate.stream.ttftP50 - direct.stream.ttftP50 : null,
 };
 const report = { at: new Date().toISOString(), machine, seconds: SECONDS, connections: CONNECTIONS, rate: RATE, rows, ratios, metering, scaling };
@@ -403,7 +428,7 @@ console.log(
   `\nMachine: ${machine.cores} × ${machine.cpu}, Node ${machine.node}; load average ${machine.loadBefore.join(' ')} before, ${machine.loadAfter.join(' ')} after`,
 );
 console.log(
-  `Runs: ${SECONDS} s each (throughput at ${CONNECTIONS} connections; steady ${RATE}/s: chat, then chat / Messages / Responses streams, whole-stream latency; then streams at ${STREAM_CONCURRENCY} concurrent for TTFT)`,
+  `Runs: ${SECONDS} s each (throughput at ${CONNECTIONS} connections; a steady open-loop ${RATE}/s: chat, then chat / Messages / Responses streams, whole-stream latency from when each call was due; autocannon's bursty ${RATE}/s ('burst p99'); then streams at ${STREAM_CONCURRENCY} concurrent for TTFT)`,
 );
 console.log(`\n${lines.join('\n')}\n`);
 if (portkey && portkey.stream.streams === 0 && portkey.stream.errors > 0) {
@@ -411,7 +436,13 @@ if (portkey && portkey.stream.streams === 0 && portkey.stream.errors > 0) {
 }
 if (ratios.tollgateVsPortkeyThroughput !== null) console.log(`Tollgate / Portkey throughput: ${ratios.tollgateVsPortkeyThroughput.toFixed(1)}x`);
 if (ratios.tollgateP99MinusDirectAtFixedRateMs !== null)
-  console.log(`Tollgate p99 − direct p99 at ${RATE} req/s: ${ratios.tollgateP99MinusDirectAtFixedRateMs.toFixed(1)} ms`);
+  console.log(
+    `Tollgate p99 − direct p99 at a steady ${RATE}/s: chat ${ratios.tollgateP99MinusDirectAtFixedRateMs.toFixed(2)} ms; streams ${Object.entries(
+      ratios.tollgateStreamP99MinusDirectMs,
+    )
+      .map(([k, v]) => `${k} ${fmt(v, 2)} ms`)
+      .join(', ')}`,
+  );
 if (ratios.tollgateTtftMinusDirectMs !== null) console.log(`Tollgate TTFT − direct TTFT (p50): ${ratios.tollgateTtftMinusDirectMs.toFixed(2)} ms`);
 for (const row of [direct, tollgate].filter((r) => r?.messages)) {
   const { translated, native } = row.messages;
@@ -446,11 +477,11 @@ if (metering) {
   // autocannon stops each run with up to CONNECTIONS calls in flight: the gateway finishes (and
   // meters) some of them after the client stopped reading, so they are metered but not "seen".
   const unseen = metering.metered2xx - metering.served2xx;
-  // up to CONNECTIONS per autocannon run (warm-up, throughput, steady chat, 3 steady streams)
+  // up to CONNECTIONS per autocannon run (warm-up, throughput, burst); the steady runs wait for every answer
   const verdict =
     unseen === 0
       ? 'exact'
-      : unseen > 0 && unseen <= 6 * CONNECTIONS
+      : unseen > 0 && unseen <= 3 * CONNECTIONS
         ? `every served call metered; ${unseen} more completed after the load generator stopped reading`
         : 'MISMATCH';
   console.log(

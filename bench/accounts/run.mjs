@@ -4,15 +4,18 @@
 //   limited+healthy   a limited account (429, cooled for its Retry-After of 1 s) beside a healthy one
 //   failover-every    the limited account cools for 1 ms and weighs 1000 to 1: nearly every call
 //                     is answered 429 first and retried on the healthy account (the worst case)
-// Prints req/s and latency for each, and checks that every call was answered 200.
+// Prints req/s and latency for each (closed loop at CONNECTIONS, and the p99 at a steady BENCH_RATE/s,
+// open loop: bench/lib/steady.mjs), and checks that every call was answered 200.
 import { createRequire } from 'node:module';
 import { sleep, startStack, startUpstream as startFakeUpstream } from '../lib/stack.mjs';
+import { steady } from '../lib/steady.mjs';
 
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const RATE = Number(process.env.BENCH_RATE ?? 500);
 const BODY = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Say hello to the benchmark.' }], max_tokens: 32 });
 
 function startUpstream(retryAfter) {
@@ -55,8 +58,10 @@ async function scenario(tollgate, name, upstream, accounts) {
         (error, result) => (error ? reject(error) : resolve(result)),
       ),
     );
+  const target = { url: `${tollgate.gateway}/v1/chat/completions`, headers: { 'content-type': 'application/json', authorization: `Bearer ${tollgate.key}` } };
+  const runSteady = () => steady(target, { rate: RATE, seconds: SECONDS, body });
   const failedAttempts = async () => (await call('GET', `/providers/${provider.id}/accounts`, token)).items.reduce((sum, a) => sum + a.failedAttempts, 0);
-  return { name, run, failedAttempts, samples: [] };
+  return { name, run, runSteady, failedAttempts, samples: [] };
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -85,31 +90,37 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     for (const s of scenarios) {
       const result = await s.run(SECONDS);
+      const steadyResult = await s.runSteady();
       s.samples.push({
         reqPerSec: result.requests.average,
         p50: result.latency.p50,
         p99: result.latency.p99,
-        non2xx: result.non2xx + result.errors,
-        requests: result.requests.total,
+        steadyP99: steadyResult.p99,
+        non2xx: result.non2xx + result.errors + steadyResult.errors,
+        requests: result.requests.total + steadyResult.ok + steadyResult.errors,
       });
-      process.stderr.write(`${s.name} round ${round + 1}: ${result.requests.average} req/s, p50 ${result.latency.p50} ms\n`);
+      process.stderr.write(
+        `${s.name} round ${round + 1}: ${result.requests.average} req/s, p50 ${result.latency.p50} ms; steady ${RATE}/s p99 ${steadyResult.p99.toFixed(2)} ms\n`,
+      );
     }
   }
   for (const s of scenarios) s.failed = await s.failedAttempts();
 } finally {
   await tollgate.stop();
 }
-console.log(`\nmedian of ${ROUNDS} interleaved ${SECONDS}-s runs, ${CONNECTIONS} connections`);
-console.log('scenario          req/s    p50 ms  p99 ms  non-2xx  calls   failed attempts');
+console.log(`\nmedian of ${ROUNDS} interleaved ${SECONDS}-s runs, ${CONNECTIONS} connections; then a steady ${RATE}/s (open loop)`);
+console.log(`scenario          req/s    p50 ms  p99 ms  p99 @${RATE}/s  non-2xx  calls   failed attempts`);
 for (const s of scenarios) {
   const total = s.samples.reduce((sum, x) => sum + x.requests, 0);
   const non2xx = s.samples.reduce((sum, x) => sum + x.non2xx, 0);
   console.log(
     `${s.name.padEnd(17)} ${median(s.samples.map((x) => x.reqPerSec))
       .toFixed(0)
-      .padStart(
-        6,
-      )}  ${String(median(s.samples.map((x) => x.p50))).padStart(6)}  ${String(median(s.samples.map((x) => x.p99))).padStart(6)}  ${String(non2xx).padStart(7)}  ${String(total).padStart(6)}  ${String(s.failed).padStart(15)}`,
+      .padStart(6)}  ${String(median(s.samples.map((x) => x.p50))).padStart(6)}  ${String(median(s.samples.map((x) => x.p99))).padStart(6)}  ${median(
+      s.samples.map((x) => x.steadyP99),
+    )
+      .toFixed(2)
+      .padStart(11)}  ${String(non2xx).padStart(7)}  ${String(total).padStart(6)}  ${String(s.failed).padStart(15)}`,
   );
 }
 process.exit(0);

@@ -1,0 +1,59 @@
+// A steady, open-loop load: one call every 1/rate seconds, whatever the answers do, on a pool of
+// keep-alive connections, each body read to its end. Latency counts from the moment a call was
+// due, not from when a connection was free, so a stall delays (and is charged to) every call due
+// during it — the coordinated-omission correction of wrk2.
+//
+// Why not autocannon's `overallRate`: it gives each connection rate/connections calls per second
+// and lets it send them back to back at the start of each second, then idles. At 500/s over 32
+// connections that is a 32-wide burst every second, so its "p99 at 500/s" measures how long a
+// target takes to drain a burst (its throughput), not the tail a steady stream of users sees.
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+
+const require = createRequire(import.meta.url);
+const { Pool } = require('undici');
+
+/** Runs `rate` calls/s for `seconds` against `target` ({url, headers}); latency percentiles in ms. */
+export async function steady(target, { rate, seconds, body, connections = 64 }) {
+  const url = new URL(target.url);
+  const pool = new Pool(url.origin, { connections, pipelining: 1 });
+  const latencies = [];
+  let ok = 0;
+  let failed = 0;
+  const interval = 1000 / rate;
+  const total = Math.round(rate * seconds);
+  const inFlight = new Set();
+  const call = async (due) => {
+    try {
+      const res = await pool.request({ method: 'POST', path: url.pathname, headers: target.headers, body });
+      await res.body.text();
+      if (res.statusCode >= 200 && res.statusCode < 300) {
+        ok++;
+        latencies.push(performance.now() - due);
+      } else failed++;
+    } catch {
+      failed++;
+    }
+  };
+  const start = performance.now();
+  let sent = 0;
+  await new Promise((resolve) => {
+    const tick = () => {
+      const now = performance.now();
+      while (sent < total && start + sent * interval <= now) {
+        const pending = call(start + sent * interval);
+        inFlight.add(pending);
+        void pending.finally(() => inFlight.delete(pending));
+        sent++;
+      }
+      if (sent >= total) return resolve();
+      setTimeout(tick, Math.max(0, start + sent * interval - performance.now()));
+    };
+    tick();
+  });
+  await Promise.all(inFlight);
+  await pool.close();
+  latencies.sort((a, b) => a - b);
+  const pct = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] : NaN);
+  return { ok, errors: failed, p50: pct(50), p90: pct(90), p99: pct(99), p999: pct(99.9), max: latencies.at(-1) ?? NaN };
+}
