@@ -296,6 +296,7 @@ async function measure(name, target) {
           firstThird: mean(samples.slice(0, third)),
           lastThird: mean(samples.slice(-third)),
           seconds: samples.length / 2,
+          series: samples.map((mb) => Math.round(mb)),
         }
       : null,
     served2xx,

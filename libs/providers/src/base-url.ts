@@ -1,10 +1,19 @@
 import type { UpstreamTarget } from './provider-adapter';
 
+/** Parsed base URLs: every call resolves its provider's target, and parsing a URL is not free. */
+const parsedBaseUrls = new Map<string, { origin: string; prefix: string }>();
+const MAX_PARSED_BASE_URLS = 1_000;
+
 /** Splits a configured base URL into origin and path prefix (without a trailing slash). */
 export function joinBaseUrl(baseUrl: string, suffix: string): UpstreamTarget {
-  const url = new URL(baseUrl);
-  const prefix = url.pathname.replace(/\/+$/, '');
-  return { origin: url.origin, path: `${prefix}${suffix}` };
+  let parsed = parsedBaseUrls.get(baseUrl);
+  if (!parsed) {
+    const url = new URL(baseUrl);
+    parsed = { origin: url.origin, prefix: url.pathname.replace(/\/+$/, '') };
+    if (parsedBaseUrls.size >= MAX_PARSED_BASE_URLS) parsedBaseUrls.clear();
+    parsedBaseUrls.set(baseUrl, parsed);
+  }
+  return { origin: parsed.origin, path: `${parsed.prefix}${suffix}` };
 }
 
 /** `{"error":{"code"}}` (OpenAI, DashScope compatible mode) or `{"error_code"}` (Huawei) or `{"code"}` (DashScope native). */
