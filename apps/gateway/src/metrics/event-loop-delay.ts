@@ -1,38 +1,72 @@
-import { performance } from 'node:perf_hooks';
+import { IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Histogram } from 'prom-client';
 
-const INTERVAL_MS = 10;
+/** The native timer's period: a stall shorter than this may fall between two of its ticks. */
+const RESOLUTION_MS = 10;
+const PERIOD_NS = RESOLUTION_MS * 1e6;
+const NS_PER_S = 1e9;
 
 /**
- * Feeds a Prometheus histogram with the event loop's delay, the way perf_hooks'
- * monitorEventLoopDelay measures it: a timer due every 10 ms, and how late it actually ran. A
- * synchronous stall of the loop (a large JSON parse, a batch encode, a GC pause) shows up as one
- * late timer of about the stall's length, so the histogram's tail is the tail latency the loop
- * adds to every call in flight. The timer is unref'd and costs ~100 callbacks a second.
+ * Feeds a Prometheus histogram (seconds) with the event loop's delay: how late a timer due every
+ * 10 ms actually ran, so a synchronous stall (a large JSON parse, a GC pause, a core taken by
+ * another process) shows up as one late tick of about its length, and the histogram's tail is the
+ * latency the loop adds to every call in flight.
+ *
+ * Measured by perf_hooks' `monitorEventLoopDelay`: a libuv timer in C++ recording into an HDR
+ * histogram, with no JavaScript per tick — the JS timer this replaces cost an idle gateway a third
+ * of its CPU (a hundred callbacks a second, their observations and their garbage). `fold()` runs at
+ * each scrape (the histogram's `collect`) and observes the ticks recorded since the last scrape at
+ * bucket resolution, each at its bucket's median delay. The native histogram is never reset: a
+ * reset drops the interval that follows it, which would hide a stall right after a scrape.
  */
-export class EventLoopDelaySampler {
-  private timer: NodeJS.Timeout | undefined;
-  private expected = 0;
+export class EventLoopDelayMonitor {
+  private readonly monitor: IntervalHistogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  /** Per bucket (and +Inf): how many ticks at most that late have been observed so far. */
+  private readonly folded: number[];
 
-  constructor(private readonly histogram: Histogram) {}
+  constructor(
+    private readonly histogram: Histogram,
+    private readonly buckets: readonly number[],
+  ) {
+    this.folded = [...buckets, Infinity].map(() => 0);
+  }
 
   start(): void {
-    this.expected = performance.now() + INTERVAL_MS;
-    this.schedule();
+    this.monitor.enable();
   }
 
   stop(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.monitor.disable();
   }
 
-  private schedule(): void {
-    this.timer = setTimeout(() => {
-      const now = performance.now();
-      this.histogram.observe(Math.max(0, now - this.expected) / 1000);
-      this.expected = now + INTERVAL_MS;
-      this.schedule();
-    }, INTERVAL_MS);
-    this.timer.unref();
+  fold(): void {
+    const ticks = this.monitor.count;
+    if (ticks === this.folded[this.buckets.length]) return;
+    const limits = [...this.buckets, Infinity];
+    // cumulative ticks at most `le` late, since the start (never fewer than already observed)
+    const atMost = limits.map((le, i) => Math.max(this.folded[i], le === Infinity ? ticks : Math.round(ticks * this.shareAtMost(PERIOD_NS + le * NS_PER_S))));
+    for (let i = 1; i < atMost.length; i++) atMost[i] = Math.max(atMost[i], atMost[i - 1]);
+    for (let i = 0; i < limits.length; i++) {
+      const fresh = atMost[i] - (i > 0 ? atMost[i - 1] : 0) - (this.folded[i] - (i > 0 ? this.folded[i - 1] : 0));
+      if (fresh <= 0) continue;
+      const middle = ((i > 0 ? atMost[i - 1] : 0) + atMost[i]) / 2 / ticks;
+      const delay = Math.max(0, this.monitor.percentile(middle * 100) - PERIOD_NS) / NS_PER_S;
+      for (let n = 0; n < fresh; n++) this.histogram.observe(delay);
+    }
+    for (let i = 0; i < limits.length; i++) this.folded[i] = atMost[i];
+  }
+
+  /** The share of recorded intervals at most `ns` long (the HDR histogram's percentiles, inverted). */
+  private shareAtMost(ns: number): number {
+    if (ns >= this.monitor.max) return 1;
+    if (ns < this.monitor.min) return 0;
+    let low = 0;
+    let high = 100;
+    for (let step = 0; step < 30; step++) {
+      const mid = (low + high) / 2;
+      if (this.monitor.percentile(mid) <= ns) low = mid;
+      else high = mid;
+    }
+    return low / 100;
   }
 }

@@ -3,7 +3,9 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { UsageMeter, UsageRecord } from '@app/usage';
 import { ModelCatalogService } from '../catalog/model-catalog.service';
 import { BoundedLabel } from './bounded-label';
-import { EventLoopDelaySampler } from './event-loop-delay';
+import { EventLoopDelayMonitor } from './event-loop-delay';
+
+const LOOP_DELAY_BUCKETS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1];
 
 /** Distinct error codes per label before the rest count as `other`. */
 const ERROR_CODE_LABELS = 100;
@@ -84,13 +86,15 @@ export class GatewayMetrics implements OnModuleInit, OnModuleDestroy {
     help: 'Age of the oldest usage event not yet written to PostgreSQL',
     registers: [this.registry],
   });
-  readonly eventLoopDelay = new Histogram({
+  private readonly eventLoopDelay: Histogram = new Histogram({
     name: 'tollgate_gateway_event_loop_delay_seconds',
     help: 'How late a 10 ms timer ran: stalls of the event loop, which every call in flight waits for',
-    buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
+    buckets: LOOP_DELAY_BUCKETS,
     registers: [this.registry],
+    // filled from the native monitor at each scrape (see EventLoopDelayMonitor)
+    collect: (): void => this.loopMonitor.fold(),
   });
-  private readonly loopSampler = new EventLoopDelaySampler(this.eventLoopDelay);
+  private readonly loopMonitor: EventLoopDelayMonitor = new EventLoopDelayMonitor(this.eventLoopDelay, LOOP_DELAY_BUCKETS);
   readonly writerStalled = new Gauge({
     name: 'tollgate_usage_writer_stalled',
     help: '1 while the oldest unwritten usage event is older than USAGE_STALL_SECONDS (health fails, an alert fires)',
@@ -105,7 +109,7 @@ export class GatewayMetrics implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    this.loopSampler.start();
+    this.loopMonitor.start();
     this.meter.observe({
       onBatch: (_size, ms) => this.batchLatency.observe(ms / 1000),
       onQuarantine: (notice) => this.quarantined.inc({ copy: notice.cleanedCopyCommitted ? 'committed' : 'refused' }),
@@ -113,7 +117,7 @@ export class GatewayMetrics implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    this.loopSampler.stop();
+    this.loopMonitor.stop();
   }
 
   /** The model as a label: catalog names only, anything else is `unknown`. */
