@@ -13,9 +13,14 @@ async function buckets(registry: Registry): Promise<Map<string, number>> {
 describe('EventLoopDelayMonitor (perf_hooks monitor folded into a Prometheus histogram at scrape)', () => {
   it('shows a 70 ms synchronous stall as one tick between 50 and 100 ms late, and quiet ticks as on time', async () => {
     const registry = new Registry();
-    let monitor: EventLoopDelayMonitor | undefined;
-    const histogram = new Histogram({ name: 'loop_delay_seconds', help: 'h', buckets: BUCKETS, registers: [registry], collect: () => monitor?.fold() });
-    monitor = new EventLoopDelayMonitor(histogram, BUCKETS);
+    const histogram: Histogram = new Histogram({
+      name: 'loop_delay_seconds',
+      help: 'h',
+      buckets: BUCKETS,
+      registers: [registry],
+      collect: (): void => monitor.fold(),
+    });
+    const monitor: EventLoopDelayMonitor = new EventLoopDelayMonitor(histogram, BUCKETS);
     monitor.start();
     try {
       await sleep(300); // quiet: ~30 ticks on time
