@@ -47,6 +47,38 @@ describe('SseUsageTap', () => {
     expect(tap.usage).toMatchObject({ promptTokens: 7, completionTokens: 3, totalTokens: 10 });
   });
 
+  it('forwards the same bytes whatever the chunking, split inside events and inside characters', () => {
+    // an event may even start with a multi-byte character (an unknown field, which clients ignore)
+    const shown = chunk('你好') + chunk('é🙂') + ': comment\n\n' + '字段: x\n\n';
+    const stream = Buffer.from(shown + usageChunk(4, 3) + 'data: [DONE]\n\n');
+    const expected = Buffer.from(shown + 'data: [DONE]\n\n');
+    for (let at = 1; at < stream.length; at++) {
+      for (const width of [at, 3]) {
+        const tap = new SseUsageTap(true);
+        const parts: Buffer[] = [];
+        for (let i = 0; i < stream.length; i += width) parts.push(Buffer.from(tap.push(stream.subarray(i, i + width))));
+        parts.push(Buffer.from(tap.end()));
+        expect(Buffer.concat(parts).equals(expected)).toBe(true);
+        expect(tap.usage?.totalTokens).toBe(7);
+      }
+    }
+    // a character's bytes one chunk each, the last with the rest of its event
+    const tap = new SseUsageTap(true);
+    const field = Buffer.from('字段: x\n\n');
+    const out = [field.subarray(0, 1), field.subarray(1, 2), field.subarray(2)].map((part) => Buffer.from(tap.push(part)));
+    expect(Buffer.concat(out).toString()).toBe('字段: x\n\n');
+  });
+
+  it('passes a chunk of whole events on as the provider sent it, and still sees an error event in one', () => {
+    const tap = new SseUsageTap(true);
+    const plain = Buffer.from(chunk('a') + chunk('b'));
+    expect(tap.push(plain)).toBe(plain); // the same buffer: nothing split or re-encoded
+    const failed = Buffer.from(chunk('c') + 'data: {"error":{"code":"overloaded","message":"busy"}}\n\n');
+    expect(tap.push(failed).toString()).toBe(failed.toString());
+    expect(tap.streamError).toBe('overloaded');
+    expect(tap.deliveredText()).toBe('abc');
+  });
+
   it('remembers what was delivered for estimates when usage never arrives', () => {
     const tap = new SseUsageTap(true);
     run(tap, [chunk('Hello'), chunk(' world')]);

@@ -26,12 +26,26 @@ export class SseUsageTap {
   private pending = '';
   private kept: string[] = [];
   private keptChars = 0;
+  /** The decoder holds the first bytes of a character split across chunks. */
+  private decoderHolds = false;
 
   constructor(private readonly hideUsageChunk: boolean) {}
 
   /** Returns what to write to the client now (may be empty). */
   push(chunk: Buffer): Buffer | string {
-    this.pending += this.decoder.write(chunk);
+    const text = this.decoder.write(chunk);
+    // a chunk may end inside a multi-byte character, which the decoder holds for the next one
+    const heldBefore = this.decoderHolds;
+    if (chunk.length > 0) this.decoderHolds = endsMidCharacter(chunk);
+    // The common chunk — whole events, none that can carry usage or an error, no character split
+    // with a neighbour — goes on as the provider's own bytes, without splitting it into events (a
+    // stream has hundreds of chunks).
+    const whole = this.pending === '' && !heldBefore && !this.decoderHolds && endsWithEventBoundary(text);
+    if (whole && !mayHoldUsage(text) && !text.includes('"error"')) {
+      this.keep(text);
+      return chunk;
+    }
+    this.pending += text;
     let forward = '';
     let boundary: RegExpExecArray | null;
     while ((boundary = EVENT_BOUNDARY.exec(this.pending)) !== null) {
@@ -77,13 +91,8 @@ export class SseUsageTap {
 
   /** Returns false when the event must not reach the client. */
   private inspect(event: string): boolean {
-    if (this.keptChars < MAX_KEPT_CHARS) {
-      this.kept.push(event);
-      this.keptChars += event.length;
-    }
-    const mayHoldUsage = event.includes('"usage":{') || event.includes('"usage": {');
-    const mayHoldError = event.includes('"error"');
-    if (!mayHoldUsage && !mayHoldError) return true;
+    this.keep(event);
+    if (!mayHoldUsage(event) && !event.includes('"error"')) return true;
     const data = dataOf(event);
     if (!data) return true;
     let parsed: { usage?: unknown; choices?: unknown[]; error?: { code?: unknown; message?: unknown } };
@@ -98,7 +107,43 @@ export class SseUsageTap {
     const usageOnly = usage !== null && Array.isArray(parsed.choices) && parsed.choices.length === 0;
     return !(this.hideUsageChunk && usageOnly);
   }
+
+  /** Keeps delivered events (whole ones, in order) for `deliveredText`, up to a bound. */
+  private keep(events: string): void {
+    if (this.keptChars >= MAX_KEPT_CHARS) return;
+    this.kept.push(events);
+    this.keptChars += events.length;
+  }
 }
+
+/** Only events with a usage object are parsed (OpenAI sends `"usage":null` on every chunk). */
+function mayHoldUsage(text: string): boolean {
+  return text.includes('"usage":{') || text.includes('"usage": {');
+}
+
+/** Whether `text` ends where an event ends (a blank line: `\n\n`, `\r\n\r\n` or a mix). */
+function endsWithEventBoundary(text: string): boolean {
+  const end = text.length;
+  if (end < 2 || text.charCodeAt(end - 1) !== LF) return false;
+  const before = text.charCodeAt(end - 2);
+  return before === LF || (before === CR && end >= 3 && text.charCodeAt(end - 3) === LF);
+}
+
+/**
+ * Whether `chunk` ends inside a UTF-8 sequence (its last lead byte wants more bytes than follow).
+ * A chunk of continuation bytes alone cannot tell, and counts as holding (the slow path is always right).
+ */
+function endsMidCharacter(chunk: Buffer): boolean {
+  for (let i = chunk.length - 1, seen = 1; i >= 0 && seen <= 4; i--, seen++) {
+    const byte = chunk[i];
+    if (byte < 0x80) return false;
+    if (byte >= 0xc0) return seen < (byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2);
+  }
+  return chunk.length > 0;
+}
+
+const LF = 10;
+const CR = 13;
 
 function dataOf(event: string): string {
   let data = '';
