@@ -165,24 +165,24 @@ export class ProxyService {
     call: MeteredCall,
     upstreamRequest: UpstreamRequest,
     res: ServerResponse,
-  ): Promise<{ upstream: UpstreamResponse; abort: CallCancellation; answered: UpstreamRequest }> {
-    const abort = new CallCancellation();
+  ): Promise<{ upstream: UpstreamResponse; cancellation: CallCancellation; answered: UpstreamRequest }> {
+    const cancellation = new CallCancellation();
     // A client that goes away cancels the provider call at once: nobody pays for unread tokens.
     res.once('close', () => {
-      if (!res.writableFinished) abort.cancel();
+      if (!res.writableFinished) cancellation.cancel();
     });
     call.forwarded = true;
     const allowed = call.principal.allowedModels;
     try {
-      const answer = await this.upstream.send(call.routed(), upstreamRequest, (model) => !allowed || allowed.has(model), abort);
+      const answer = await this.upstream.send(call.routed(), upstreamRequest, (model) => !allowed || allowed.has(model), cancellation);
       call.route = answer.route;
       call.account = answer.account;
-      return { upstream: answer.response, abort, answered: answer.request };
+      return { upstream: answer.response, cancellation, answered: answer.request };
     } catch (error) {
-      if (!(error instanceof UpstreamCallError)) throw this.upstreamFailure(error, abort, res);
+      if (!(error instanceof UpstreamCallError)) throw this.upstreamFailure(error, cancellation, res);
       call.route = error.route;
       call.account = error.account;
-      throw this.upstreamFailure(error.cause, abort, res);
+      throw this.upstreamFailure(error.cause, cancellation, res);
     }
   }
 
@@ -190,7 +190,7 @@ export class ProxyService {
    * Native endpoints serve only some models: a native call the provider answers 404 is tried
    * once more, translated to chat completions (nothing has reached the client yet).
    */
-  private async send(call: MeteredCall, plan: CallPlan, res: ServerResponse): Promise<{ upstream: UpstreamResponse; abort: CallCancellation }> {
+  private async send(call: MeteredCall, plan: CallPlan, res: ServerResponse): Promise<{ upstream: UpstreamResponse; cancellation: CallCancellation }> {
     const sent = await this.sendUpstream(call, plan.upstreamRequest, res);
     plan.upstreamRequest = sent.answered; // a fallback model's request, if one answered
     if (sent.upstream.statusCode !== 404 || plan.upstreamRequest.translation || !plan.dialect.translation) return sent;
@@ -203,12 +203,12 @@ export class ProxyService {
   }
 
   private async relayOnce(call: MeteredCall, plan: CallPlan, res: ServerResponse): Promise<Buffer | string> {
-    const { upstream, abort } = await this.send(call, plan, res);
+    const { upstream, cancellation } = await this.send(call, plan, res);
     let payload: Buffer;
     try {
       payload = await upstream.body.buffer();
     } catch (error) {
-      throw this.upstreamFailure(error, abort, res);
+      throw this.upstreamFailure(error, cancellation, res);
     }
     return this.answerWhole(call, plan, upstream, payload, res);
   }
@@ -251,7 +251,7 @@ export class ProxyService {
   }
 
   private async relayStream(call: MeteredCall, plan: CallPlan, res: ServerResponse): Promise<Buffer | string> {
-    const { upstream, abort } = await this.send(call, plan, res);
+    const { upstream, cancellation } = await this.send(call, plan, res);
     const translation = plan.upstreamRequest.translation;
     const contentType = header(upstream.headers['content-type']) ?? '';
     if (upstream.statusCode >= 300 || !contentType.includes('text/event-stream')) {
@@ -281,14 +281,14 @@ export class ProxyService {
       }
     } catch (error) {
       clearTimeout(flushHead);
-      if (abort.cancelled || res.destroyed) {
+      if (cancellation.cancelled || res.destroyed) {
         call.status = 499;
         call.errorCode = 'client_closed_request';
         return '';
       }
       // The provider died or went silent mid-stream: end the client's stream cleanly, with an
       // error event it can read, and meter what was delivered.
-      const failure = this.upstreamFailure(error, abort, res);
+      const failure = this.upstreamFailure(error, cancellation, res);
       call.status = failure.status;
       call.errorCode = failure.code === 'upstream_timeout' ? 'upstream_timeout' : 'upstream_stream_interrupted';
       call.usage = null; // estimated from what was delivered
@@ -301,9 +301,9 @@ export class ProxyService {
     return rest;
   }
 
-  private upstreamFailure(error: unknown, abort: CallCancellation, res: ServerResponse): GatewayError {
+  private upstreamFailure(error: unknown, cancellation: CallCancellation, res: ServerResponse): GatewayError {
     if (error instanceof GatewayError) return error;
-    if (abort.cancelled || res.destroyed) return new GatewayError(499, 'client_closed_request', 'The client closed the request.');
+    if (cancellation.cancelled || res.destroyed) return new GatewayError(499, 'client_closed_request', 'The client closed the request.');
     if (
       error instanceof undiciErrors.HeadersTimeoutError ||
       error instanceof undiciErrors.BodyTimeoutError ||
