@@ -161,9 +161,12 @@ class ExchangeBody implements UpstreamBody {
 
   dump(): Promise<void> {
     if (this.ended || this.error) return Promise.resolve();
+    const bytes = this.queuedBytes;
     this.chunks.length = 0;
+    this.head = 0;
+    this.queuedBytes = 0;
     this.controller.resume();
-    return new Promise((resolve) => (this.dumped = { resolve, bytes: this.queuedBytes }));
+    return new Promise((resolve) => (this.dumped = { resolve, bytes }));
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Buffer> {
