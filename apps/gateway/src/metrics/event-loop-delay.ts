@@ -44,16 +44,21 @@ export class EventLoopDelayMonitor {
     if (ticks === this.folded[this.buckets.length]) return;
     const limits = [...this.buckets, Infinity];
     // cumulative ticks at most `le` late, since the start (never fewer than already observed)
-    const atMost = limits.map((le, i) => Math.max(this.folded[i], le === Infinity ? ticks : Math.round(ticks * this.shareAtMost(PERIOD_NS + le * NS_PER_S))));
-    for (let i = 1; i < atMost.length; i++) atMost[i] = Math.max(atMost[i], atMost[i - 1]);
+    const atMost: number[] = [];
+    for (const [i, le] of limits.entries()) {
+      const counted = le === Infinity ? ticks : Math.round(ticks * this.shareAtMost(PERIOD_NS + le * NS_PER_S));
+      atMost.push(Math.max(counted, this.folded[i], atMost[i - 1] ?? 0));
+    }
+    const now = perBucket(atMost);
+    const before = perBucket(this.folded);
     for (let i = 0; i < limits.length; i++) {
-      const fresh = atMost[i] - (i > 0 ? atMost[i - 1] : 0) - (this.folded[i] - (i > 0 ? this.folded[i - 1] : 0));
+      const fresh = now[i] - before[i];
       if (fresh <= 0) continue;
-      const middle = ((i > 0 ? atMost[i - 1] : 0) + atMost[i]) / 2 / ticks;
-      const delay = Math.max(0, this.monitor.percentile(middle * 100) - PERIOD_NS) / NS_PER_S;
+      const middleShare = (atMost[i] - now[i] / 2) / ticks; // the bucket's median tick, as a share of all
+      const delay = Math.max(0, this.monitor.percentile(middleShare * 100) - PERIOD_NS) / NS_PER_S;
       for (let n = 0; n < fresh; n++) this.histogram.observe(delay);
     }
-    for (let i = 0; i < limits.length; i++) this.folded[i] = atMost[i];
+    this.folded.splice(0, this.folded.length, ...atMost);
   }
 
   /** The share of recorded intervals at most `ns` long (the HDR histogram's percentiles, inverted). */
@@ -69,4 +74,9 @@ export class EventLoopDelayMonitor {
     }
     return low / 100;
   }
+}
+
+/** Cumulative counts (at most each bound) → counts per bucket. */
+function perBucket(cumulative: readonly number[]): number[] {
+  return cumulative.map((count, i) => count - (i > 0 ? cumulative[i - 1] : 0));
 }

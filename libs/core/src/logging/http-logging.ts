@@ -84,8 +84,7 @@ export function logRawRequest(logger: Logger, req: IncomingMessage, res: ServerR
     if (!debug && !failed) return;
     const requestId = res.getHeader('x-request-id');
     const route = (req as RoutedRequest).route?.path;
-    (failed && options.errorsAlways ? logger.error : logger.debug).call(
-      logger,
+    logger[failed && options.errorsAlways ? 'error' : 'debug'](
       {
         requestId: typeof requestId === 'string' ? requestId : undefined,
         method: req.method,
