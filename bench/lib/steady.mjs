@@ -7,30 +7,43 @@
 // and lets it send them back to back at the start of each second, then idles. At 500/s over 32
 // connections that is a 32-wide burst every second, so its "p99 at 500/s" measures how long a
 // target takes to drain a burst (its throughput), not the tail a steady stream of users sees.
+//
+// The first `warmupSeconds` run at the same rate but are not counted (wrk2 leaves out its first
+// 10 s the same way): every target is measured right after a full-throughput run, and the first
+// second or two of a steady rate measure the load generator's own recovery from it (its garbage,
+// code paths not yet compiled) and the target's, for the direct provider as much as for a gateway.
+// Failures are counted throughout.
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 
 const require = createRequire(import.meta.url);
 const { Pool } = require('undici');
 
-/** Runs `rate` calls/s for `seconds` against `target` ({url, headers}); latency percentiles in ms. */
-export async function steady(target, { rate, seconds, body, connections = 64 }) {
+const WARMUP_SECONDS = Number(process.env.BENCH_STEADY_WARMUP ?? 2);
+
+/**
+ * Runs `rate` calls/s for `warmupSeconds` + `seconds` against `target` ({url, headers}); latency
+ * percentiles in ms over the calls due after the warm-up; `ok` and `errors` count every call.
+ */
+export async function steady(target, { rate, seconds, body, connections = 64, warmupSeconds = WARMUP_SECONDS }) {
   const url = new URL(target.url);
   const pool = new Pool(url.origin, { connections, pipelining: 1 });
   const latencies = [];
   let ok = 0;
   let failed = 0;
   const interval = 1000 / rate;
-  const total = Math.round(rate * seconds);
+  const warmupCalls = Math.round(rate * warmupSeconds);
+  const total = warmupCalls + Math.round(rate * seconds);
   const inFlight = new Set();
-  const call = async (due) => {
+  const call = async (due, counted) => {
     try {
       const res = await pool.request({ method: 'POST', path: url.pathname, headers: target.headers, body });
       await res.body.text();
-      if (res.statusCode >= 200 && res.statusCode < 300) {
+      if (res.statusCode < 200 || res.statusCode >= 300) failed++;
+      else {
         ok++;
-        latencies.push(performance.now() - due);
-      } else failed++;
+        if (counted) latencies.push(performance.now() - due);
+      }
     } catch {
       failed++;
     }
@@ -41,7 +54,7 @@ export async function steady(target, { rate, seconds, body, connections = 64 }) 
     const tick = () => {
       const now = performance.now();
       while (sent < total && start + sent * interval <= now) {
-        const pending = call(start + sent * interval);
+        const pending = call(start + sent * interval, sent >= warmupCalls);
         inFlight.add(pending);
         void pending.finally(() => inFlight.delete(pending));
         sent++;
