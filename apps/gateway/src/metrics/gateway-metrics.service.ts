@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { UsageMeter, UsageRecord } from '@app/usage';
 import { ModelCatalogService } from '../catalog/model-catalog.service';
 import { BoundedLabel } from './bounded-label';
+import { CounterTally } from './counter-tally';
 import { EventLoopDelayMonitor } from './event-loop-delay';
 
 const LOOP_DELAY_BUCKETS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1];
@@ -14,17 +15,21 @@ const ERROR_CODE_LABELS = 100;
  * Prometheus metrics of the gateway. Updated once per call from its usage record (no per-chunk
  * work), exposed at GET /metrics. Label values are bounded whatever clients and providers send:
  * a model outside the catalog is `unknown`, error codes beyond the first hundred are `other`.
+ * The counters every call touches (requests, tokens, cost) keep running totals in a tally, copied
+ * into prom-client at each scrape (see CounterTally).
  */
 @Injectable()
 export class GatewayMetrics implements OnModuleInit, OnModuleDestroy {
   readonly registry = new Registry();
   private readonly refusalCodes = new BoundedLabel(ERROR_CODE_LABELS);
   private readonly providerErrorCodes = new BoundedLabel(ERROR_CODE_LABELS);
+  private readonly requestCounts = new CounterTally(['endpoint', 'model', 'status'] as const);
   private readonly requests = new Counter({
     name: 'tollgate_gateway_requests_total',
     help: 'Metered gateway calls by endpoint, model and HTTP status',
     labelNames: ['endpoint', 'model', 'status'] as const,
     registers: [this.registry],
+    collect: (): void => this.requestCounts.fold(this.requests),
   });
   private readonly refusals = new Counter({
     name: 'tollgate_gateway_refusals_total',
@@ -51,17 +56,21 @@ export class GatewayMetrics implements OnModuleInit, OnModuleDestroy {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
+  private readonly tokenCounts = new CounterTally(['kind', 'model'] as const);
   private readonly tokens = new Counter({
     name: 'tollgate_gateway_tokens_total',
     help: 'Tokens metered, by kind',
     labelNames: ['kind', 'model'] as const,
     registers: [this.registry],
+    collect: (): void => this.tokenCounts.fold(this.tokens),
   });
+  private readonly costTotals = new CounterTally(['currency'] as const);
   private readonly cost = new Counter({
     name: 'tollgate_gateway_cost_total',
     help: 'Cost metered, by currency (float view for dashboards; exact figures are in PostgreSQL)',
     labelNames: ['currency'] as const,
     registers: [this.registry],
+    collect: (): void => this.costTotals.fold(this.cost),
   });
   readonly spoolDepth = new Gauge({
     name: 'tollgate_usage_spool_pending_events',
@@ -127,7 +136,7 @@ export class GatewayMetrics implements OnModuleInit, OnModuleDestroy {
 
   observe(record: UsageRecord): void {
     const model = this.modelLabel(record.model);
-    this.requests.inc({ endpoint: record.endpoint, model, status: String(record.status) });
+    this.requestCounts.cell(record.endpoint, model, record.status).value++;
     this.latency.observe({ endpoint: record.endpoint, stream: String(record.stream) }, record.latencyMs / 1000);
     if (record.ttftMs !== null) this.ttft.observe(record.ttftMs / 1000);
     if (record.errorCode) {
@@ -137,12 +146,12 @@ export class GatewayMetrics implements OnModuleInit, OnModuleDestroy {
       } else this.refusals.inc({ code: this.refusalCodes.value(record.errorCode) });
     }
     if (record.totalTokens > 0) {
-      this.tokens.inc({ kind: 'prompt', model }, record.promptTokens);
-      this.tokens.inc({ kind: 'completion', model }, record.completionTokens);
-      this.tokens.inc({ kind: 'cached', model }, record.cachedTokens);
-      this.tokens.inc({ kind: 'reasoning', model }, record.reasoningTokens);
+      this.tokenCounts.cell('prompt', model).value += record.promptTokens;
+      this.tokenCounts.cell('completion', model).value += record.completionTokens;
+      this.tokenCounts.cell('cached', model).value += record.cachedTokens;
+      this.tokenCounts.cell('reasoning', model).value += record.reasoningTokens;
     }
-    if (record.currency && record.cost !== '0') this.cost.inc({ currency: record.currency }, Number(record.cost));
+    if (record.currency && record.cost !== '0') this.costTotals.cell(record.currency).value += Number(record.cost);
   }
 
   refused(code: string): void {
