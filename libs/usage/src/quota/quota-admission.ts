@@ -42,6 +42,8 @@ export interface CommittedUsage {
 /** This replica's view of one quota in one period. Invariant sought: reserved + pending ≤ granted. */
 export interface Lease {
   key: string;
+  /** What a call admitted on this lease is charged against (shared, read-only: one per lease, not per call). */
+  charge: QuotaCharge;
   definition: QuotaDefinition;
   periodStart: Date;
   periodEnd: Date;
@@ -70,6 +72,7 @@ export function leaseKey(quotaId: string, periodStart: Date | string): string {
 export function newLease(definition: QuotaDefinition, periodStart: Date, periodEnd: Date, now = Date.now()): Lease {
   return {
     key: leaseKey(definition.id, periodStart),
+    charge: { quotaId: definition.id, periodStart: periodStart.toISOString() },
     definition,
     periodStart,
     periodEnd,
@@ -96,12 +99,12 @@ export function usedOf(actual: QuotaAmount): Amounts {
 
 /** Whether the lease's free capacity covers `need` in every dimension the quota limits. */
 export function covers(lease: Lease, need: Amounts): boolean {
-  const free = sub(sub(lease.granted, lease.reserved), lease.pending);
-  const d = lease.definition;
+  // every call asks this of every lease: only the limited dimensions, and no Amounts built
+  const { definition: d, granted: g, reserved: r, pending: p } = lease;
   return (
-    (d.maxTokens === null || free.tokens >= need.tokens) &&
-    (d.maxRequests === null || free.requests >= need.requests) &&
-    (d.maxCost === null || free.cost >= need.cost)
+    (d.maxTokens === null || g.tokens - r.tokens - p.tokens >= need.tokens) &&
+    (d.maxRequests === null || g.requests - r.requests - p.requests >= need.requests) &&
+    (d.maxCost === null || g.cost - r.cost - p.cost >= need.cost)
   );
 }
 
@@ -112,7 +115,7 @@ export function admit(leases: Lease[], need: Amounts, now = Date.now()): Admissi
     lease.lastUsedAt = now;
   }
   let settled = false;
-  const charges = leases.map((lease) => ({ quotaId: lease.definition.id, periodStart: lease.periodStart.toISOString() }));
+  const charges = leases.map((lease) => lease.charge);
   return {
     charges,
     settle: (actual: QuotaAmount) => {
