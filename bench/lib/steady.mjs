@@ -13,8 +13,15 @@
 // second or two of a steady rate measure the load generator's own recovery from it (its garbage,
 // code paths not yet compiled) and the target's, for the direct provider as much as for a gateway.
 // Failures are counted throughout.
+//
+// Each run is a fresh node process of its own (this file run as a script), like wrk2: in the
+// bench's process the generator would carry the heap of every earlier run (autocannon's
+// histograms, earlier targets' latencies), and its garbage collections would be charged to
+// whichever target is measured last.
+import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const { Pool } = require('undici');
@@ -22,10 +29,23 @@ const { Pool } = require('undici');
 const WARMUP_SECONDS = Number(process.env.BENCH_STEADY_WARMUP ?? 2);
 
 /**
- * Runs `rate` calls/s for `warmupSeconds` + `seconds` against `target` ({url, headers}); latency
- * percentiles in ms over the calls due after the warm-up; `ok` and `errors` count every call.
+ * Runs `rate` calls/s for `warmupSeconds` + `seconds` against `target` ({url, headers}) from a
+ * process of its own; latency percentiles in ms over the calls due after the warm-up; `ok` and
+ * `errors` count every call.
  */
-export async function steady(target, { rate, seconds, body, connections = 64, warmupSeconds = WARMUP_SECONDS }) {
+export function steady(target, { rate, seconds, body, connections = 64, warmupSeconds = WARMUP_SECONDS }) {
+  const job = JSON.stringify({ target: { url: target.url, headers: target.headers }, rate, seconds, body, connections, warmupSeconds });
+  return new Promise((resolve, reject) =>
+    execFile(
+      process.execPath,
+      [fileURLToPath(import.meta.url), job],
+      { maxBuffer: 1 << 20 },
+      (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout, (_key, value) => value ?? NaN))), // NaN travels as null
+    ),
+  );
+}
+
+async function generate({ target, rate, seconds, body, connections, warmupSeconds }) {
   const url = new URL(target.url);
   const pool = new Pool(url.origin, { connections, pipelining: 1 });
   const latencies = [];
@@ -69,4 +89,8 @@ export async function steady(target, { rate, seconds, body, connections = 64, wa
   latencies.sort((a, b) => a - b);
   const pct = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] : NaN);
   return { ok, errors: failed, p50: pct(50), p90: pct(90), p99: pct(99), p999: pct(99.9), max: latencies.at(-1) ?? NaN };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  process.stdout.write(JSON.stringify(await generate(JSON.parse(process.argv[2]))));
 }
