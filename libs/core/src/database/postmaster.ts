@@ -80,7 +80,7 @@ export async function stopPostmaster(pid: number, graceMs = 10_000): Promise<voi
  * immediate after 2 s. It exits when the postmaster is gone.
  *
  * Its checks use shell builtins only (`read`, `kill`, `[`): it runs beside the gateway for the
- * stack's whole life, and spawning `cat`/`sed`/`cut` in every round (about 50 processes a second)
+ * stack's whole life, and spawning `cat`/`sed`/`cut` in every round (about 40 processes a second)
  * took CPU from the gateway in bursts that showed in its tail latency. `sleep` is its only child.
  */
 export function startWatchdog(postmasterPid: number, ownersFile: string): void {

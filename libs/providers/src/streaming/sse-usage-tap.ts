@@ -41,7 +41,7 @@ export class SseUsageTap {
     // with a neighbour — goes on as the provider's own bytes, without splitting it into events (a
     // stream has hundreds of chunks).
     const whole = this.pending === '' && !heldBefore && !this.decoderHolds && endsWithEventBoundary(text);
-    if (whole && !mayHoldUsage(text) && !text.includes('"error"')) {
+    if (whole && !needsInspection(text)) {
       this.keep(text);
       return chunk;
     }
@@ -92,7 +92,7 @@ export class SseUsageTap {
   /** Returns false when the event must not reach the client. */
   private inspect(event: string): boolean {
     this.keep(event);
-    if (!mayHoldUsage(event) && !event.includes('"error"')) return true;
+    if (!needsInspection(event)) return true;
     const data = dataOf(event);
     if (!data) return true;
     let parsed: { usage?: unknown; choices?: unknown[]; error?: { code?: unknown; message?: unknown } };
@@ -116,9 +116,12 @@ export class SseUsageTap {
   }
 }
 
-/** Only events with a usage object are parsed (OpenAI sends `"usage":null` on every chunk). */
-function mayHoldUsage(text: string): boolean {
-  return text.includes('"usage":{') || text.includes('"usage": {');
+/**
+ * Only events that may carry a usage object or an error are parsed (OpenAI sends `"usage":null`
+ * on every chunk).
+ */
+function needsInspection(text: string): boolean {
+  return text.includes('"usage":{') || text.includes('"usage": {') || text.includes('"error"');
 }
 
 /** Whether `text` ends where an event ends (a blank line: `\n\n`, `\r\n\r\n` or a mix). */

@@ -85,7 +85,6 @@ export class QuotaLedger implements OnModuleInit, OnApplicationShutdown {
     if (definitions.length === 0) return NO_QUOTA;
     const need = needOf(estimate);
     const leases = definitions.map((definition) => this.leaseFor(definition, now));
-    if (leases.every((lease) => covers(lease, need))) return admit(leases, need); // the common case
     for (let round = 0; round < MAX_ACQUISITION_ROUNDS; round++) {
       const short = leases.filter((lease) => !covers(lease, need));
       if (short.length === 0) return admit(leases, need);
