@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readUsage, TokenUsage } from '../../usage';
 import type { OutputItem, ResponseObject, ResponsesBody, ResponsesUsage, ResponseStatus } from './responses-wire';
 
-export const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
+/** `prefix_` and 32 hex digits; randomUUID draws from Node's pooled entropy, not a syscall per id. */
+export const newId = (prefix: string) => `${prefix}_${randomUUID().replace(/-/g, '')}`;
 
 /** What a response echoes of its request: at least the model name the client asked for. */
 export type ResponseEcho = Partial<ResponsesBody> & { model: string };

@@ -93,6 +93,35 @@ describe('chat completions stream → Responses events', () => {
     expect(strip(run(TEXT_STREAM, 7).events)).toBe(strip(run(TEXT_STREAM).events));
   });
 
+  it('carries any delta text intact: quotes, backslashes, newlines, line separators, emoji', () => {
+    const nasty = ['say "hi"\\n', 'a\nb\r\n', '\u2028\u2029</script>', '😀 ✓ \u0000'];
+    const upstream =
+      nasty.map((text) => delta({ reasoning_content: text })).join('') +
+      nasty.map((text) => delta({ content: text })).join('') +
+      nasty
+        .map((text, i) =>
+          delta({ tool_calls: [{ index: 0, ...(i === 0 ? { id: 'call_a', function: { name: 'f', arguments: text } } : { function: { arguments: text } }) }] }),
+        )
+        .join('') +
+      delta({}, 'tool_calls') +
+      'data: [DONE]\n\n';
+    const { events } = run(upstream);
+    const deltas = (type: string) => events.filter((e) => e.event === type).map((e) => e.data.delta);
+    expect(deltas('response.reasoning_summary_text.delta')).toEqual(nasty);
+    expect(deltas('response.output_text.delta')).toEqual(nasty);
+    expect(deltas('response.function_call_arguments.delta')).toEqual(nasty);
+    expect(Object.keys(events.find((e) => e.event === 'response.output_text.delta')!.data)).toEqual([
+      'type',
+      'sequence_number',
+      'item_id',
+      'output_index',
+      'content_index',
+      'delta',
+      'logprobs',
+    ]);
+    events.forEach((e, i) => expect(e.data.sequence_number).toBe(i));
+  });
+
   it('streams each tool call as a function_call item with argument deltas', () => {
     const upstream =
       delta({ role: 'assistant', content: 'Checking.' }) +

@@ -128,13 +128,15 @@ export class ChatToResponsesStream implements StreamRelay {
   private start(): string {
     if (this.started) return '';
     this.started = true;
-    const snapshot = this.snapshot();
-    return this.event('response.created', { response: snapshot }) + this.event('response.in_progress', { response: snapshot });
+    const response = `"response":${JSON.stringify(this.snapshot())}`;
+    return this.rawEvent('response.created', response) + this.rawEvent('response.in_progress', response);
   }
 
   private onEvent(event: string): string {
     let data = '';
-    for (const line of event.split(/\r?\n/)) if (line.startsWith('data:')) data += line.slice(5).trimStart();
+    if (event.startsWith('data:') && !event.includes('\n'))
+      data = event.slice(5).trimStart(); // the usual one-line event
+    else for (const line of event.split(/\r?\n/)) if (line.startsWith('data:')) data += line.slice(5).trimStart();
     if (!data || this.finished) return '';
     if (data === '[DONE]') return this.closeAll() + this.finish();
     let chunk: ChatChunk;
@@ -180,9 +182,13 @@ export class ChatToResponsesStream implements StreamRelay {
     }
     this.reasoning.text += delta;
     this.keep(delta);
+    const { item, index } = this.reasoning;
     return (
       out +
-      this.event('response.reasoning_summary_text.delta', { item_id: this.reasoning.item.id, output_index: this.reasoning.index, summary_index: 0, delta })
+      this.rawEvent(
+        'response.reasoning_summary_text.delta',
+        `"item_id":"${item.id}","output_index":${index},"summary_index":0,"delta":${JSON.stringify(delta)}`,
+      )
     );
   }
 
@@ -208,13 +214,8 @@ export class ChatToResponsesStream implements StreamRelay {
     }
     open.parts[open.parts.length - 1].value += delta;
     this.keep(delta);
-    const at = { item_id: open.item.id, output_index: open.index, content_index: open.parts.length - 1 };
-    return (
-      out +
-      (kind === 'output_text'
-        ? this.event('response.output_text.delta', { ...at, delta, logprobs: [] })
-        : this.event('response.refusal.delta', { ...at, delta }))
-    );
+    const at = `"item_id":"${open.item.id}","output_index":${open.index},"content_index":${open.parts.length - 1},"delta":${JSON.stringify(delta)}`;
+    return out + (kind === 'output_text' ? this.rawEvent('response.output_text.delta', `${at},"logprobs":[]`) : this.rawEvent('response.refusal.delta', at));
   }
 
   /** The `…done` events of the message's growing part. */
@@ -252,7 +253,10 @@ export class ChatToResponsesStream implements StreamRelay {
     if (typeof delta === 'string' && delta.length > 0) {
       open.item.arguments += delta;
       this.keep(delta);
-      out += this.event('response.function_call_arguments.delta', { item_id: open.item.id, output_index: open.index, delta });
+      out += this.rawEvent(
+        'response.function_call_arguments.delta',
+        `"item_id":"${open.item.id}","output_index":${open.index},"delta":${JSON.stringify(delta)}`,
+      );
     }
     return out;
   }
@@ -326,8 +330,19 @@ export class ChatToResponsesStream implements StreamRelay {
     if (this.kept.length < MAX_KEPT_CHARS) this.kept += text;
   }
 
+  /** One event: `type` and `sequence_number` first, then the payload's fields (never empty). */
   private event(type: string, payload: Record<string, unknown>): string {
-    return `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: this.seq++, ...payload })}\n\n`;
+    return this.rawEvent(type, JSON.stringify(payload).slice(1, -1));
+  }
+
+  /**
+   * {@link event} with the payload's fields already as JSON text (`"a":1,"b":"x"`): the deltas,
+   * several per stream, and the two opening snapshots, are written without building and
+   * serialising an object each (nor spreading one into another, which costs more than the
+   * serialising). Item ids are gateway-made (prefix and hex), safe unescaped.
+   */
+  private rawEvent(type: string, fields: string): string {
+    return `event: ${type}\ndata: {"type":"${type}","sequence_number":${this.seq++},${fields}}\n\n`;
   }
 }
 
