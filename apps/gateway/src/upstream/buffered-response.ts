@@ -3,6 +3,11 @@ export interface UpstreamBody {
   buffer(): Promise<Buffer>;
   dump(): Promise<void>;
   [Symbol.asyncIterator](): AsyncIterator<Buffer>;
+  /**
+   * The answer has ended: whatever the reader has not taken yet is already here, nothing more
+   * will come (so the rest can be written to the client together with the end of the response).
+   */
+  readonly complete: boolean;
 }
 
 /** What the proxy reads of an upstream answer: status, headers (lower-case names), and its body. */
@@ -27,25 +32,22 @@ export async function readBounded(body: AsyncIterable<Buffer>, limit: number): P
 
 /** An upstream answer whose (error) body was already read, for the proxy to relay as it is. */
 export function bufferedResponse(response: Pick<UpstreamResponse, 'statusCode' | 'headers'>, payload: Buffer): UpstreamResponse {
+  let taken = payload.length === 0;
   return {
     statusCode: response.statusCode,
     headers: response.headers,
     body: {
       buffer: () => Promise.resolve(payload),
       dump: () => Promise.resolve(),
-      [Symbol.asyncIterator]: () => singleChunk(payload),
-    },
-  };
-}
-
-/** An async iterator over one chunk (none when empty); no generator, since nothing is awaited. */
-function singleChunk(payload: Buffer): AsyncIterator<Buffer> {
-  let done = payload.length === 0;
-  return {
-    next: (): Promise<IteratorResult<Buffer>> => {
-      if (done) return Promise.resolve({ done: true, value: undefined });
-      done = true;
-      return Promise.resolve({ done: false, value: payload });
+      // One chunk (none when empty); no generator, since nothing is awaited.
+      [Symbol.asyncIterator]: () => ({
+        next: (): Promise<IteratorResult<Buffer>> => {
+          if (taken) return Promise.resolve({ done: true, value: undefined });
+          taken = true;
+          return Promise.resolve({ done: false, value: payload });
+        },
+      }),
+      complete: true,
     },
   };
 }

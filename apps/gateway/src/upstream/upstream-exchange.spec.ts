@@ -70,6 +70,21 @@ describe('exchange (undici dispatch, real HTTP server)', () => {
     expect(Buffer.concat(chunks).equals(big)).toBe(true);
   });
 
+  it('tells the reader when the answer has ended, so the rest can go out with the end', async () => {
+    scene = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: early\n\n');
+      setTimeout(() => res.end('data: last\n\n'), 30); // the last event and the end in one write
+    });
+    const response = await exchange(scene.pool, POST, new CallCancellation());
+    const seen: Array<[string, boolean]> = [];
+    for await (const chunk of response.body) seen.push([chunk.toString(), response.body.complete]);
+    expect(seen).toEqual([
+      ['data: early\n\n', false],
+      ['data: last\n\n', true],
+    ]);
+  });
+
   it('a cancellation before the exchange starts rejects at once, without calling the provider', async () => {
     let calls = 0;
     scene = await serve((_req, res) => {

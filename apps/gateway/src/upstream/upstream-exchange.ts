@@ -152,6 +152,10 @@ class ExchangeBody implements UpstreamBody {
     }
   }
 
+  get complete(): boolean {
+    return this.ended;
+  }
+
   buffer(): Promise<Buffer> {
     if (this.error) return Promise.reject(this.error);
     if (this.ended) return Promise.resolve(this.take());
