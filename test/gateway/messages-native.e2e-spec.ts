@@ -207,4 +207,26 @@ describe('Anthropic Messages through the gateway, served natively (real PostgreS
     expect((await s.seed.dataSource.query(`SELECT count(*)::int AS n FROM usage_events WHERE user_id = $1`, [counter.userId]))[0].n).toBe(0);
     expect((await post('/v1/messages/count_tokens', { model: 'qwen-coder', messages: [] })).status).toBe(400);
   });
+
+  it('count_tokens: a provider that cannot count now (429, 5xx, refused credentials) gets the local estimate; its 400 is the client’s', async () => {
+    const counter = await s.seed.developer();
+    const count = () =>
+      post('/v1/messages/count_tokens', { model: 'qwen-coder', messages: [{ role: 'user', content: 'one two three' }] }, { 'x-api-key': counter.key });
+    const refusal = (status: number, type: string) => ({ type: 'error', status, body: { type: 'error', error: { type, message: type } } }) as const;
+    for (const [status, type] of [
+      [429, 'rate_limit_error'],
+      [529, 'overloaded_error'],
+      [401, 'authentication_error'],
+    ] as const) {
+      s.dashscope.mode = refusal(status, type);
+      const res = await count();
+      expect([status, res.status, res.headers.get('x-tollgate-estimated')]).toEqual([status, 200, 'true']);
+      expect(((await res.json()) as Json).input_tokens).toBeGreaterThan(3);
+    }
+    s.dashscope.mode = refusal(400, 'invalid_request_error');
+    const invalid = await count();
+    expect(invalid.status).toBe(400);
+    expect(((await invalid.json()) as Json).error.type).toBe('invalid_request_error');
+    expect(s.dashscope.requests.filter((r) => r.path.endsWith('/count_tokens'))).toHaveLength(4);
+  });
 });

@@ -15,11 +15,16 @@ import { UpstreamPoolsService } from './upstream-pools.service';
 import { UpstreamDispatcher } from '../upstream/upstream-dispatcher';
 
 const messages = dialectFor('messages');
+/** Provider refusals that are about the request itself, so the client's to see; any other failure gets the local estimate. */
+const CLIENT_FAULTS = new Set([400, 413, 422]);
 
 /**
  * `POST /v1/messages/count_tokens`: the provider's own count where its native Messages endpoint
- * has one, else a local estimate. Free: no quota reservation, no usage event, not a request
- * against `maxRequests`. Authenticated and allow-listed like every model call.
+ * has one, else a local estimate — also when the provider cannot count now (rate-limited, down,
+ * refusing the account's credentials, not serving the route): coding agents call this before
+ * every turn, and an advisory count is no reason to fail one. Free: no quota reservation, no
+ * usage event, not a request against `maxRequests`. Authenticated and allow-listed like every
+ * model call.
  */
 @Injectable()
 export class CountTokensService {
@@ -61,11 +66,15 @@ export class CountTokensService {
           .pool(target.origin)
           .request({ method: 'POST', path: `${target.path}/count_tokens`, headers, body: serialiseBody({ ...body, model: route.upstreamModel }) })
           .catch(() => null);
-        if (upstream && upstream.statusCode !== 404 && upstream.statusCode !== 405) {
+        if (upstream && (upstream.statusCode < 300 || CLIENT_FAULTS.has(upstream.statusCode))) {
           const payload = Buffer.from(await upstream.body.arrayBuffer());
           res.writeHead(upstream.statusCode, { ...relayedHeaders(upstream.headers), 'content-type': 'application/json' });
           res.end(payload);
           return;
+        }
+        // 404/405: the provider has no count_tokens there, which is no news worth a log line.
+        if (upstream && upstream.statusCode !== 404 && upstream.statusCode !== 405) {
+          this.logger.warn({ providerId: route.providerId, status: upstream.statusCode }, 'provider could not count tokens; answered with the local estimate');
         }
         await upstream?.body.dump();
       }
