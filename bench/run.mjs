@@ -3,12 +3,13 @@
 // machine. Non-streaming throughput at fixed connections, a fixed-rate run for latency, and
 // streaming time to first token. Prints a table and writes bench/results/latest.json.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { freePort, ROOT, sleep, startStack, startUpstream, track, waitFor } from './lib/stack.mjs';
+import { cpuMicros, gatewayPids, rssMb } from './lib/proc.mjs';
 import { steady } from './lib/steady.mjs';
 
 const require = createRequire(import.meta.url);
@@ -79,7 +80,7 @@ async function startTollgate(upstream, workers = process.env.GATEWAY_WORKERS ?? 
   await call('PUT', '/quotas', token, { scope: 'user', subjectId: user.id, period: 'day', maxTokens: 1e12, maxRequests: 1e9 });
   await call('PUT', '/quotas', token, { scope: 'department', subjectId: department.id, period: 'month', maxTokens: 1e12 });
   await sleep(1500); // catalog and quota caches follow the change feed
-  const pids = () => descendants(stack.pid).filter((pid) => cmdline(pid).includes('apps/gateway/main.js'));
+  const pids = () => gatewayPids(stack.pid);
   /** Usage events metered so far: all of them, and those the gateway answered with a 2xx. */
   const metered = async () => {
     const summary = await call('GET', '/usage/summary?range=today', token);
@@ -98,64 +99,6 @@ async function startTollgate(upstream, workers = process.env.GATEWAY_WORKERS ?? 
     metered,
     stop: () => stack.kill('SIGTERM'),
   };
-}
-
-function cmdline(pid) {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-  } catch {
-    return '';
-  }
-}
-
-function descendants(root) {
-  const parents = new Map();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const ppid = Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
-      parents.set(Number(entry), ppid);
-    } catch {
-      // gone
-    }
-  }
-  const found = [];
-  const walk = (pid) => {
-    for (const [child, parent] of parents)
-      if (parent === pid) {
-        found.push(child);
-        walk(child);
-      }
-  };
-  walk(root);
-  return found;
-}
-
-function rssMb(pids) {
-  let kb = 0;
-  for (const pid of pids) {
-    try {
-      const match = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (match) kb += Number(match[1]);
-    } catch {
-      // gone
-    }
-  }
-  return kb / 1024;
-}
-
-/** CPU time (user + system, all threads) the processes have used so far, in µs (/proc, 10 ms ticks). */
-function cpuMicros(pids) {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-    } catch {
-      // gone
-    }
-  }
-  return ticks * 10_000;
 }
 
 /** Runs `run` and returns its result with the target's CPU µs per call (`calls` picks the count). */
