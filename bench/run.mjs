@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { freePort, ROOT, sleep, startStack, startUpstream, track, waitFor } from './lib/stack.mjs';
+import { freePort, ROOT, seedDeveloper, sleep, startStack, startUpstream, track, waitFor } from './lib/stack.mjs';
 import { cpuMicros, gatewayPids, rssMb } from './lib/proc.mjs';
 import { steady } from './lib/steady.mjs';
 
@@ -73,12 +73,8 @@ async function startTollgate(upstream, workers = process.env.GATEWAY_WORKERS ?? 
     options: { responsesApi: 'native' },
   });
   await call('POST', '/models', token, { name: 'bench-codex', providerId: nativeResponses.id, inputPrice: '0.8', outputPrice: '2', currency: 'CNY' });
-  const department = await call('POST', '/departments', token, { name: 'Benchmark' });
-  const user = await call('POST', '/users', token, { email: 'load@example.com', name: 'Load', departmentId: department.id, role: 'developer' });
-  const key = (await call('POST', `/users/${user.id}/api-keys`, token, { name: 'bench' })).key;
   // quotas on: every call is admitted against a user and a department quota (leased ledger)
-  await call('PUT', '/quotas', token, { scope: 'user', subjectId: user.id, period: 'day', maxTokens: 1e12, maxRequests: 1e9 });
-  await call('PUT', '/quotas', token, { scope: 'department', subjectId: department.id, period: 'month', maxTokens: 1e12 });
+  const key = await seedDeveloper(call, token, { departmentQuota: true });
   await sleep(1500); // catalog and quota caches follow the change feed
   const pids = () => gatewayPids(stack.pid);
   /** Usage events metered so far: all of them, and those the gateway answered with a 2xx. */

@@ -8,7 +8,7 @@
 // AB_KINDS (chat,stream,responses,messages), AB_ROUNDS (4), AB_SECONDS (8), BENCH_RATE (500).
 import { resolve } from 'node:path';
 import { cpuMicros, gatewayPids } from '../lib/proc.mjs';
-import { ROOT, sleep, startStack as startThisStack, startUpstream } from '../lib/stack.mjs';
+import { ROOT, seedDeveloper, sleep, startStack as startThisStack, startUpstream } from '../lib/stack.mjs';
 import { steady } from '../lib/steady.mjs';
 
 const other = process.argv[2];
@@ -34,11 +34,7 @@ async function startBuild(name, startStack, upstream) {
   const { stack, gateway, call, token } = await startStack({ dataDirPrefix: `tollgate-ab-${name}-`, env: { GATEWAY_WORKERS: '1' } });
   const provider = await call('POST', '/providers', token, { name: 'bench', kind: 'openai', baseUrl: `${upstream}/v1`, apiKey: UPSTREAM_KEY });
   await call('POST', '/models', token, { name: 'bench-model', providerId: provider.id, inputPrice: '0.8', outputPrice: '2', currency: 'CNY' });
-  const department = await call('POST', '/departments', token, { name: 'Benchmark' });
-  const user = await call('POST', '/users', token, { email: 'load@example.com', name: 'Load', departmentId: department.id, role: 'developer' });
-  const key = (await call('POST', `/users/${user.id}/api-keys`, token, { name: 'bench' })).key;
-  await call('PUT', '/quotas', token, { scope: 'user', subjectId: user.id, period: 'day', maxTokens: 1e12, maxRequests: 1e9 });
-  await call('PUT', '/quotas', token, { scope: 'department', subjectId: department.id, period: 'month', maxTokens: 1e12 });
+  const key = await seedDeveloper(call, token, { departmentQuota: true });
   const bearer = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
   const targets = {
     chat: { url: `${gateway}/v1/chat/completions`, headers: bearer },

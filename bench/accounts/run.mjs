@@ -7,7 +7,7 @@
 // Prints req/s and latency for each (closed loop at CONNECTIONS, and the p99 at a steady BENCH_RATE/s,
 // open loop: bench/lib/steady.mjs), and checks that every call was answered 200.
 import { createRequire } from 'node:module';
-import { sleep, startStack, startUpstream as startFakeUpstream } from '../lib/stack.mjs';
+import { seedDeveloper, sleep, startStack, startUpstream as startFakeUpstream } from '../lib/stack.mjs';
 import { steady } from '../lib/steady.mjs';
 
 const require = createRequire(import.meta.url);
@@ -27,10 +27,7 @@ async function startTollgate() {
     dataDirPrefix: 'tollgate-bench-accounts-',
     env: { GATEWAY_WORKERS: process.env.GATEWAY_WORKERS ?? '1' },
   });
-  const department = await call('POST', '/departments', token, { name: 'Benchmark' });
-  const user = await call('POST', '/users', token, { email: 'load@example.com', name: 'Load', departmentId: department.id, role: 'developer' });
-  const key = (await call('POST', `/users/${user.id}/api-keys`, token, { name: 'bench' })).key;
-  await call('PUT', '/quotas', token, { scope: 'user', subjectId: user.id, period: 'day', maxTokens: 1e12, maxRequests: 1e9 });
+  const key = await seedDeveloper(call, token);
   return { gateway, key, call, token, stop };
 }
 

@@ -111,3 +111,17 @@ export async function startStack({ dataDirPrefix, adminEmail = 'bench@example.co
     });
   return { stack, gateway, admin, dataDir, pgPort, call, token, stop };
 }
+
+/**
+ * The developer the benchmarks call as: a department, a user in it and an API key, with a daily
+ * user quota (and with `departmentQuota`, a monthly department quota) that every call is admitted
+ * against through the leased ledger, far above what a run spends. Returns the key.
+ */
+export async function seedDeveloper(call, token, { departmentQuota = false } = {}) {
+  const department = await call('POST', '/departments', token, { name: 'Benchmark' });
+  const user = await call('POST', '/users', token, { email: 'load@example.com', name: 'Load', departmentId: department.id, role: 'developer' });
+  const key = (await call('POST', `/users/${user.id}/api-keys`, token, { name: 'bench' })).key;
+  await call('PUT', '/quotas', token, { scope: 'user', subjectId: user.id, period: 'day', maxTokens: 1e12, maxRequests: 1e9 });
+  if (departmentQuota) await call('PUT', '/quotas', token, { scope: 'department', subjectId: department.id, period: 'month', maxTokens: 1e12 });
+  return key;
+}
