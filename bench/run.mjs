@@ -9,6 +9,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { freePort, ROOT, seedDeveloper, sleep, startStack, startUpstream, track, waitFor } from './lib/stack.mjs';
+import { chatBody, messagesBody, responsesBody } from './lib/bodies.mjs';
 import { cpuMicros, gatewayPids, rssMb } from './lib/proc.mjs';
 import { steady } from './lib/steady.mjs';
 
@@ -21,17 +22,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const STREAM_CONCURRENCY = Number(process.env.BENCH_STREAM_CONCURRENCY ?? 4);
 const UPSTREAM_KEY = 'sk-bench-upstream';
-const BODY = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Say hello to the benchmark.' }], max_tokens: 32 });
-const STREAM_BODY = JSON.stringify({
-  model: 'bench-model',
-  messages: [{ role: 'user', content: 'Say hello to the benchmark.' }],
-  max_tokens: 32,
-  stream: true,
-});
-/** Anthropic Messages streams (Claude Code's route): translated to chat at an openai-kind provider, or native. */
-const messagesBody = (model) => JSON.stringify({ model, messages: [{ role: 'user', content: 'Say hello to the benchmark.' }], max_tokens: 32, stream: true });
-/** OpenAI Responses streams (Codex's route): translated to chat at an openai-kind provider, or native. */
-const responsesBody = (model) => JSON.stringify({ model, input: 'Say hello to the benchmark.', max_output_tokens: 32, stream: true });
+const BODY = chatBody();
+const STREAM_BODY = chatBody('bench-model', { stream: true });
 
 async function startPortkey(upstream) {
   const port = await freePort();

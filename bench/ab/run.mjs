@@ -7,6 +7,7 @@
 // and the medians per build: p50, p99, and the gateway's CPU per call (all threads, from /proc).
 // AB_KINDS (chat,stream,responses,messages), AB_ROUNDS (4), AB_SECONDS (8), BENCH_RATE (500).
 import { resolve } from 'node:path';
+import { chatBody, messagesBody, responsesBody } from '../lib/bodies.mjs';
 import { cpuMicros, gatewayPids } from '../lib/proc.mjs';
 import { ROOT, seedDeveloper, sleep, startStack as startThisStack, startUpstream } from '../lib/stack.mjs';
 import { steady } from '../lib/steady.mjs';
@@ -21,12 +22,11 @@ const ROUNDS = Number(process.env.AB_ROUNDS ?? 4);
 const SECONDS = Number(process.env.AB_SECONDS ?? 8);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const UPSTREAM_KEY = 'sk-bench-upstream';
-const ask = 'Say hello to the benchmark.';
 const BODIES = {
-  chat: JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: ask }], max_tokens: 32 }),
-  stream: JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: ask }], max_tokens: 32, stream: true }),
-  responses: JSON.stringify({ model: 'bench-model', input: ask, max_output_tokens: 32, stream: true }),
-  messages: JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: ask }], max_tokens: 32, stream: true }),
+  chat: chatBody(),
+  stream: chatBody('bench-model', { stream: true }),
+  responses: responsesBody(),
+  messages: messagesBody(),
 };
 
 /** A stack of one checkout, set up as the main bench sets up Tollgate. */

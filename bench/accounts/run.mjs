@@ -7,6 +7,7 @@
 // Prints req/s and latency for each (closed loop at CONNECTIONS, and the p99 at a steady BENCH_RATE/s,
 // open loop: bench/lib/steady.mjs), and checks that every call was answered 200.
 import { createRequire } from 'node:module';
+import { chatBody } from '../lib/bodies.mjs';
 import { seedDeveloper, sleep, startStack, startUpstream as startFakeUpstream } from '../lib/stack.mjs';
 import { steady } from '../lib/steady.mjs';
 
@@ -16,7 +17,6 @@ const autocannon = require('autocannon');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
-const BODY = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Say hello to the benchmark.' }], max_tokens: 32 });
 
 function startUpstream(retryAfter) {
   return startFakeUpstream({ BENCH_LIMITED_RETRY_AFTER: retryAfter });
@@ -40,7 +40,7 @@ async function scenario(tollgate, name, upstream, accounts) {
   for (const account of accounts.slice(1)) await call('POST', `/providers/${provider.id}/accounts`, token, account);
   const model = `bench-${name}`;
   await call('POST', '/models', token, { name: model, providerId: provider.id, inputPrice: '0.8', outputPrice: '2', currency: 'CNY' });
-  const body = BODY.replace('bench-model', model);
+  const body = chatBody(model);
   const run = (duration) =>
     new Promise((resolve, reject) =>
       autocannon(

@@ -42,8 +42,8 @@ export interface CommittedUsage {
 /** This replica's view of one quota in one period. Invariant sought: reserved + pending ≤ granted. */
 export interface Lease {
   key: string;
-  /** What a call admitted on this lease is charged against (shared, read-only: one per lease, not per call). */
-  charge: QuotaCharge;
+  /** What a call admitted on this lease is charged against (shared by its calls, so frozen: one per lease, not per call). */
+  charge: Readonly<QuotaCharge>;
   definition: QuotaDefinition;
   periodStart: Date;
   periodEnd: Date;
@@ -72,7 +72,7 @@ export function leaseKey(quotaId: string, periodStart: Date | string): string {
 export function newLease(definition: QuotaDefinition, periodStart: Date, periodEnd: Date, now = Date.now()): Lease {
   return {
     key: leaseKey(definition.id, periodStart),
-    charge: { quotaId: definition.id, periodStart: periodStart.toISOString() },
+    charge: Object.freeze({ quotaId: definition.id, periodStart: periodStart.toISOString() }),
     definition,
     periodStart,
     periodEnd,
